@@ -1,0 +1,165 @@
+"""The `accord` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from accord import __version__
+from accord.core.errors import AccordError, RecordFormatError
+from accord.core.keys import PublicKey, fingerprint, safety_number
+from accord.core.record import Report
+from accord.record_file import read_record
+
+app = typer.Typer(
+    help="Accord: secure, verifiable digital negotiations between states.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@app.command()
+def verify(
+    file: Path = typer.Argument(..., help="An exported record (.accord.jsonl)."),
+    genesis: str | None = typer.Option(
+        None, "--genesis", help="The genesis hash you expect (obtained out of band)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    show_messages: bool = typer.Option(False, "--messages", help="List the messages."),
+) -> None:
+    """Verify a record offline. Exit 0: valid; 1: invalid (reason printed); 2: unreadable."""
+    if not file.is_file():
+        err.print(f"[red]error:[/red] {file} is not a readable file")
+        raise typer.Exit(EXIT_UNREADABLE)
+    total = file.stat().st_size
+    try:
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+            TimeRemainingColumn(), console=err, transient=True, disable=total < 4_000_000,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("verifying", total=total)
+            report = read_record(
+                file,
+                expected_genesis=genesis,
+                keep_messages=show_messages or as_json,
+                on_bytes=lambda n: progress.advance(task, n),
+            )
+    except RecordFormatError as exc:
+        err.print(f"[red]error:[/red] {file}: {exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {file}: {exc.strerror}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    if as_json:
+        console.print_json(json.dumps(_report_json(report)))
+    else:
+        _print_report(file, report, show_messages)
+    raise typer.Exit(EXIT_VALID if report.ok else EXIT_INVALID)
+
+
+def _report_json(report: Report) -> dict[str, object]:
+    return {
+        "valid": report.ok,
+        "entries": report.entries,
+        "head": report.head,
+        "problem": None
+        if report.problem is None
+        else {"seq": report.problem.seq, "code": report.problem.code, "message": report.problem.message},
+        "notices": [{"seq": n.seq, "code": n.code, "message": n.message} for n in report.notices],
+        "state": report.state.summary() if report.state else None,
+    }
+
+
+def _print_report(file: Path, report: Report, show_messages: bool) -> None:
+    state = report.state
+    if not report.ok:
+        assert report.problem is not None
+        console.print(f"[red]INVALID[/red] ({report.problem.code}): {report.problem.message}")
+        console.print(f"{report.entries} entries verified before the problem, in {file}")
+        return
+    if state is not None:
+        g = state.genesis
+        console.print(f"[bold]{g.title}[/bold]  ({state.conf})")
+        console.print(f"genesis  {state.genesis_hash}")
+        console.print(f"chair    {g.chair.name}; decision rule {g.rules.decision_rule}")
+        table = Table("state", "name", "role", "root key fingerprint", box=None)
+        for s in state.states.values():
+            table.add_row(s.code, s.name, s.role, fingerprint(s.root))
+        console.print(table)
+        delegates = Table("delegate", "state", "powers", "joined", "revoked", box=None)
+        for cid, fp in state.credentials.items():
+            delegates.add_row(
+                fp.delegate, fp.state, ", ".join(sorted(fp.powers)),
+                f"#{state.joined_at[cid]}", _when(state.revoked_at(cid)),
+            )  # fmt: skip
+        if state.credentials:
+            console.print(delegates)
+        console.print(f"messages {state.message_count}")
+        if show_messages:
+            for m in state.messages.values():
+                mark = f" [yellow]({m.void})[/yellow]" if m.void else ""
+                console.print(f"  #{m.seq} {_when(m.time)} {m.author}: {m.text}{mark}")
+    for n in report.notices:
+        console.print(f"[yellow]notice[/yellow] #{n.seq}: {n.message}")
+    console.print(
+        f"[green]VALID[/green]: {report.entries} entries, every signature, receipt, "
+        f"chain and credential checks out; head {report.head} "
+        f"(checkpoint {_when(report.checkpoint_time)})"
+    )
+    console.print(
+        "Trust rests on the genesis hash and the root fingerprints above: compare them "
+        "with those each ministry and the host published."
+    )
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("data/demo"), "--out", help="Folder for the exported record."),
+) -> None:
+    """Run a small conference in one process, export its record and verify it."""
+    from accord.demo import run_demo
+
+    run_demo(out, console)
+
+
+@app.command("fingerprint")
+def fingerprint_cmd(
+    key: str = typer.Argument(..., help="A public key, e.g. ed25519:..."),
+    other: str | None = typer.Argument(None, help="A second key: print their safety number."),
+) -> None:
+    """Print the fingerprint of a key, or the safety number of two keys, to compare aloud."""
+    try:
+        a = PublicKey.parse(key)
+        if other is None:
+            console.print(fingerprint(a))
+        else:
+            console.print(safety_number(a, PublicKey.parse(other)))
+    except AccordError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(f"accord {__version__}")
+
+
+def main() -> None:
+    app()

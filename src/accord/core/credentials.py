@@ -1,0 +1,151 @@
+"""Full powers issued by a state's root key to a delegate, and their revocation.
+
+Full powers (VCLT art. 2(1)(c)) name a delegate and their signing key, the acts they
+may perform (`negotiate`, `adopt`, `sign`), the conferences they hold for and a
+validity window. A revocation is signed by the same root and takes effect at its
+`revoked_at` time, which may precede its publication (a key known to be compromised
+since yesterday).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from accord.core import schema
+from accord.core.encoding import hash_json
+from accord.core.keys import PublicKey, SigningKey
+
+POWERS = frozenset({"negotiate", "adopt", "sign"})
+_POWER = re.compile(r"^(negotiate|adopt|sign)$")
+
+FULL_POWERS_CONTEXT = "full-powers"
+REVOCATION_CONTEXT = "revocation"
+
+_FP_FIELDS = (
+    "v", "state", "root", "delegate", "key", "powers", "conferences",
+    "not_before", "not_after", "issued_at", "sig",
+)  # fmt: skip
+_REV_FIELDS = ("v", "state", "root", "credential", "revoked_at", "reason", "sig")
+
+
+@dataclass(frozen=True)
+class FullPowers:
+    id: str
+    state: str
+    root: PublicKey
+    delegate: str
+    key: PublicKey
+    powers: frozenset[str]
+    conferences: tuple[str, ...]
+    not_before: int
+    not_after: int
+    issued_at: int
+    signed: dict[str, Any]
+
+    @classmethod
+    def parse(cls, value: Any) -> FullPowers:
+        """Check the form and the root's signature. Whether the root is accredited is
+        a question for the conference, not for the credential."""
+        d = schema.obj(value, "full powers", _FP_FIELDS)
+        schema.version(d, "full powers")
+        root = PublicKey.parse(d["root"], "full powers root key")
+        powers = schema.string_list(d["powers"], "full powers' powers", _POWER)
+        fp = cls(
+            id=hash_json(d),
+            state=schema.text(d["state"], "full powers' state", pattern=schema.STATE_CODE),
+            root=root,
+            delegate=schema.text(d["delegate"], "delegate name"),
+            key=PublicKey.parse(d["key"], "delegate key"),
+            powers=frozenset(powers),
+            conferences=schema.string_list(
+                d["conferences"], "full powers' conferences", schema.CONFERENCE_ID
+            ),
+            not_before=schema.integer(d["not_before"], "not_before"),
+            not_after=schema.integer(d["not_after"], "not_after"),
+            issued_at=schema.integer(d["issued_at"], "issued_at"),
+            signed=d,
+        )
+        if fp.not_after <= fp.not_before:
+            raise schema.SchemaError("full powers end before they begin")
+        root.verify_object(FULL_POWERS_CONTEXT, d, "the root's signature on the full powers")
+        return fp
+
+    def label(self) -> str:
+        return f"{self.delegate} ({self.state})"
+
+
+def issue_full_powers(
+    root: SigningKey,
+    *,
+    state: str,
+    delegate: str,
+    key: PublicKey,
+    powers: Iterable[str],
+    conferences: Iterable[str],
+    not_before: int,
+    not_after: int,
+    issued_at: int,
+) -> dict[str, Any]:
+    """Sign full powers with a state's root key; returns the signed JSON object."""
+    unsigned = {
+        "v": 1,
+        "state": state,
+        "root": root.public.text,
+        "delegate": delegate,
+        "key": key.text,
+        "powers": sorted(set(powers)),
+        "conferences": sorted(set(conferences)),
+        "not_before": not_before,
+        "not_after": not_after,
+        "issued_at": issued_at,
+    }
+    signed = root.sign_object(FULL_POWERS_CONTEXT, unsigned)
+    FullPowers.parse(signed)  # refuse to produce what no verifier would accept
+    return signed
+
+
+@dataclass(frozen=True)
+class Revocation:
+    id: str
+    state: str
+    root: PublicKey
+    credential: str
+    revoked_at: int
+    reason: str
+    signed: dict[str, Any]
+
+    @classmethod
+    def parse(cls, value: Any) -> Revocation:
+        d = schema.obj(value, "revocation", _REV_FIELDS)
+        schema.version(d, "revocation")
+        root = PublicKey.parse(d["root"], "revocation root key")
+        rev = cls(
+            id=hash_json(d),
+            state=schema.text(d["state"], "revocation's state", pattern=schema.STATE_CODE),
+            root=root,
+            credential=schema.text(d["credential"], "revoked credential id", max_len=100),
+            revoked_at=schema.integer(d["revoked_at"], "revoked_at"),
+            reason=schema.text(d["reason"], "revocation reason", max_len=schema.MAX_REASON),
+            signed=d,
+        )
+        root.verify_object(REVOCATION_CONTEXT, d, "the root's signature on the revocation")
+        return rev
+
+
+def revoke(
+    root: SigningKey, *, state: str, credential: str, revoked_at: int, reason: str
+) -> dict[str, Any]:
+    unsigned = {
+        "v": 1,
+        "state": state,
+        "root": root.public.text,
+        "credential": credential,
+        "revoked_at": revoked_at,
+        "reason": reason,
+    }
+    signed = root.sign_object(REVOCATION_CONTEXT, unsigned)
+    Revocation.parse(signed)
+    return signed

@@ -1,0 +1,136 @@
+"""Events: every act in a conference is one event, signed by its author.
+
+An event names its conference, its type and channel, its author's key and credential,
+the author's previous event (a per-author hash chain), the log head the author had
+seen, the author's clock, and a type-specific body. Its identity is the SHA-256 of its
+canonical form, signature included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accord.core import schema
+from accord.core.credentials import FullPowers, Revocation
+from accord.core.encoding import canonical, hash_tag, parse_hash, sha256
+from accord.core.errors import SchemaError
+from accord.core.genesis import Genesis
+from accord.core.keys import PublicKey, SigningKey
+
+EVENT_CONTEXT = "event"
+MAX_EVENT_BYTES = 1024 * 1024
+MAX_MESSAGE_CHARS = 64 * 1024
+PLENARY = "plenary"
+
+GENESIS = "genesis"
+JOIN = "join"
+MESSAGE = "message"
+REVOCATION = "revocation"
+EVENT_TYPES = frozenset({GENESIS, JOIN, MESSAGE, REVOCATION})
+
+_FIELDS = ("v", "conf", "type", "channel", "author", "cred", "prev", "seen", "time", "body", "sig")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The log head an author had seen when writing: sequence number and head hash."""
+
+    seq: int
+    head: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "head": self.head}
+
+
+Body = Genesis | FullPowers | Revocation | str
+
+
+@dataclass(frozen=True)
+class Event:
+    hash: str
+    conf: str
+    type: str
+    channel: str
+    author: PublicKey
+    cred: str | None
+    prev: str | None
+    seen: Seen | None
+    time: int
+    body: Body
+    signed: dict[str, Any]
+    size: int
+
+    @classmethod
+    def parse(cls, value: Any) -> Event:
+        """Check an event's form, size and author signature (not its authority)."""
+        d = schema.obj(value, "event", _FIELDS)
+        schema.version(d, "event")
+        kind = schema.choice(d["type"], "event type", EVENT_TYPES)
+        encoded = canonical(d)
+        if len(encoded) > MAX_EVENT_BYTES:
+            raise SchemaError(f"event is {len(encoded)} bytes; the limit is {MAX_EVENT_BYTES}")
+        seen = None
+        if d["seen"] is not None:
+            s = schema.obj(d["seen"], "seen head", ("seq", "head"))
+            parse_hash(s["head"], "seen head hash")
+            seen = Seen(schema.integer(s["seq"], "seen sequence number"), s["head"])
+        for name in ("cred", "prev"):
+            if d[name] is not None:
+                parse_hash(d[name], f"event {name}")
+        author = PublicKey.parse(d["author"], "event author")
+        event = cls(
+            hash=hash_tag(sha256(encoded)),
+            conf=schema.text(d["conf"], "conference id", pattern=schema.CONFERENCE_ID),
+            type=kind,
+            channel=schema.text(d["channel"], "channel", pattern=schema.CHANNEL_ID),
+            author=author,
+            cred=d["cred"],
+            prev=d["prev"],
+            seen=seen,
+            time=schema.integer(d["time"], "event time"),
+            body=_parse_body(kind, d["body"]),
+            signed=d,
+            size=len(encoded),
+        )
+        author.verify_object(EVENT_CONTEXT, d, "the author's signature on the event")
+        return event
+
+
+def _parse_body(kind: str, body: Any) -> Body:
+    if kind == GENESIS:
+        return Genesis.parse(body)
+    if kind == JOIN:
+        return FullPowers.parse(schema.obj(body, "join body", ("credential",))["credential"])
+    if kind == REVOCATION:
+        return Revocation.parse(schema.obj(body, "revocation body", ("revocation",))["revocation"])
+    d = schema.obj(body, "message body", ("text",))
+    return schema.text(d["text"], "message text", max_len=MAX_MESSAGE_CHARS)
+
+
+def make_event(
+    key: SigningKey,
+    *,
+    conf: str,
+    type: str,
+    body: dict[str, Any],
+    time: int,
+    seen: Seen | None,
+    prev: str | None,
+    cred: str | None,
+    channel: str = PLENARY,
+) -> dict[str, Any]:
+    """Build and sign an event; returns its JSON object, ready to submit."""
+    unsigned = {
+        "v": 1,
+        "conf": conf,
+        "type": type,
+        "channel": channel,
+        "author": key.public.text,
+        "cred": cred,
+        "prev": prev,
+        "seen": seen.to_json() if seen else None,
+        "time": time,
+        "body": body,
+    }
+    return key.sign_object(EVENT_CONTEXT, unsigned)

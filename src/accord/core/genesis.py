@@ -1,0 +1,128 @@
+"""The conference genesis: the first event, signed by the host, that fixes the rules.
+
+It names the conference, its chair, the sequencer whose receipts order the log, the
+rules of procedure and every accredited state with its root key. Everything later in
+the log is judged against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accord.core import schema
+from accord.core.keys import PublicKey
+
+DECISION_RULES = frozenset({"consensus", "simple_majority", "two_thirds_majority"})
+ROLES = frozenset({"member", "observer"})
+OBSERVER_ACCESS = frozenset({"none", "plenary"})
+DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000
+DEFAULT_SILENCE_PERIOD_MS = 72 * 3600 * 1000
+MAX_STATES = 256
+
+
+@dataclass(frozen=True)
+class Rules:
+    decision_rule: str
+    silence_period_ms: int
+    observers: str
+    clock_skew_ms: int
+
+    @classmethod
+    def parse(cls, value: Any) -> Rules:
+        d = schema.obj(
+            value, "rules of procedure",
+            ("decision_rule", "silence_period_ms", "observers", "clock_skew_ms"),
+        )  # fmt: skip
+        return cls(
+            decision_rule=schema.choice(d["decision_rule"], "decision rule", DECISION_RULES),
+            silence_period_ms=schema.integer(d["silence_period_ms"], "silence period", 1),
+            observers=schema.choice(d["observers"], "observer access", OBSERVER_ACCESS),
+            clock_skew_ms=schema.integer(d["clock_skew_ms"], "clock skew"),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision_rule": self.decision_rule,
+            "silence_period_ms": self.silence_period_ms,
+            "observers": self.observers,
+            "clock_skew_ms": self.clock_skew_ms,
+        }
+
+
+@dataclass(frozen=True)
+class AccreditedState:
+    code: str
+    name: str
+    root: PublicKey
+    role: str
+
+    @classmethod
+    def parse(cls, value: Any) -> AccreditedState:
+        d = schema.obj(value, "accredited state", ("code", "name", "root", "role"))
+        return cls(
+            code=schema.text(d["code"], "state code", pattern=schema.STATE_CODE),
+            name=schema.text(d["name"], "state name"),
+            root=PublicKey.parse(d["root"], f"root key of {d['code']}"),
+            role=schema.choice(d["role"], "state role", ROLES),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "root": self.root.text, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Party:
+    """A named key that holds an office: the host or the chair."""
+
+    name: str
+    key: PublicKey
+
+    @classmethod
+    def parse(cls, value: Any, what: str) -> Party:
+        d = schema.obj(value, what, ("name", "key"))
+        return cls(schema.text(d["name"], f"{what} name"), PublicKey.parse(d["key"], f"{what} key"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "key": self.key.text}
+
+
+@dataclass(frozen=True)
+class Genesis:
+    title: str
+    host: Party
+    chair: Party
+    sequencer: PublicKey
+    rules: Rules
+    states: tuple[AccreditedState, ...]
+
+    @classmethod
+    def parse(cls, value: Any) -> Genesis:
+        d = schema.obj(value, "genesis", ("title", "host", "chair", "sequencer", "rules", "states"))
+        raw_states = d["states"]
+        if not isinstance(raw_states, list) or not raw_states:
+            raise schema.SchemaError("genesis must accredit at least one state")
+        if len(raw_states) > MAX_STATES:
+            raise schema.SchemaError(f"genesis accredits more than {MAX_STATES} states")
+        states = tuple(AccreditedState.parse(s) for s in raw_states)
+        codes = [s.code for s in states]
+        if codes != sorted(set(codes)):
+            raise schema.SchemaError("accredited states must be sorted by code, without repeats")
+        return cls(
+            title=schema.text(d["title"], "conference title"),
+            host=Party.parse(d["host"], "host"),
+            chair=Party.parse(d["chair"], "chair"),
+            sequencer=PublicKey.parse(d["sequencer"], "sequencer key"),
+            rules=Rules.parse(d["rules"]),
+            states=states,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "host": self.host.to_json(),
+            "chair": self.chair.to_json(),
+            "sequencer": self.sequencer.text,
+            "rules": self.rules.to_json(),
+            "states": [s.to_json() for s in sorted(self.states, key=lambda s: s.code)],
+        }

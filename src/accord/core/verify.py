@@ -1,0 +1,410 @@
+"""Verification of a log, one entry at a time.
+
+`LogVerifier` holds what is needed to judge the next entry: the head of every sequence
+number so far (32 bytes each, to check the heads authors cite), each author's latest
+event, and the conference state. `append` checks an entry completely; `admit` is the
+part a sequencer runs before it accepts an event, so that the relay and every member
+apply the very same rules. The first violation stops verification: after a broken
+entry nothing later can be trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from accord.core import events as ev
+from accord.core.credentials import FullPowers, Revocation
+from accord.core.encoding import hash_tag, parse_hash
+from accord.core.errors import AccordError, SignatureError, Violation
+from accord.core.genesis import Genesis
+from accord.core.log import HEAD_BEFORE_GENESIS, Receipt, next_head
+from accord.core.state import ConferenceState, Notice
+
+# The power each event type needs (besides a valid credential); None: any member.
+REQUIRED_POWER: dict[str, str | None] = {
+    ev.MESSAGE: "negotiate",
+    ev.REVOCATION: None,
+    ev.JOIN: None,
+}
+
+
+@dataclass
+class _AuthorTip:
+    hash: str
+    seq: int
+    seen_seq: int
+
+
+def _fmt_time(ms: int) -> str:
+    import datetime as _dt  # local: formatting only, no clock is read
+
+    return _dt.datetime.fromtimestamp(ms / 1000, _dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class LogVerifier:
+    def __init__(self, keep_messages: bool = True) -> None:
+        self.keep_messages = keep_messages
+        self.state: ConferenceState | None = None
+        self._heads = bytearray()
+        self._authors: dict[bytes, _AuthorTip] = {}
+        self.last_time = 0
+
+    # -- what the log looks like so far ---------------------------------------------
+    @property
+    def length(self) -> int:
+        return len(self._heads) // 32
+
+    def head_at(self, seq: int) -> bytes:
+        return bytes(self._heads[seq * 32 : seq * 32 + 32])
+
+    @property
+    def head(self) -> bytes:
+        return self.head_at(self.length - 1) if self.length else HEAD_BEFORE_GENESIS
+
+    def seen(self) -> ev.Seen:
+        """The head to cite in a new event."""
+        return ev.Seen(self.length - 1, hash_tag(self.head))
+
+    def author_tip(self, author: bytes) -> str | None:
+        tip = self._authors.get(author)
+        return tip.hash if tip else None
+
+    @property
+    def genesis(self) -> Genesis:
+        if self.state is None:
+            raise AccordError("the log has no genesis yet")
+        return self.state.genesis
+
+    # -- a whole entry -------------------------------------------------------------
+    def append(self, event_json: Any, receipt_json: Any) -> list[Notice]:
+        """Check one log entry completely and fold it in; raises `Violation`."""
+        seq = self.length
+        event: ev.Event | None = None
+        if self.state is None:
+            # The genesis names the sequencer key, so it is read before its receipt.
+            event = _parse_event(event_json, seq)
+            if not isinstance(event.body, Genesis):
+                raise Violation("genesis_missing", "the log does not start with a genesis", seq)
+            sequencer = event.body.sequencer
+            conf = event.conf
+        else:
+            sequencer = self.state.genesis.sequencer
+            conf = self.state.conf
+        try:
+            receipt = Receipt.parse(receipt_json, sequencer)
+        except SignatureError as exc:
+            raise Violation(
+                "bad_receipt",
+                f"entry #{seq}: the receipt is not signed by the conference's sequencer "
+                f"({exc}); it was altered or forged",
+                seq,
+            ) from exc
+        except AccordError as exc:
+            raise Violation("malformed", f"entry #{seq}: malformed receipt: {exc}", seq) from exc
+        if receipt.seq != seq:
+            raise Violation(*_sequence_problem(seq, receipt.seq), seq)
+        if receipt.conf != conf:
+            raise Violation(
+                "wrong_conference",
+                f"entry #{seq}: the receipt is for conference {receipt.conf!r}, not {conf!r}",
+                seq,
+            )
+        if event is None:
+            event = _parse_event(event_json, seq)
+        if event.hash != receipt.event:
+            raise Violation(
+                "event_mismatch",
+                f"entry #{seq}: the event is not the one the sequencer received "
+                "(its hash differs from the receipt's): it was altered after sequencing",
+                seq,
+            )
+        expected_head = next_head(self.head, parse_hash(event.hash, "event hash"))
+        if receipt.head != hash_tag(expected_head):
+            raise Violation(
+                "head_mismatch",
+                f"entry #{seq}: the receipt's head does not follow from the previous head "
+                "and this event: the log was rewritten before this point",
+                seq,
+            )
+        if receipt.time < self.last_time:
+            raise Violation(
+                "time_regression",
+                f"entry #{seq}: received at {_fmt_time(receipt.time)}, before the previous "
+                f"entry ({_fmt_time(self.last_time)}): the sequencer's clock went backwards",
+                seq,
+            )
+        self.admit(event, seq, receipt.time)
+        return self.commit(event, seq, receipt.time, expected_head)
+
+    # -- the rules a sequencer applies before accepting an event ------------------
+    def admit(self, event: ev.Event, seq: int, time: int) -> None:
+        """Raise `Violation` unless `event` may be entry `seq`, received at `time`."""
+        if self.state is None:
+            if seq != 0 or event.type != ev.GENESIS:
+                raise Violation("genesis_missing", "the log does not start with a genesis", seq)
+            self._admit_genesis(event)
+            return
+        state = self.state
+        where = f"entry #{seq}"
+        if event.conf != state.conf:
+            raise Violation(
+                "wrong_conference",
+                f"{where}: the event is for conference {event.conf!r}, not {state.conf!r} "
+                "(an event replayed from another conference)",
+                seq,
+            )
+        if event.type == ev.GENESIS:
+            raise Violation("genesis_repeated", f"{where}: a second genesis in one log", seq)
+        self._check_seen(event, seq, where)
+        if event.time > time + state.genesis.rules.clock_skew_ms:
+            raise Violation(
+                "future_time",
+                f"{where}: the author dated the event {_fmt_time(event.time)}, later than its "
+                f"receipt ({_fmt_time(time)}) allows",
+                seq,
+            )
+        self._check_chain(event, seq, where)
+        if event.channel not in state.channels:
+            raise Violation("unknown_channel", f"{where}: no channel {event.channel!r}", seq)
+        self._check_authority(event, seq, time, where)
+
+    def _admit_genesis(self, event: ev.Event) -> None:
+        assert isinstance(event.body, Genesis)
+        if event.author != event.body.host.key:
+            raise Violation("bad_genesis", "entry #0: the genesis is not signed by its host", 0)
+        if event.cred is not None or event.prev is not None or event.seen is not None:
+            raise Violation(
+                "bad_genesis", "entry #0: a genesis cites no credential, event or head", 0
+            )
+        if event.channel != ev.PLENARY:
+            raise Violation("bad_genesis", "entry #0: the genesis belongs to the plenary", 0)
+
+    def _check_seen(self, event: ev.Event, seq: int, where: str) -> None:
+        if event.seen is None:
+            raise Violation("malformed", f"{where}: the event cites no log head", seq)
+        cited = event.seen.seq
+        if cited >= seq:
+            raise Violation(
+                "seen_invalid", f"{where}: cites head #{cited}, which is not before it", seq
+            )
+        if event.seen.head != hash_tag(self.head_at(cited)):
+            raise Violation(
+                "fork",
+                f"{where}: its author saw a different log: the head they cite for #{cited} "
+                "is not this log's. The log was forked (a split view) at or before "
+                f"#{cited}, or rewritten",
+                seq,
+            )
+        tip = self._authors.get(event.author.raw)
+        if tip is not None and cited < tip.seen_seq:
+            raise Violation(
+                "seen_invalid",
+                f"{where}: cites head #{cited}, older than the #{tip.seen_seq} its author "
+                "had already cited",
+                seq,
+            )
+
+    def _check_chain(self, event: ev.Event, seq: int, where: str) -> None:
+        assert self.state is not None
+        tip = self._authors.get(event.author.raw)
+        if tip is None:
+            if event.prev is not None:
+                raise Violation(
+                    "chain_break",
+                    f"{where}: the author's first event in this log claims to follow "
+                    f"{event.prev}: an earlier event of theirs is missing",
+                    seq,
+                )
+            return
+        if event.prev == tip.hash:
+            return
+        who = self.state.author_label(event)
+        if event.hash == tip.hash:
+            code, what = "duplicate_event", f"is a replay of #{tip.seq}, the same event"
+        elif event.prev is None:
+            code, what = "chain_break", f"restarts {who}'s chain, which already reaches #{tip.seq}"
+        else:
+            code, what = (
+                "chain_break",
+                f"does not follow {who}'s latest event #{tip.seq}: a replayed, "
+                "reordered or forked event",
+            )
+        raise Violation(code, f"{where} {what}", seq)
+
+    def _check_authority(self, event: ev.Event, seq: int, time: int, where: str) -> None:
+        assert self.state is not None
+        state = self.state
+        if event.type == ev.JOIN:
+            fp = event.body
+            assert isinstance(fp, FullPowers)
+            if event.cred != fp.id:
+                raise Violation(
+                    "malformed", f"{where}: the join names a credential it does not present", seq
+                )
+            if event.author != fp.key:
+                raise Violation(
+                    "wrong_key",
+                    f"{where}: the full powers of {fp.label()} are for another key than "
+                    "the one that signed the join",
+                    seq,
+                )
+            if fp.id in state.credentials:
+                raise Violation(
+                    "already_joined", f"{where}: {fp.label()} has already joined with them", seq
+                )
+            self._check_credential(fp, seq, time, where)
+            return
+        if event.cred is None:
+            if event.author != state.genesis.chair.key:
+                raise Violation(
+                    "not_member",
+                    f"{where}: signed by a key with no credential in this conference",
+                    seq,
+                )
+        else:
+            known = state.credentials.get(event.cred)
+            if known is None:
+                raise Violation(
+                    "not_member",
+                    f"{where}: cites credential {event.cred}, which was never presented "
+                    "(joined) in this conference",
+                    seq,
+                )
+            if known.key != event.author:
+                raise Violation(
+                    "wrong_key",
+                    f"{where}: signed by another key than the one in {known.label()}'s "
+                    "full powers",
+                    seq,
+                )
+            self._check_credential(known, seq, time, where)
+            power = REQUIRED_POWER.get(event.type)
+            if power is not None and power not in known.powers:
+                raise Violation(
+                    "power_missing",
+                    f"{where}: {known.label()} holds full powers to "
+                    f"{', '.join(sorted(known.powers))}, not to {power}; a {event.type} "
+                    f"needs the power to {power}",
+                    seq,
+                )
+            if event.type == ev.MESSAGE and state.states[known.state].role != "member":
+                raise Violation(
+                    "observer_cannot_act",
+                    f"{where}: {known.state} is accredited as an observer and cannot speak",
+                    seq,
+                )
+        if event.type == ev.REVOCATION:
+            self._check_revocation(event, seq, where)
+
+    def _check_credential(self, fp: FullPowers, seq: int, time: int, where: str) -> None:
+        state = self.state
+        assert state is not None
+        who = fp.label()
+        accredited = state.states.get(fp.state)
+        if accredited is None:
+            raise Violation(
+                "not_accredited", f"{where}: {fp.state} is not accredited to this conference", seq
+            )
+        if fp.root != accredited.root:
+            raise Violation(
+                "wrong_root",
+                f"{where}: {who}'s full powers are not signed by the root key accredited "
+                f"for {fp.state}",
+                seq,
+            )
+        if state.conf not in fp.conferences:
+            raise Violation(
+                "wrong_conference_credential",
+                f"{where}: {who}'s full powers are for {', '.join(fp.conferences)}, "
+                f"not for {state.conf}",
+                seq,
+            )
+        if time < fp.not_before:
+            raise Violation(
+                "not_yet_valid",
+                f"{where}: {who}'s full powers are valid only from {_fmt_time(fp.not_before)}",
+                seq,
+            )
+        if time >= fp.not_after:
+            raise Violation(
+                "expired",
+                f"{where}: {who}'s full powers expired at {_fmt_time(fp.not_after)}",
+                seq,
+            )
+        revoked_at = state.revoked_at(fp.id)
+        if revoked_at is not None and time >= revoked_at:
+            rev = state.revocations[fp.id]
+            raise Violation(
+                "revoked",
+                f"{where}: {who}'s full powers were revoked by {fp.state} as of "
+                f"{_fmt_time(revoked_at)} ({rev.reason})",
+                seq,
+            )
+
+    def _check_revocation(self, event: ev.Event, seq: int, where: str) -> None:
+        assert self.state is not None and isinstance(event.body, Revocation)
+        rev = event.body
+        accredited = self.state.states.get(rev.state)
+        if accredited is None or rev.root != accredited.root:
+            raise Violation(
+                "wrong_root",
+                f"{where}: the revocation is not signed by the root key accredited for "
+                f"{rev.state}",
+                seq,
+            )
+        target = self.state.credentials.get(rev.credential)
+        if target is not None and target.state != rev.state:
+            raise Violation(
+                "wrong_root",
+                f"{where}: {rev.state} cannot revoke the full powers of {target.label()}",
+                seq,
+            )
+
+    # -- folding an accepted entry in -------------------------------------------
+    def commit(self, event: ev.Event, seq: int, time: int, head: bytes) -> list[Notice]:
+        if self.state is None:
+            self.state = ConferenceState.from_genesis(event, self.keep_messages)
+            notices: list[Notice] = []
+        else:
+            notices = self.state.apply(event, seq, time)
+        self._heads += head
+        seen_seq = event.seen.seq if event.seen else -1
+        self._authors[event.author.raw] = _AuthorTip(event.hash, seq, seen_seq)
+        self.last_time = time
+        return notices
+
+
+def _parse_event(value: Any, seq: int) -> ev.Event:
+    try:
+        return ev.Event.parse(value)
+    except SignatureError as exc:
+        raise Violation(
+            "bad_signature",
+            f"entry #{seq}: {exc}: the event was altered or not signed by its author",
+            seq,
+        ) from exc
+    except AccordError as exc:
+        raise Violation("malformed", f"entry #{seq}: malformed event: {exc}", seq) from exc
+
+
+def _sequence_problem(expected: int, found: int) -> tuple[str, str]:
+    if found == expected - 1:
+        return "duplicate_entry", f"entry #{found} appears twice"
+    if found < expected:
+        return "out_of_order", f"expected entry #{expected}, found #{found} again: out of order"
+    return (
+        "missing_entry",
+        f"expected entry #{expected}, found #{found}: entries are missing or out of order",
+    )
+
+
+def fold(entries: Iterable[tuple[Any, Any]], keep_messages: bool = True) -> ConferenceState:
+    """The state of a conference from its log; raises `Violation` on the first fault."""
+    verifier = LogVerifier(keep_messages)
+    for event_json, receipt_json in entries:
+        verifier.append(event_json, receipt_json)
+    if verifier.state is None:
+        raise Violation("genesis_missing", "the log is empty", 0)
+    return verifier.state

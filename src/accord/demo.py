@@ -1,0 +1,158 @@
+"""`accord demo`: a small conference told step by step, in one process.
+
+Three ministries issue full powers, a chair opens the conference, delegates join and
+speak, one ministry revokes its delegate's full powers and that delegate's next act is
+refused; the record is exported and verified, and a tampered copy is shown to fail.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from accord.core.author import Author, genesis_event
+from accord.core.credentials import issue_full_powers, revoke
+from accord.core.errors import Violation
+from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
+from accord.core.keys import SigningKey
+from accord.core.sequencer import Sequencer
+from accord.record_file import read_record, write_record
+
+CONF = "cyber-cbm-2026"
+MINUTE = 60_000
+DAY = 24 * 60 * MINUTE
+
+
+@dataclass
+class _Clock:
+    now: int
+
+    def tick(self, minutes: int = 1) -> int:
+        self.now += minutes * MINUTE
+        return self.now
+
+
+def run_demo(out: Path, console: Console) -> Path:
+    """Run the story, write the record into `out` and return the record's path."""
+    clock = _Clock(int(_time.time() * 1000))
+    say = console.print
+
+    say("[bold]1. Three ministries hold their states' root keys.[/bold]")
+    roots = {code: SigningKey.generate() for code in ("ARC", "BOR", "CAL")}
+    names = {"ARC": "Republic of Arcadia", "BOR": "Kingdom of Borduria", "CAL": "Calvia"}
+    for code, key in roots.items():
+        say(f"   {names[code]} ({code}) root key fingerprint: {key.public.fingerprint()}")
+
+    host, chair, sequencer_key = SigningKey.generate(), SigningKey.generate(), SigningKey.generate()
+    genesis: dict[str, Any] = {
+        "title": "Conference on Confidence-Building Measures in Cyberspace",
+        "host": {"name": "Secretariat", "key": host.public.text},
+        "chair": {"name": "Ambassador Ines Moreau", "key": chair.public.text},
+        "sequencer": sequencer_key.public.text,
+        "rules": {
+            "decision_rule": "consensus",
+            "silence_period_ms": DEFAULT_SILENCE_PERIOD_MS,
+            "observers": "plenary",
+            "clock_skew_ms": DEFAULT_CLOCK_SKEW_MS,
+        },
+        "states": [
+            {"code": c, "name": names[c], "root": k.public.text, "role": "member"}
+            for c, k in sorted(roots.items())
+        ],
+    }
+    say("\n[bold]2. The secretariat opens the conference (the genesis).[/bold]")
+    seq = Sequencer(sequencer_key, genesis_event(host, conf=CONF, genesis=genesis, time=clock.now), clock.now)
+    view = seq.verifier
+    say(f"   '{genesis['title']}', chaired by {genesis['chair']['name']}; decision rule: consensus")
+    say(f"   genesis hash (publish it out of band): [cyan]{seq.state.genesis_hash}[/cyan]")
+
+    say("\n[bold]3. Each ministry issues full powers to its delegate.[/bold]")
+    delegates = {
+        "ARC": ("Ana Reyes", ["negotiate", "adopt", "sign"]),
+        "BOR": ("Boris Vlk", ["negotiate", "adopt"]),
+        "CAL": ("Carla Ostrova", ["negotiate"]),
+    }
+    authors: dict[str, Author] = {}
+    creds: dict[str, dict[str, Any]] = {}
+    for code, (name, powers) in delegates.items():
+        key = SigningKey.generate()
+        creds[code] = issue_full_powers(
+            roots[code], state=code, delegate=name, key=key.public, powers=powers,
+            conferences=[CONF], not_before=clock.now - DAY, not_after=clock.now + 30 * DAY,
+            issued_at=clock.now,
+        )  # fmt: skip
+        authors[code] = Author(key, CONF)
+        say(f"   {code} → {name}: powers to {', '.join(powers)}, valid 30 days, for {CONF}")
+
+    say("\n[bold]4. Delegates join by presenting their full powers; the sequencer checks them.[/bold]")
+    for code, author in authors.items():
+        receipt = seq.submit(author.join(view, creds[code], clock.tick()), clock.now)
+        say(f"   #{receipt['seq']} {delegates[code][0]} ({code}) joined")
+
+    intruder_root, intruder_key = SigningKey.generate(), SigningKey.generate()
+    fake = issue_full_powers(
+        intruder_root, state="ZEM", delegate="Zoltan Zembla", key=intruder_key.public,
+        powers=["negotiate"], conferences=[CONF], not_before=clock.now - DAY,
+        not_after=clock.now + DAY, issued_at=clock.now,
+    )  # fmt: skip
+    _refused(say, seq, Author(intruder_key, CONF).join(view, fake, clock.tick()), clock.now)
+
+    say("\n[bold]5. The conference talks. Every message is signed and receipted.[/bold]")
+    chair_author = Author(chair, CONF)
+    lines = [
+        (chair_author, "The meeting is open. We turn to agenda item 1, points of contact."),
+        (authors["ARC"], "Arcadia proposes that each state designate a point of contact within 30 days."),
+        (authors["BOR"], "Borduria can support 30 days if a technical and a diplomatic contact are named."),
+        (authors["CAL"], "Calvia agrees, and asks for a reachability check every six months."),
+    ]  # fmt: skip
+    speakers = {id(chair_author): "Chair"} | {id(a): delegates[c][0] for c, a in authors.items()}
+    for author, text in lines:
+        receipt = seq.submit(author.say(view, text, clock.tick()), clock.now)
+        say(f"   #{receipt['seq']} {speakers[id(author)]}: {text}")
+
+    say("\n[bold]6. Borduria's ministry learns its delegate's laptop was stolen, and revokes.[/bold]")
+    bor_cred = authors["BOR"].cred
+    assert bor_cred is not None
+    revocation = revoke(
+        roots["BOR"], state="BOR", credential=bor_cred, revoked_at=clock.tick(),
+        reason="device reported stolen",
+    )  # fmt: skip
+    receipt = seq.submit(chair_author.publish_revocation(view, revocation, clock.tick()), clock.now)
+    say(f"   #{receipt['seq']} the chair publishes Borduria's signed revocation")
+    say("   Whoever holds the stolen key now tries to speak for Borduria:")
+    _refused(
+        say, seq,
+        authors["BOR"].say(view, "Borduria withdraws its support.", clock.tick()), clock.now,
+    )  # fmt: skip
+
+    say("\n[bold]7. The record is exported to one file and verified offline.[/bold]")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{CONF}.accord.jsonl"
+    write_record(path, seq.export_lines(clock.tick()))
+    say(f"   record: [cyan]{path}[/cyan]")
+    report = read_record(path)
+    say(f"   verification: {'[green]valid[/green]' if report.ok else '[red]INVALID[/red]'}, "
+        f"{report.entries} entries, head {report.head}")  # fmt: skip
+
+    say("\n[bold]8. Someone edits a message in a copy of the record.[/bold]")
+    tampered = out / f"{CONF}.tampered.accord.jsonl"
+    text = path.read_text("utf-8").replace("within 30 days", "within 90 days")
+    tampered.write_text(text, "utf-8")
+    bad = read_record(tampered)
+    assert bad.problem is not None
+    say(f"   [red]{bad.problem.message}[/red]")
+    say(f"\nCheck it yourself: [bold]accord verify {path}[/bold] (and the tampered copy).")
+    return path
+
+
+def _refused(say: Any, seq: Sequencer, event: dict[str, Any], now: int) -> None:
+    try:
+        seq.submit(event, now)
+    except Violation as v:
+        say(f"   [red]refused[/red] ({v.code}): {v.message}")
+    else:  # pragma: no cover - the demo's story depends on it
+        raise AssertionError("the sequencer accepted an act it must refuse")

@@ -1,0 +1,47 @@
+"""Reading and writing record files: the I/O edge around `accord.core.record`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from accord.core.record import MAX_LINE_BYTES, Report, verify_record
+
+
+def write_record(path: Path, lines: Iterable[bytes]) -> None:
+    """Write a record atomically: to a temporary file, flushed to disk, then renamed."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        for line in lines:
+            f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def iter_lines(path: Path, on_bytes: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """Yield the file's lines without ever holding more than one (bounded) line."""
+    with open(path, "rb") as f:
+        while True:
+            line = f.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            if on_bytes is not None:
+                on_bytes(len(line))
+            if len(line) > MAX_LINE_BYTES:
+                yield line  # the verifier reports the oversized line by number
+                return
+            yield line
+
+
+def read_record(
+    path: Path,
+    *,
+    expected_genesis: str | None = None,
+    keep_messages: bool = True,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Report:
+    return verify_record(
+        iter_lines(path, on_bytes), expected_genesis=expected_genesis, keep_messages=keep_messages
+    )
