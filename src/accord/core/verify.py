@@ -104,7 +104,7 @@ class LogVerifier:
         except AccordError as exc:
             raise Violation("malformed", f"entry #{seq}: malformed receipt: {exc}", seq) from exc
         if receipt.seq != seq:
-            raise Violation(*_sequence_problem(seq, receipt.seq), seq)
+            raise _sequence_problem(seq, receipt.seq)
         if receipt.conf != conf:
             raise Violation(
                 "wrong_conference",
@@ -187,7 +187,10 @@ class LogVerifier:
         cited = event.seen.seq
         if cited >= seq:
             raise Violation(
-                "seen_invalid", f"{where}: cites head #{cited}, which is not before it", seq
+                "unknown_head",
+                f"{where}: its author cites head #{cited}, which this log does not have "
+                "before it: the author saw entries missing here (dropped, or a split view)",
+                seq,
             )
         if event.seen.head != hash_tag(self.head_at(cited)):
             raise Violation(
@@ -195,14 +198,6 @@ class LogVerifier:
                 f"{where}: its author saw a different log: the head they cite for #{cited} "
                 "is not this log's. The log was forked (a split view) at or before "
                 f"#{cited}, or rewritten",
-                seq,
-            )
-        tip = self._authors.get(event.author.raw)
-        if tip is not None and cited < tip.seen_seq:
-            raise Violation(
-                "seen_invalid",
-                f"{where}: cites head #{cited}, older than the #{tip.seen_seq} its author "
-                "had already cited",
                 seq,
             )
 
@@ -219,6 +214,14 @@ class LogVerifier:
                 )
             return
         if event.prev == tip.hash:
+            assert event.seen is not None
+            if event.seen.seq < tip.seen_seq:
+                raise Violation(
+                    "seen_invalid",
+                    f"{where}: cites head #{event.seen.seq}, older than the "
+                    f"#{tip.seen_seq} its author had already cited",
+                    seq,
+                )
             return
         who = self.state.author_label(event)
         if event.hash == tip.hash:
@@ -389,14 +392,20 @@ def _parse_event(value: Any, seq: int) -> ev.Event:
         raise Violation("malformed", f"entry #{seq}: malformed event: {exc}", seq) from exc
 
 
-def _sequence_problem(expected: int, found: int) -> tuple[str, str]:
+def _sequence_problem(expected: int, found: int) -> Violation:
     if found == expected - 1:
-        return "duplicate_entry", f"entry #{found} appears twice"
+        # Names the entry that was duplicated, not the position of its copy.
+        return Violation("duplicate_entry", f"entry #{found} appears twice", found)
     if found < expected:
-        return "out_of_order", f"expected entry #{expected}, found #{found} again: out of order"
-    return (
+        return Violation(
+            "out_of_order",
+            f"expected entry #{expected}, found #{found} again: out of order",
+            expected,
+        )
+    return Violation(
         "missing_entry",
         f"expected entry #{expected}, found #{found}: entries are missing or out of order",
+        expected,
     )
 
 

@@ -1,0 +1,178 @@
+"""Acts beyond a delegate's authority are refused by the sequencer and, if a rogue
+sequencer records them anyway, fail verification with the reason (invariant I2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accord.core import events as ev
+from accord.core.author import Author
+from accord.core.errors import Violation
+from accord.core.record import verify_record
+from tests.builders import DAY, SECOND, T0, World, key
+
+
+def assert_invalid(world: World, event: dict[str, Any], code: str, words: str) -> None:
+    seq = world.view.length
+    with pytest.raises(Violation) as refused:
+        world.submit(event)
+    assert refused.value.code == code
+    assert words in refused.value.message
+    report = verify_record(world.forced_lines([event]))
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.code) == (seq, code)
+    assert words in report.problem.message
+
+
+def test_a_delegate_without_the_power_to_negotiate_cannot_speak() -> None:
+    world = World()
+    adopter = world.join("ARC", "Ana Reyes", ["adopt"])
+    event = adopter.say(world.view, "I speak beyond my powers.", world.tick())
+    assert_invalid(world, event, "power_missing", "not to negotiate")
+
+
+def test_expired_full_powers() -> None:
+    world = World()
+    k, cred = world.credential("ARC", "Ana Reyes", not_after=T0 + 10 * SECOND)
+    author = Author(k, world.conf)
+    world.submit(author.join(world.view, cred, world.tick()))
+    world.tick(20 * SECOND)
+    assert_invalid(world, author.say(world.view, "Late.", world.clock), "expired", "expired")
+
+
+def test_full_powers_not_yet_valid() -> None:
+    world = World()
+    k, cred = world.credential("ARC", "Ana Reyes", not_before=T0 + DAY)
+    event = Author(k, world.conf).join(world.view, cred, world.tick())
+    assert_invalid(world, event, "not_yet_valid", "valid only from")
+
+
+def test_full_powers_for_another_conference() -> None:
+    world = World()
+    k, cred = world.credential("ARC", "Ana Reyes", conferences=["other-conf"])
+    event = Author(k, world.conf).join(world.view, cred, world.tick())
+    assert_invalid(world, event, "wrong_conference_credential", "other-conf")
+
+
+def test_a_state_that_is_not_accredited() -> None:
+    world = World()
+    k, cred = world.credential("ZEM", "Zoltan", root=key("root ZEM"))
+    event = Author(k, world.conf).join(world.view, cred, world.tick())
+    assert_invalid(world, event, "not_accredited", "ZEM is not accredited")
+
+
+def test_full_powers_signed_by_a_key_other_than_the_accredited_root() -> None:
+    world = World()
+    k, cred = world.credential("ARC", "Impostor", root=key("a forged root"))
+    event = Author(k, world.conf).join(world.view, cred, world.tick())
+    assert_invalid(world, event, "wrong_root", "not signed by the root key accredited for ARC")
+
+
+def test_an_act_after_revocation() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    world.say(ana, "Before.")
+    revocation = world.revoke("ARC", ana, world.tick(), reason="key compromised")
+    world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
+    event = ana.say(world.view, "After.", world.tick())
+    assert_invalid(world, event, "revoked", "key compromised")
+
+
+def test_a_revocation_in_the_future_takes_effect_only_then() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    revocation = world.revoke("ARC", ana, world.clock + 60 * SECOND, reason="end of mission")
+    world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
+    world.say(ana, "Still within my mandate.")
+    world.tick(60 * SECOND)
+    assert_invalid(world, ana.say(world.view, "Too late.", world.clock), "revoked", "end of mission")
+
+
+def test_a_backdated_revocation_voids_acts_already_recorded() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    compromised_at = world.tick()
+    world.say(ana, "Sent by whoever stole the key.")
+    revocation = world.revoke("ARC", ana, compromised_at, reason="stolen")
+    world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
+    report = verify_record(world.lines())
+    assert report.ok, report.problem
+    assert [(n.seq, n.code) for n in report.notices] == [(2, "voided_by_revocation")]
+    assert report.state is not None
+    assert report.state.messages[2].void is not None
+
+
+def test_only_the_state_root_can_revoke_its_delegates() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    assert ana.cred is not None
+    from accord.core.credentials import revoke
+
+    forged = revoke(world.roots["BOR"], state="BOR", credential=ana.cred, revoked_at=T0, reason="x")
+    event = world.chair.publish_revocation(world.view, forged, world.tick())
+    assert_invalid(world, event, "wrong_root", "BOR cannot revoke")
+
+
+def test_a_delegate_of_an_observer_state_cannot_speak() -> None:
+    world = World(observers=["EU"])
+    eu = world.join("EU", "Observer")
+    assert_invalid(world, eu.say(world.view, "May I?", world.tick()), "observer_cannot_act", "observer")
+
+
+def test_an_act_under_a_credential_never_presented() -> None:
+    world = World()
+    k, cred = world.credential("ARC", "Ana Reyes")
+    author = Author(k, world.conf)
+    author.cred = "sha256:" + "A" * 43
+    assert_invalid(world, author.say(world.view, "Hello.", world.tick()), "not_member", "never presented")
+
+
+def test_an_act_signed_by_another_key_than_the_credential_names() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    thief = Author(key("someone else"), world.conf, cred=ana.cred)
+    assert_invalid(world, thief.say(world.view, "I am Ana.", world.tick()), "wrong_key", "another key")
+
+
+def test_a_key_without_credential_other_than_the_chair() -> None:
+    world = World()
+    stranger = Author(key("stranger"), world.conf)
+    assert_invalid(world, stranger.say(world.view, "Hi.", world.tick()), "not_member", "no credential")
+
+
+def test_joining_with_someone_elses_full_powers() -> None:
+    world = World()
+    _, cred = world.credential("ARC", "Ana Reyes")
+    event = Author(key("thief"), world.conf).join(world.view, cred, world.tick())
+    assert_invalid(world, event, "wrong_key", "another key")
+
+
+def test_an_event_replayed_from_another_conference() -> None:
+    world = World()
+    other = World(conf="other-conf")
+    ana = other.join("ARC", "Ana Reyes")
+    event = ana.say(other.view, "Meant for the other conference.", other.tick())
+    assert_invalid(world, event, "wrong_conference", "another conference")
+
+
+def test_an_event_dated_in_the_future() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    event = ana.say(world.view, "From the future.", world.clock + DAY)
+    assert_invalid(world, event, "future_time", "later than its receipt")
+
+
+def test_a_message_to_a_channel_that_does_not_exist() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    event = ana.event(world.view, ev.MESSAGE, {"text": "psst"}, world.tick(), channel="backroom")
+    assert_invalid(world, event, "unknown_channel", "backroom")
+
+
+def test_a_second_genesis() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    event = ana.event(world.view, ev.GENESIS, world.genesis, world.tick())
+    assert_invalid(world, event, "genesis_repeated", "second genesis")
