@@ -112,7 +112,9 @@ class World:
         )
         return delegate_key, cred
 
-    def join(self, state: str, name: str, powers: Iterable[str] = ("negotiate", "adopt", "sign")) -> Author:
+    def join(
+        self, state: str, name: str, powers: Iterable[str] = ("negotiate", "adopt", "sign")
+    ) -> Author:
         delegate_key, cred = self.credential(state, name, powers)
         author = Author(delegate_key, self.conf)
         self.submit(author.join(self.view, cred, self.tick()))
@@ -124,10 +126,16 @@ class World:
     def say(self, author: Author, text: str) -> dict[str, Any]:
         return self.submit(author.say(self.view, text, self.tick()))
 
-    def revoke(self, state: str, author: Author, revoked_at: int, reason: str = "test") -> dict[str, Any]:
+    def revoke(
+        self, state: str, author: Author, revoked_at: int, reason: str = "test"
+    ) -> dict[str, Any]:
         assert author.cred is not None
         return revoke(
-            self.roots[state], state=state, credential=author.cred, revoked_at=revoked_at, reason=reason
+            self.roots[state],
+            state=state,
+            credential=author.cred,
+            revoked_at=revoked_at,
+            reason=reason,
         )
 
     def lines(self) -> list[bytes]:
@@ -136,7 +144,9 @@ class World:
     def entries(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         return list(self.seq.entries)
 
-    def forced_lines(self, events: Sequence[dict[str, Any]], receipt_time: int | None = None) -> list[bytes]:
+    def forced_lines(
+        self, events: Sequence[dict[str, Any]], receipt_time: int | None = None
+    ) -> list[bytes]:
         """The record as a rogue sequencer would sign it: `events` appended without checks."""
         entries = list(self.seq.entries)
         head = parse_hash(entries[-1][1]["head"], "head")
@@ -145,7 +155,12 @@ class World:
             event_hash = ev.Event.parse(event).hash
             head = next_head(head, parse_hash(event_hash, "event hash"))
             receipt = make_receipt(
-                self.sequencer_key, conf=self.conf, seq=len(entries), event=event_hash, head=head, time=time
+                self.sequencer_key,
+                conf=self.conf,
+                seq=len(entries),
+                event=event_hash,
+                head=head,
+                time=time,
             )
             entries.append((event, receipt))
         checkpoint = make_checkpoint(
@@ -164,7 +179,11 @@ def standard_world() -> tuple[World, dict[str, Author]]:
     world.say(a, "Arcadia proposes a point of contact within 30 days.")
     world.say(b, "Borduria supports.")
     world.say(c, "Calvia asks for six-monthly reachability checks.")
-    world.submit(world.chair.publish_revocation(world.view, world.revoke("BOR", b, world.tick()), world.tick()))
+    world.submit(
+        world.chair.publish_revocation(
+            world.view, world.revoke("BOR", b, world.tick()), world.tick()
+        )
+    )
     world.say(a, "Arcadia thanks the chair.")
     world.say(c, "Calvia agrees.")
     return world, {"ARC": a, "BOR": b, "CAL": c}

@@ -9,6 +9,7 @@ import pytest
 
 from accord.core import events as ev
 from accord.core.author import Author
+from accord.core.credentials import revoke
 from accord.core.errors import Violation
 from accord.core.record import verify_record
 from tests.builders import DAY, SECOND, T0, World, key
@@ -87,7 +88,9 @@ def test_a_revocation_in_the_future_takes_effect_only_then() -> None:
     world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
     world.say(ana, "Still within my mandate.")
     world.tick(60 * SECOND)
-    assert_invalid(world, ana.say(world.view, "Too late.", world.clock), "revoked", "end of mission")
+    assert_invalid(
+        world, ana.say(world.view, "Too late.", world.clock), "revoked", "end of mission"
+    )
 
 
 def test_a_backdated_revocation_voids_acts_already_recorded() -> None:
@@ -108,8 +111,6 @@ def test_only_the_state_root_can_revoke_its_delegates() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
     assert ana.cred is not None
-    from accord.core.credentials import revoke
-
     forged = revoke(world.roots["BOR"], state="BOR", credential=ana.cred, revoked_at=T0, reason="x")
     event = world.chair.publish_revocation(world.view, forged, world.tick())
     assert_invalid(world, event, "wrong_root", "BOR cannot revoke")
@@ -118,28 +119,36 @@ def test_only_the_state_root_can_revoke_its_delegates() -> None:
 def test_a_delegate_of_an_observer_state_cannot_speak() -> None:
     world = World(observers=["EU"])
     eu = world.join("EU", "Observer")
-    assert_invalid(world, eu.say(world.view, "May I?", world.tick()), "observer_cannot_act", "observer")
+    assert_invalid(
+        world, eu.say(world.view, "May I?", world.tick()), "observer_cannot_act", "observer"
+    )
 
 
 def test_an_act_under_a_credential_never_presented() -> None:
     world = World()
-    k, cred = world.credential("ARC", "Ana Reyes")
+    k, _ = world.credential("ARC", "Ana Reyes")
     author = Author(k, world.conf)
     author.cred = "sha256:" + "A" * 43
-    assert_invalid(world, author.say(world.view, "Hello.", world.tick()), "not_member", "never presented")
+    assert_invalid(
+        world, author.say(world.view, "Hello.", world.tick()), "not_member", "never presented"
+    )
 
 
 def test_an_act_signed_by_another_key_than_the_credential_names() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
     thief = Author(key("someone else"), world.conf, cred=ana.cred)
-    assert_invalid(world, thief.say(world.view, "I am Ana.", world.tick()), "wrong_key", "another key")
+    assert_invalid(
+        world, thief.say(world.view, "I am Ana.", world.tick()), "wrong_key", "another key"
+    )
 
 
 def test_a_key_without_credential_other_than_the_chair() -> None:
     world = World()
     stranger = Author(key("stranger"), world.conf)
-    assert_invalid(world, stranger.say(world.view, "Hi.", world.tick()), "not_member", "no credential")
+    assert_invalid(
+        world, stranger.say(world.view, "Hi.", world.tick()), "not_member", "no credential"
+    )
 
 
 def test_joining_with_someone_elses_full_powers() -> None:

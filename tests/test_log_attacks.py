@@ -9,7 +9,7 @@ import pytest
 
 from accord.core import events as ev
 from accord.core.author import Author
-from accord.core.encoding import canonical, hash_tag
+from accord.core.encoding import canonical, hash_tag, parse_hash
 from accord.core.errors import Violation
 from accord.core.log import make_receipt
 from accord.core.record import verify_record
@@ -142,8 +142,6 @@ def test_a_receipt_signed_by_another_key() -> None:
     world.join("ARC", "Ana Reyes")
     item = json.loads(world.lines()[-2])
     r = item["receipt"]
-    from accord.core.encoding import parse_hash
-
     item["receipt"] = make_receipt(
         key("rogue sequencer"), conf=r["conf"], seq=r["seq"], event=r["event"],
         head=parse_hash(r["head"], "head"), time=r["time"],

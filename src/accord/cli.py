@@ -15,6 +15,7 @@ from accord import __version__
 from accord.core.errors import AccordError, RecordFormatError
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
+from accord.demo import run_demo
 from accord.record_file import read_record
 
 app = typer.Typer(
@@ -22,8 +23,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -80,7 +81,11 @@ def _report_json(report: Report) -> dict[str, object]:
         "head": report.head,
         "problem": None
         if report.problem is None
-        else {"seq": report.problem.seq, "code": report.problem.code, "message": report.problem.message},
+        else {
+            "seq": report.problem.seq,
+            "code": report.problem.code,
+            "message": report.problem.message,
+        },
         "notices": [{"seq": n.seq, "code": n.code, "message": n.message} for n in report.notices],
         "state": report.state.summary() if report.state else None,
     }
@@ -133,8 +138,6 @@ def demo(
     out: Path = typer.Option(Path("data/demo"), "--out", help="Folder for the exported record."),
 ) -> None:
     """Run a small conference in one process, export its record and verify it."""
-    from accord.demo import run_demo
-
     run_demo(out, console)
 
 

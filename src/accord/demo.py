@@ -65,7 +65,9 @@ def run_demo(out: Path, console: Console) -> Path:
         ],
     }
     say("\n[bold]2. The secretariat opens the conference (the genesis).[/bold]")
-    seq = Sequencer(sequencer_key, genesis_event(host, conf=CONF, genesis=genesis, time=clock.now), clock.now)
+    seq = Sequencer(
+        sequencer_key, genesis_event(host, conf=CONF, genesis=genesis, time=clock.now), clock.now
+    )
     view = seq.verifier
     say(f"   '{genesis['title']}', chaired by {genesis['chair']['name']}; decision rule: consensus")
     say(f"   genesis hash (publish it out of band): [cyan]{seq.state.genesis_hash}[/cyan]")
@@ -88,7 +90,7 @@ def run_demo(out: Path, console: Console) -> Path:
         authors[code] = Author(key, CONF)
         say(f"   {code} → {name}: powers to {', '.join(powers)}, valid 30 days, for {CONF}")
 
-    say("\n[bold]4. Delegates join by presenting their full powers; the sequencer checks them.[/bold]")
+    say("\n[bold]4. Delegates join with their full powers; the sequencer checks them.[/bold]")
     for code, author in authors.items():
         receipt = seq.submit(author.join(view, creds[code], clock.tick()), clock.now)
         say(f"   #{receipt['seq']} {delegates[code][0]} ({code}) joined")
@@ -105,16 +107,19 @@ def run_demo(out: Path, console: Console) -> Path:
     chair_author = Author(chair, CONF)
     lines = [
         (chair_author, "The meeting is open. We turn to agenda item 1, points of contact."),
-        (authors["ARC"], "Arcadia proposes that each state designate a point of contact within 30 days."),
-        (authors["BOR"], "Borduria can support 30 days if a technical and a diplomatic contact are named."),
-        (authors["CAL"], "Calvia agrees, and asks for a reachability check every six months."),
+        (authors["ARC"], "Arcadia proposes that each state name a point of contact "
+                         "within 30 days."),
+        (authors["BOR"], "Borduria can support 30 days if a technical and a diplomatic "
+                         "contact are named."),
+        (authors["CAL"], "Calvia agrees, and asks for a reachability check every six "
+                         "months."),
     ]  # fmt: skip
     speakers = {id(chair_author): "Chair"} | {id(a): delegates[c][0] for c, a in authors.items()}
     for author, text in lines:
         receipt = seq.submit(author.say(view, text, clock.tick()), clock.now)
         say(f"   #{receipt['seq']} {speakers[id(author)]}: {text}")
 
-    say("\n[bold]6. Borduria's ministry learns its delegate's laptop was stolen, and revokes.[/bold]")
+    say("\n[bold]6. Borduria's ministry learns its delegate's laptop was stolen.[/bold]")
     bor_cred = authors["BOR"].cred
     assert bor_cred is not None
     revocation = revoke(

@@ -86,7 +86,9 @@ class Checkpoint:
             time=schema.integer(d["time"], "checkpoint time"),
             signed=d,
         )
-        sequencer.verify_object(CHECKPOINT_CONTEXT, d, "the sequencer's signature on the checkpoint")
+        sequencer.verify_object(
+            CHECKPOINT_CONTEXT, d, "the sequencer's signature on the checkpoint"
+        )
         return cp
 
 

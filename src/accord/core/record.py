@@ -65,7 +65,9 @@ def check_header(line: bytes) -> None:
     try:
         header = parse_json(line)
     except EncodingError as exc:
-        raise RecordFormatError(f"not an Accord record: the first line is not JSON ({exc})") from exc
+        raise RecordFormatError(
+            f"not an Accord record: the first line is not JSON ({exc})"
+        ) from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RecordFormatError("not an Accord record: the first line has no accord-record header")
     if header.get("version") != VERSION or set(header) != {"format", "version"}:
@@ -150,10 +152,14 @@ def _parse_line(line: bytes, seq: int) -> dict[str, Any]:
         item = parse_json(line)
     except EncodingError as exc:
         raise Violation("malformed", f"entry #{seq}: unreadable line ({exc})", seq) from exc
-    if isinstance(item, dict) and (set(item) == {"event", "receipt"} or set(item) == {"checkpoint"}):
+    if isinstance(item, dict) and (
+        set(item) == {"event", "receipt"} or set(item) == {"checkpoint"}
+    ):
         return item
     raise Violation(
-        "malformed", f"entry #{seq}: a line must hold an event and its receipt, or a checkpoint", seq
+        "malformed",
+        f"entry #{seq}: a line must hold an event and its receipt, or a checkpoint",
+        seq,
     )
 
 
@@ -188,12 +194,9 @@ def _check_checkpoint(value: Any, verifier: LogVerifier, seq: int) -> Checkpoint
     if cp.head != hash_tag(verifier.head):
         raise Violation(
             "bad_checkpoint",
-            f"the checkpoint's head differs from the log's head at #{last}: the log was "
-            "rewritten",
+            f"the checkpoint's head differs from the log's head at #{last}: the log was rewritten",
             last,
         )
     if cp.time < verifier.last_time:
-        raise Violation(
-            "bad_checkpoint", "the checkpoint is dated before the last entry", last
-        )
+        raise Violation("bad_checkpoint", "the checkpoint is dated before the last entry", last)
     return cp

@@ -19,7 +19,9 @@ MAX_NAME = 200
 MAX_REASON = 2000
 
 
-def obj(value: Any, what: str, required: Collection[str], optional: Collection[str] = ()) -> dict[str, Any]:
+def obj(
+    value: Any, what: str, required: Collection[str], optional: Collection[str] = ()
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SchemaError(f"{what} must be a JSON object")
     missing = [k for k in required if k not in value]
@@ -31,7 +33,9 @@ def obj(value: Any, what: str, required: Collection[str], optional: Collection[s
     return value
 
 
-def text(value: Any, what: str, max_len: int = MAX_NAME, pattern: re.Pattern[str] | None = None) -> str:
+def text(
+    value: Any, what: str, max_len: int = MAX_NAME, pattern: re.Pattern[str] | None = None
+) -> str:
     if not isinstance(value, str):
         raise SchemaError(f"{what} must be text")
     if len(value) > max_len:
@@ -62,7 +66,9 @@ def choice(value: Any, what: str, allowed: Collection[str]) -> str:
     return value
 
 
-def string_list(value: Any, what: str, pattern: re.Pattern[str], max_items: int = 64) -> tuple[str, ...]:
+def string_list(
+    value: Any, what: str, pattern: re.Pattern[str], max_items: int = 64
+) -> tuple[str, ...]:
     """A non-empty, sorted list of distinct strings (sorted so that it has one form)."""
     if not isinstance(value, list) or not value:
         raise SchemaError(f"{what} must be a non-empty list")

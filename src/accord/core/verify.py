@@ -10,6 +10,7 @@ entry nothing later can be trusted.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +39,8 @@ class _AuthorTip:
 
 
 def _fmt_time(ms: int) -> str:
-    import datetime as _dt  # local: formatting only, no clock is read
-
-    return _dt.datetime.fromtimestamp(ms / 1000, _dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    # Formatting only: the core never reads a clock.
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class LogVerifier:
@@ -278,8 +278,7 @@ class LogVerifier:
             if known.key != event.author:
                 raise Violation(
                     "wrong_key",
-                    f"{where}: signed by another key than the one in {known.label()}'s "
-                    "full powers",
+                    f"{where}: signed by another key than the one in {known.label()}'s full powers",
                     seq,
                 )
             self._check_credential(known, seq, time, where)
@@ -353,8 +352,7 @@ class LogVerifier:
         if accredited is None or rev.root != accredited.root:
             raise Violation(
                 "wrong_root",
-                f"{where}: the revocation is not signed by the root key accredited for "
-                f"{rev.state}",
+                f"{where}: the revocation is not signed by the root key accredited for {rev.state}",
                 seq,
             )
         target = self.state.credentials.get(rev.credential)

@@ -1,0 +1,96 @@
+"""Canonical encoding (RFC 8785), strict parsing and tagged binary values."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accord.core.encoding import (
+    MAX_SAFE_INTEGER,
+    b64u_decode,
+    b64u_encode,
+    canonical,
+    decode_tagged,
+    encode_tagged,
+    parse_json,
+)
+from accord.core.errors import EncodingError
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
+    | st.text(st.characters(codec="utf-8")),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def test_rfc8785_key_order_is_by_utf16_code_units() -> None:
+    # RFC 8785 section 3.2.3's sorting example (values replaced by their position).
+    value = {"\u20ac": 0, "\r": 1, "\ufb33": 2, "1": 3, "\U0001f600": 4, "\u0080": 5, "\u00f6": 6}
+    expected = '{"\\r":1,"1":3,"\u0080":5,"\u00f6":6,"\u20ac":0,"\U0001f600":4,"\ufb33":2}'
+    assert canonical(value) == expected.encode("utf-8")
+
+
+def test_rfc8785_string_escapes() -> None:
+    value = {"string": '€$\u000f\nA\'B"\\\\"/', "literals": [None, True, False]}
+    expected = '{"literals":[null,true,false],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+    assert canonical(value) == expected.encode("utf-8")
+
+
+@given(json_values)
+def test_canonical_bytes_parse_back_to_the_same_value(value: object) -> None:
+    assert parse_json(canonical(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"a": 1.5}', "fraction"),
+        ('{"a": 1e3}', "fraction or exponent"),
+        ('{"a": 9007199254740992}', "outside"),
+        ('{"a": NaN}', "NaN"),
+        ('{"a": 1, "a": 2}', "twice"),
+        ('{"a": "\\ud800"}', "surrogate"),
+        ("[1, 2", "not valid JSON"),
+        (b"\xff\xfe", "UTF-8"),
+    ],
+)
+def test_strict_parsing_refuses(text: str | bytes, reason: str) -> None:
+    with pytest.raises(EncodingError, match=reason):
+        parse_json(text)
+
+
+def test_signed_data_holds_no_floats() -> None:
+    with pytest.raises(EncodingError, match="fraction"):
+        canonical({"time": 1.0})
+
+
+@given(st.binary(max_size=100))
+def test_base64url_round_trip(raw: bytes) -> None:
+    text = b64u_encode(raw)
+    assert "=" not in text
+    assert b64u_decode(text) == raw
+
+
+@pytest.mark.parametrize("text", ["AB==", "AB=", "A", "AB+/", "AB c", "AF"])
+def test_base64url_has_one_spelling(text: str) -> None:
+    # "AF" decodes to the same byte as "AA" with non-zero padding bits: refused.
+    with pytest.raises(EncodingError):
+        b64u_decode(text)
+
+
+def test_tagged_values_name_their_algorithm_and_size() -> None:
+    raw = bytes(range(32))
+    assert decode_tagged(encode_tagged("sha256", raw), "sha256", 32, "hash") == raw
+    with pytest.raises(EncodingError, match="algorithm 'md5'"):
+        decode_tagged(encode_tagged("md5", raw), "sha256", 32, "hash")
+    with pytest.raises(EncodingError, match="32 bytes, not 31"):
+        decode_tagged(encode_tagged("sha256", raw[:31]), "sha256", 32, "hash")
+    with pytest.raises(EncodingError, match="no algorithm tag"):
+        decode_tagged(b64u_encode(raw), "sha256", 32, "hash")
