@@ -25,6 +25,7 @@ import tracemalloc
 from pathlib import Path
 
 import nacl.signing
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
@@ -124,11 +125,7 @@ def time_nacl(n: int) -> float:
     return time.perf_counter() - start
 
 
-def time_openssl(n: int) -> float | None:
-    try:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    except ImportError:
-        return None
+def time_openssl(n: int) -> float:
     samples = _samples(n)
     pks = {pk: Ed25519PublicKey.from_public_bytes(pk) for pk, _, _ in samples}
     start = time.perf_counter()
@@ -162,9 +159,6 @@ def main() -> None:
         ("raw Ed25519, libsodium via PyNaCl", nacl_s),
         ("raw Ed25519, OpenSSL via cryptography", openssl_s),
     ]:
-        if sec is None:
-            table.add_row(name, "not installed", "", "")
-            continue
         table.add_row(name, f"{sec:.2f}", f"{sec / args.events * 1e6:.1f}", f"{sec / nacl_s:.2f}x")
     console.print(table)
     console.print(f"record file: {size / 1e6:.1f} MB")

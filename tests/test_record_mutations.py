@@ -150,7 +150,7 @@ B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 def test_altering_one_character_of_a_signature_or_body(data: st.DataObject) -> None:
     k = data.draw(st.integers(0, N - 1), label="entry")
     item = json.loads(LINES[k + 1])
-    candidates = [("event", "sig"), ("receipt", "sig")]
+    candidates: list[tuple[str, ...]] = [("event", "sig"), ("receipt", "sig")]
     if "text" in item["event"]["body"]:
         candidates.append(("event", "body", "text"))
     path = data.draw(st.sampled_from(candidates), label="field")

@@ -9,13 +9,15 @@ since yesterday).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from accord.core import schema
-from accord.core.encoding import hash_json
+from accord.core.encoding import canonical_checked, check_hash, hash_tag, sha256
+from accord.core.errors import SchemaError
 from accord.core.keys import PublicKey, SigningKey
 
 POWERS = frozenset({"negotiate", "adopt", "sign"})
@@ -54,7 +56,7 @@ class FullPowers:
         root = PublicKey.parse(d["root"], "full powers root key")
         powers = schema.string_list(d["powers"], "full powers' powers", _POWER)
         fp = cls(
-            id=hash_json(d),
+            id="",  # set below, once every field is checked
             state=schema.text(d["state"], "full powers' state", pattern=schema.STATE_CODE),
             root=root,
             delegate=schema.text(d["delegate"], "delegate name"),
@@ -69,9 +71,10 @@ class FullPowers:
             signed=d,
         )
         if fp.not_after <= fp.not_before:
-            raise schema.SchemaError("full powers end before they begin")
+            raise SchemaError("full powers end before they begin")
+        _check_sig_form(d["sig"])
         root.verify_object(FULL_POWERS_CONTEXT, d, "the root's signature on the full powers")
-        return fp
+        return dataclasses.replace(fp, id=hash_tag(sha256(canonical_checked(d))))
 
     def label(self) -> str:
         return f"{self.delegate} ({self.state})"
@@ -123,16 +126,22 @@ class Revocation:
         schema.version(d, "revocation")
         root = PublicKey.parse(d["root"], "revocation root key")
         rev = cls(
-            id=hash_json(d),
+            id="",  # set below, once every field is checked
             state=schema.text(d["state"], "revocation's state", pattern=schema.STATE_CODE),
             root=root,
-            credential=schema.text(d["credential"], "revoked credential id", max_len=100),
+            credential=check_hash(d["credential"], "revoked credential id"),
             revoked_at=schema.integer(d["revoked_at"], "revoked_at"),
             reason=schema.text(d["reason"], "revocation reason", max_len=schema.MAX_REASON),
             signed=d,
         )
+        _check_sig_form(d["sig"])
         root.verify_object(REVOCATION_CONTEXT, d, "the root's signature on the revocation")
-        return rev
+        return dataclasses.replace(rev, id=hash_tag(sha256(canonical_checked(d))))
+
+
+def _check_sig_form(sig: object) -> None:
+    if not isinstance(sig, str):
+        raise SchemaError("signature must be text")
 
 
 def revoke(

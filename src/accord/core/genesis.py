@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core import schema
+from accord.core.errors import SchemaError
 from accord.core.keys import PublicKey
 
 DECISION_RULES = frozenset({"consensus", "simple_majority", "two_thirds_majority"})
@@ -101,13 +102,13 @@ class Genesis:
         d = schema.obj(value, "genesis", ("title", "host", "chair", "sequencer", "rules", "states"))
         raw_states = d["states"]
         if not isinstance(raw_states, list) or not raw_states:
-            raise schema.SchemaError("genesis must accredit at least one state")
+            raise SchemaError("genesis must accredit at least one state")
         if len(raw_states) > MAX_STATES:
-            raise schema.SchemaError(f"genesis accredits more than {MAX_STATES} states")
+            raise SchemaError(f"genesis accredits more than {MAX_STATES} states")
         states = tuple(AccreditedState.parse(s) for s in raw_states)
         codes = [s.code for s in states]
         if codes != sorted(set(codes)):
-            raise schema.SchemaError("accredited states must be sorted by code, without repeats")
+            raise SchemaError("accredited states must be sorted by code, without repeats")
         return cls(
             title=schema.text(d["title"], "conference title"),
             host=Party.parse(d["host"], "host"),

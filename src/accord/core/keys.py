@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import nacl.exceptions
 import nacl.signing
 
-from accord.core.encoding import canonical, decode_tagged, encode_tagged
+from accord.core.encoding import canonical, canonical_checked, decode_tagged, encode_tagged
 from accord.core.errors import EncodingError, SignatureError
 
 KEY_ALG = "ed25519"
@@ -33,6 +34,11 @@ def signing_input(context: str, unsigned: dict[str, Any]) -> bytes:
     return (CONTEXT_PREFIX + context).encode("ascii") + b"\x00" + canonical(unsigned)
 
 
+# Parsed keys by text: a record names the same few dozen keys again and again.
+_KEYS: dict[str, PublicKey] = {}
+_MAX_CACHED_KEYS = 100_000
+
+
 @dataclass(frozen=True)
 class PublicKey:
     """An Ed25519 public key; `text` is its tagged form, e.g. ``ed25519:...``."""
@@ -41,12 +47,22 @@ class PublicKey:
 
     @classmethod
     def parse(cls, text: object, what: str = "public key") -> PublicKey:
+        if isinstance(text, str) and text in _KEYS:
+            return _KEYS[text]
         raw = decode_tagged(text, KEY_ALG, PUBLIC_KEY_SIZE, what)
+        key = cls(raw)
         try:
-            nacl.signing.VerifyKey(raw)
+            key._verifier  # noqa: B018 - builds (and caches) libsodium's key object
         except (nacl.exceptions.ValueError, nacl.exceptions.TypeError) as exc:
             raise EncodingError(f"{what} is not a valid Ed25519 key") from exc
-        return cls(raw)
+        if len(_KEYS) >= _MAX_CACHED_KEYS:
+            _KEYS.clear()
+        _KEYS[key.text] = key
+        return key
+
+    @cached_property
+    def _verifier(self) -> nacl.signing.VerifyKey:
+        return nacl.signing.VerifyKey(self.raw)
 
     @property
     def text(self) -> str:
@@ -55,14 +71,18 @@ class PublicKey:
     def verify(self, message: bytes, signature: object, what: str = "signature") -> None:
         raw_sig = decode_tagged(signature, KEY_ALG, SIGNATURE_SIZE, what)
         try:
-            nacl.signing.VerifyKey(self.raw).verify(message, raw_sig)
+            self._verifier.verify(message, raw_sig)
         except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError) as exc:
             raise SignatureError(f"{what} does not verify with key {self.short}") from exc
 
     def verify_object(self, context: str, signed: dict[str, Any], what: str) -> None:
-        """Check ``signed["sig"]`` over the object without its ``sig`` field."""
+        """Check ``signed["sig"]`` over the object without its ``sig`` field.
+
+        Call it only once every field of `signed` has passed its schema checks: the
+        signed bytes are then computed by the fast canonical encoder."""
         unsigned = {k: v for k, v in signed.items() if k != "sig"}
-        self.verify(signing_input(context, unsigned), signed.get("sig"), what)
+        message = (CONTEXT_PREFIX + context).encode("ascii") + b"\x00"
+        self.verify(message + canonical_checked(unsigned), signed.get("sig"), what)
 
     @property
     def short(self) -> str:

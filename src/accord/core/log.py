@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core import schema
-from accord.core.encoding import hash_tag, parse_hash, sha256
+from accord.core.encoding import check_hash, hash_tag, sha256
 from accord.core.keys import PublicKey, SigningKey
 
 RECEIPT_CONTEXT = "receipt"
@@ -38,8 +38,8 @@ class Receipt:
     def parse(cls, value: Any, sequencer: PublicKey) -> Receipt:
         d = schema.obj(value, "receipt", ("v", "conf", "seq", "event", "head", "time", "sig"))
         schema.version(d, "receipt")
-        parse_hash(d["event"], "receipt event hash")
-        parse_hash(d["head"], "receipt head")
+        check_hash(d["event"], "receipt event hash")
+        check_hash(d["head"], "receipt head")
         receipt = cls(
             conf=schema.text(d["conf"], "receipt conference id", pattern=schema.CONFERENCE_ID),
             seq=schema.integer(d["seq"], "receipt sequence number"),
@@ -78,7 +78,7 @@ class Checkpoint:
     def parse(cls, value: Any, sequencer: PublicKey) -> Checkpoint:
         d = schema.obj(value, "checkpoint", ("v", "conf", "seq", "head", "time", "sig"))
         schema.version(d, "checkpoint")
-        parse_hash(d["head"], "checkpoint head")
+        check_hash(d["head"], "checkpoint head")
         cp = cls(
             conf=schema.text(d["conf"], "checkpoint conference id", pattern=schema.CONFERENCE_ID),
             seq=schema.integer(d["seq"], "checkpoint sequence number"),

@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from accord.core.encoding import MAX_SAFE_INTEGER
 from accord.core.errors import SchemaError
 
 CONFERENCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -52,6 +53,8 @@ def integer(value: Any, what: str, minimum: int = 0) -> int:
         raise SchemaError(f"{what} must be an integer")
     if value < minimum:
         raise SchemaError(f"{what} must be at least {minimum}")
+    if value > MAX_SAFE_INTEGER:
+        raise SchemaError(f"{what} is larger than 2^53-1")
     return value
 
 
