@@ -11,6 +11,7 @@ from accord.core.encoding import (
     b64u_decode,
     b64u_encode,
     canonical,
+    canonical_checked,
     decode_tagged,
     encode_tagged,
     parse_json,
@@ -94,3 +95,26 @@ def test_tagged_values_name_their_algorithm_and_size() -> None:
         decode_tagged(encode_tagged("sha256", raw[:31]), "sha256", 32, "hash")
     with pytest.raises(EncodingError, match="no algorithm tag"):
         decode_tagged(b64u_encode(raw), "sha256", 32, "hash")
+
+
+ascii_keys = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=8)
+protocol_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
+    | st.text(st.characters(codec="utf-8")),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ascii_keys, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@given(protocol_values)
+def test_the_fast_encoder_writes_exactly_rfc8785_for_protocol_objects(value: object) -> None:
+    # Protocol objects have ASCII keys and no floats; for them the fast path used when
+    # verifying must agree byte for byte with the reference implementation.
+    assert canonical_checked(value) == canonical(value)
+
+
+def test_the_fast_encoder_refuses_unpaired_surrogates() -> None:
+    with pytest.raises(EncodingError, match="surrogate"):
+        canonical_checked({"a": "\ud800"})
