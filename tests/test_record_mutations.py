@@ -10,19 +10,26 @@ from hypothesis import strategies as st
 
 from accord.core.encoding import canonical
 from accord.core.record import verify_record
+from accord.signature_pool import SignaturePool, start_workers
 from tests.builders import standard_world
 
 WORLD, _ = standard_world()
 LINES = WORLD.lines()
 N = len(LINES) - 2  # entries: lines minus header and checkpoint
+WORKERS = start_workers(2)  # shared by every example; ended with the test process
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def problem_seq(lines: list[bytes]) -> int | None:
+    """The entry named by verification, which must fail the same way whether signatures
+    are checked at once or by the thread pool `accord verify` uses."""
     report = verify_record(lines)
     assert not report.ok, "a mutated record verified as valid"
     assert report.problem is not None
     assert report.problem.message  # a sentence for people
+    with SignaturePool(executor=WORKERS) as pool:
+        pooled = verify_record(lines, checks=pool)
+    assert pooled.problem == report.problem
     return report.problem.seq
 
 

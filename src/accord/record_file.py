@@ -7,6 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from accord.core.record import MAX_LINE_BYTES, Report, verify_record
+from accord.signature_pool import SignaturePool, default_workers
+
+# Starting a worker process costs about a tenth of a second: worth it from about a
+# thousand entries.
+PARALLEL_FROM_BYTES = 1_000_000
 
 
 def write_record(path: Path, lines: Iterable[bytes]) -> None:
@@ -41,7 +46,16 @@ def read_record(
     expected_genesis: str | None = None,
     keep_messages: bool = True,
     on_bytes: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> Report:
-    return verify_record(
-        iter_lines(path, on_bytes), expected_genesis=expected_genesis, keep_messages=keep_messages
-    )
+    """Verify a record file. Signatures are checked by a worker process when `parallel`
+    is true, or when it is None and the file is large enough to repay starting one."""
+    if parallel is None:
+        parallel = path.stat().st_size >= PARALLEL_FROM_BYTES and default_workers() > 0
+    lines = iter_lines(path, on_bytes)
+    if not parallel:
+        return verify_record(lines, expected_genesis=expected_genesis, keep_messages=keep_messages)
+    with SignaturePool() as pool:
+        return verify_record(
+            lines, expected_genesis=expected_genesis, keep_messages=keep_messages, checks=pool
+        )

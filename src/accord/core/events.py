@@ -16,7 +16,7 @@ from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import canonical_checked, check_hash, hash_tag, sha256
 from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
-from accord.core.keys import PublicKey, SigningKey
+from accord.core.keys import PublicKey, SignatureClaim, SigningKey
 
 EVENT_CONTEXT = "event"
 MAX_EVENT_BYTES = 1024 * 1024
@@ -60,10 +60,12 @@ class Event:
     body: Body
     signed: dict[str, Any]
     size: int
+    signature: SignatureClaim
 
     @classmethod
-    def parse(cls, value: Any) -> Event:
-        """Check an event's form, size and author signature (not its authority)."""
+    def parse(cls, value: Any, check_signature: bool = True) -> Event:
+        """Check an event's form, size and (unless deferred) author signature; not its
+        authority, which depends on the log (`accord.core.verify`)."""
         d = schema.obj(value, "event", _FIELDS)
         schema.version(d, "event")
         kind = schema.choice(d["type"], "event type", EVENT_TYPES)
@@ -80,8 +82,7 @@ class Event:
         channel = schema.text(d["channel"], "channel", pattern=schema.CHANNEL_ID)
         time = schema.integer(d["time"], "event time")
         body = _parse_body(kind, d["body"])
-        if not isinstance(d["sig"], str):
-            raise SchemaError("event signature must be text")
+        claim = author.claim(EVENT_CONTEXT, d, "the author's signature on the event")
         encoded = canonical_checked(d)  # every field is checked: this is the RFC 8785 form
         if len(encoded) > MAX_EVENT_BYTES:
             raise SchemaError(f"event is {len(encoded)} bytes; the limit is {MAX_EVENT_BYTES}")
@@ -98,8 +99,10 @@ class Event:
             body=body,
             signed=d,
             size=len(encoded),
+            signature=claim,
         )
-        author.verify_object(EVENT_CONTEXT, d, "the author's signature on the event")
+        if check_signature:
+            claim.check()
         return event
 
 

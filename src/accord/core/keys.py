@@ -70,19 +70,22 @@ class PublicKey:
 
     def verify(self, message: bytes, signature: object, what: str = "signature") -> None:
         raw_sig = decode_tagged(signature, KEY_ALG, SIGNATURE_SIZE, what)
-        try:
-            self._verifier.verify(message, raw_sig)
-        except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError) as exc:
-            raise SignatureError(f"{what} does not verify with key {self.short}") from exc
+        SignatureClaim(self, message, raw_sig, what).check()
 
-    def verify_object(self, context: str, signed: dict[str, Any], what: str) -> None:
-        """Check ``signed["sig"]`` over the object without its ``sig`` field.
+    def claim(self, context: str, signed: dict[str, Any], what: str) -> SignatureClaim:
+        """The claim that ``signed["sig"]`` signs the object without its ``sig`` field.
 
         Call it only once every field of `signed` has passed its schema checks: the
-        signed bytes are then computed by the fast canonical encoder."""
+        signed bytes are then computed by the fast canonical encoder. Raises
+        `EncodingError` if the signature is not even of the right form."""
+        raw_sig = decode_tagged(signed.get("sig"), KEY_ALG, SIGNATURE_SIZE, what)
         unsigned = {k: v for k, v in signed.items() if k != "sig"}
         message = (CONTEXT_PREFIX + context).encode("ascii") + b"\x00"
-        self.verify(message + canonical_checked(unsigned), signed.get("sig"), what)
+        return SignatureClaim(self, message + canonical_checked(unsigned), raw_sig, what)
+
+    def verify_object(self, context: str, signed: dict[str, Any], what: str) -> None:
+        """Check ``signed["sig"]`` now (see `claim`)."""
+        self.claim(context, signed, what).check()
 
     @property
     def short(self) -> str:
@@ -91,6 +94,30 @@ class PublicKey:
 
     def fingerprint(self) -> str:
         return fingerprint(self)
+
+
+@dataclass(frozen=True)
+class SignatureClaim:
+    """A signature still to be checked: by which key, over which bytes.
+
+    Parsing produces claims; checking them is the expensive step, which a verifier may
+    run at once or hand to other threads (see `accord.core.signatures`)."""
+
+    key: PublicKey
+    message: bytes
+    signature: bytes
+    what: str
+
+    def valid(self) -> bool:
+        try:
+            self.key._verifier.verify(self.message, self.signature)
+        except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError):
+            return False
+        return True
+
+    def check(self) -> None:
+        if not self.valid():
+            raise SignatureError(f"{self.what} does not verify with key {self.key.short}")
 
 
 class SigningKey:

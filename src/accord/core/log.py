@@ -14,7 +14,7 @@ from typing import Any
 
 from accord.core import schema
 from accord.core.encoding import check_hash, hash_tag, sha256
-from accord.core.keys import PublicKey, SigningKey
+from accord.core.keys import PublicKey, SignatureClaim, SigningKey
 
 RECEIPT_CONTEXT = "receipt"
 CHECKPOINT_CONTEXT = "checkpoint"
@@ -33,9 +33,10 @@ class Receipt:
     head: str
     time: int
     signed: dict[str, Any]
+    signature: SignatureClaim
 
     @classmethod
-    def parse(cls, value: Any, sequencer: PublicKey) -> Receipt:
+    def parse(cls, value: Any, sequencer: PublicKey, check_signature: bool = True) -> Receipt:
         d = schema.obj(value, "receipt", ("v", "conf", "seq", "event", "head", "time", "sig"))
         schema.version(d, "receipt")
         check_hash(d["event"], "receipt event hash")
@@ -47,8 +48,12 @@ class Receipt:
             head=d["head"],
             time=schema.integer(d["time"], "receipt time"),
             signed=d,
+            signature=sequencer.claim(
+                RECEIPT_CONTEXT, d, "the sequencer's signature on the receipt"
+            ),
         )
-        sequencer.verify_object(RECEIPT_CONTEXT, d, "the sequencer's signature on the receipt")
+        if check_signature:
+            receipt.signature.check()
         return receipt
 
 

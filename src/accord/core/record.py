@@ -20,6 +20,7 @@ from typing import Any
 from accord.core.encoding import canonical, hash_tag, parse_json
 from accord.core.errors import AccordError, EncodingError, RecordFormatError, Violation
 from accord.core.log import Checkpoint
+from accord.core.signatures import SignatureChecks
 from accord.core.state import ConferenceState, Notice
 from accord.core.verify import LogVerifier
 
@@ -82,24 +83,42 @@ def verify_record(
     expected_genesis: str | None = None,
     keep_messages: bool = True,
     progress: Callable[[int], None] | None = None,
+    checks: SignatureChecks | None = None,
 ) -> Report:
-    """Verify a whole record, streaming. Raises `RecordFormatError` if it is not one."""
+    """Verify a whole record, streaming. Raises `RecordFormatError` if it is not one.
+
+    `checks` decides where signatures are checked (at once by default); whichever it
+    is, the report names the same first problem."""
     it = iter(lines)
     try:
         first = next(it)
     except StopIteration:
         raise RecordFormatError("not an Accord record: the file is empty") from None
     check_header(first)
-    verifier = LogVerifier(keep_messages)
+    verifier = LogVerifier(keep_messages, checks)
     report = Report()
+    problem: Violation | None = None
     try:
         _verify_body(it, verifier, report, expected_genesis, progress)
     except Violation as v:
-        report.problem = Problem(v.seq, v.code, v.message)
+        problem = v
+    late = verifier.checks.first_failure()
+    if late is not None and (problem is None or _before(late, problem)):
+        problem = late
     report.entries = verifier.length
-    report.state = verifier.state
-    report.ok = report.problem is None
+    if problem is None:
+        report.ok, report.state = True, verifier.state
+    else:
+        report.problem = Problem(problem.seq, problem.code, problem.message)
+        if problem.seq is not None:
+            report.entries = min(report.entries, problem.seq)
     return report
+
+
+def _before(a: Violation, b: Violation) -> bool:
+    if a.seq is None:
+        return False
+    return b.seq is None or a.seq <= b.seq
 
 
 def _verify_body(
@@ -135,6 +154,8 @@ def _verify_body(
                 )
         if progress is not None:
             progress(seq)
+        if seq % 1024 == 0 and verifier.checks.has_failed():
+            return  # the signature failure is reported by the caller
     last = verifier.length - 1
     if checkpoint is None:
         raise Violation(

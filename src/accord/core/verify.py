@@ -18,9 +18,16 @@ from typing import Any
 from accord.core import events as ev
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_tag, parse_hash
-from accord.core.errors import AccordError, SignatureError, Violation
+from accord.core.errors import AccordError, Violation
 from accord.core.genesis import Genesis
 from accord.core.log import HEAD_BEFORE_GENESIS, Receipt, next_head
+from accord.core.signatures import (
+    EVENT,
+    RECEIPT,
+    ImmediateChecks,
+    PendingSignature,
+    SignatureChecks,
+)
 from accord.core.state import ConferenceState, Notice
 
 # The power each event type needs (besides a valid credential); None: any member.
@@ -44,8 +51,9 @@ def _fmt_time(ms: int) -> str:
 
 
 class LogVerifier:
-    def __init__(self, keep_messages: bool = True) -> None:
+    def __init__(self, keep_messages: bool = True, checks: SignatureChecks | None = None) -> None:
         self.keep_messages = keep_messages
+        self.checks: SignatureChecks = checks or ImmediateChecks()
         self.state: ConferenceState | None = None
         self._heads = bytearray()
         self._authors: dict[bytes, _AuthorTip] = {}
@@ -84,7 +92,7 @@ class LogVerifier:
         event: ev.Event | None = None
         if self.state is None:
             # The genesis names the sequencer key, so it is read before its receipt.
-            event = _parse_event(event_json, seq)
+            event = self._parse_event(event_json, seq)
             if not isinstance(event.body, Genesis):
                 raise Violation("genesis_missing", "the log does not start with a genesis", seq)
             sequencer = event.body.sequencer
@@ -93,16 +101,10 @@ class LogVerifier:
             sequencer = self.state.genesis.sequencer
             conf = self.state.conf
         try:
-            receipt = Receipt.parse(receipt_json, sequencer)
-        except SignatureError as exc:
-            raise Violation(
-                "bad_receipt",
-                f"entry #{seq}: the receipt is not signed by the conference's sequencer "
-                f"({exc}); it was altered or forged",
-                seq,
-            ) from exc
+            receipt = Receipt.parse(receipt_json, sequencer, check_signature=False)
         except AccordError as exc:
             raise Violation("malformed", f"entry #{seq}: malformed receipt: {exc}", seq) from exc
+        self.checks.check(PendingSignature(seq, RECEIPT, receipt.signature))
         if receipt.seq != seq:
             raise _sequence_problem(seq, receipt.seq)
         if receipt.conf != conf:
@@ -112,7 +114,7 @@ class LogVerifier:
                 seq,
             )
         if event is None:
-            event = _parse_event(event_json, seq)
+            event = self._parse_event(event_json, seq)
         if event.hash != receipt.event:
             raise Violation(
                 "event_mismatch",
@@ -137,6 +139,14 @@ class LogVerifier:
             )
         self.admit(event, seq, receipt.time)
         return self.commit(event, seq, receipt.time, expected_head)
+
+    def _parse_event(self, value: Any, seq: int) -> ev.Event:
+        try:
+            event = ev.Event.parse(value, check_signature=False)
+        except AccordError as exc:
+            raise Violation("malformed", f"entry #{seq}: malformed event: {exc}", seq) from exc
+        self.checks.check(PendingSignature(seq, EVENT, event.signature))
+        return event
 
     # -- the rules a sequencer applies before accepting an event ------------------
     def admit(self, event: ev.Event, seq: int, time: int) -> None:
@@ -375,19 +385,6 @@ class LogVerifier:
         self._authors[event.author.raw] = _AuthorTip(event.hash, seq, seen_seq)
         self.last_time = time
         return notices
-
-
-def _parse_event(value: Any, seq: int) -> ev.Event:
-    try:
-        return ev.Event.parse(value)
-    except SignatureError as exc:
-        raise Violation(
-            "bad_signature",
-            f"entry #{seq}: {exc}: the event was altered or not signed by its author",
-            seq,
-        ) from exc
-    except AccordError as exc:
-        raise Violation("malformed", f"entry #{seq}: malformed event: {exc}", seq) from exc
 
 
 def _sequence_problem(expected: int, found: int) -> Violation:
