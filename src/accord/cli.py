@@ -158,6 +158,32 @@ def fingerprint_cmd(
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 
+relay_app = typer.Typer(help="Run a relay.", no_args_is_help=True)
+app.add_typer(relay_app, name="relay")
+
+
+@relay_app.command("serve")
+def relay_serve(
+    db: str = typer.Option(
+        "sqlite:///data/relay/relay.sqlite", "--db", help="sqlite:///FILE or postgresql://..."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8470, "--port"),
+    key: Path = typer.Option(
+        Path("data/relay/sequencer.key"),
+        "--key",
+        help="The sequencer key (created if missing). Relay processes sharing one "
+        "database share this key.",
+    ),
+) -> None:
+    """Serve a relay: sequence, store, receipt and push conference logs."""
+    from accord.relay.serve import serve  # uvicorn and SQLAlchemy only when serving
+
+    if db.startswith("sqlite:///"):
+        Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    serve(db, host, port, key)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

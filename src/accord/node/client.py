@@ -1,0 +1,117 @@
+"""Talking to a relay over HTTP, every request signed by the caller's key."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from accord.core.encoding import canonical
+from accord.core.errors import AccordError
+from accord.core.keys import SigningKey
+from accord.core.requests import sign_request
+
+
+class RelayError(AccordError):
+    """The relay refused a request (code and sentence from the relay) or is unreachable."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class RelayClient:
+    def __init__(self, url: str, key: SigningKey, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self.key = key
+        self._http = httpx.Client(base_url=self.url, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> RelayClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _request(
+        self, method: str, path: str, params: dict[str, int] | None = None, body: bytes = b""
+    ) -> Any:
+        query = str(httpx.QueryParams(params or {}))
+        headers = sign_request(
+            self.key, method, path, query, body, int(time.time() * 1000), secrets.token_urlsafe(18)
+        )
+        if body:
+            headers["content-type"] = "application/json"
+        try:
+            response = self._http.request(
+                method, path + (f"?{query}" if query else ""), content=body, headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise RelayError("unreachable", f"cannot reach the relay at {self.url}: {exc}") from exc
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+                raise RelayError(error["code"], error["message"], response.status_code)
+            except (ValueError, KeyError, TypeError):
+                raise RelayError(
+                    "relay_error",
+                    f"the relay answered {response.status_code}",
+                    response.status_code,
+                ) from None
+        return response.json()
+
+    def info(self) -> dict[str, Any]:
+        try:
+            response = self._http.get("/v1/relay")
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RelayError("unreachable", f"cannot reach the relay at {self.url}: {exc}") from exc
+        info: dict[str, Any] = response.json()
+        return info
+
+    def create_conference(self, genesis_event: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", "/v1/conferences", body=canonical(genesis_event)
+        )
+        return result
+
+    def submit(self, event: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", f"/v1/conferences/{event['conf']}/events", body=canonical(event)
+        )
+        return result
+
+    def entries(self, conf: str, start: int, limit: int = 1000) -> tuple[int, list[dict[str, Any]]]:
+        page = self._request(
+            "GET", f"/v1/conferences/{conf}/entries", {"start": start, "limit": limit}
+        )
+        return int(page["length"]), list(page["entries"])
+
+    def iter_entries(self, conf: str, start: int) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Every entry from `start` to the log's current end, page by page, with the length."""
+        while True:
+            length, page = self.entries(conf, start)
+            for entry in page:
+                yield length, entry
+            start += len(page)
+            if not page or start >= length:
+                return
+
+    def checkpoint(self, conf: str) -> dict[str, Any]:
+        """The relay's signed statement of the log's current end."""
+        result: dict[str, Any] = self._request("GET", f"/v1/conferences/{conf}/checkpoint")
+        return result
+
+    def checkpoint_at(self, conf: str, seq: int) -> dict[str, Any]:
+        """A signed checkpoint for the log as it was at entry `seq` (to close an export)."""
+        result: dict[str, Any] = self._request(
+            "GET", f"/v1/conferences/{conf}/checkpoint", {"seq": seq}
+        )
+        return result

@@ -1,0 +1,193 @@
+"""The delegation's replica: every entry it has verified, and the alerts it raised.
+
+A local SQLite file (through SQLAlchemy). An entry is written only after it verified
+against everything already held; a problem stops the sync, is stored as an alert, and
+leaves what was verified before untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+)
+
+from accord.core.encoding import canonical
+from accord.core.verify import LogVerifier
+
+metadata = MetaData()
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("conf", String(64), primary_key=True),
+    Column("relay", Text, nullable=False),
+    Column("genesis_hash", String(64), nullable=False),
+    Column("credential", Text),  # our full powers (JSON), once joined
+)
+entries = Table(
+    "entries",
+    metadata,
+    Column("conf", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("event", Text, nullable=False),
+    Column("receipt", Text, nullable=False),
+)
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conf", String(64), nullable=False),
+    Column("seq", BigInteger),
+    Column("code", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("at", BigInteger, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Alert:
+    conf: str
+    seq: int | None
+    code: str
+    message: str
+    at: int
+
+
+@dataclass(frozen=True)
+class Membership:
+    conf: str
+    relay: str
+    genesis_hash: str
+    credential: dict[str, Any] | None
+
+
+def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+class Replica:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(f"sqlite:///{path}")
+        event.listen(self.engine, "connect", _pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- memberships -------------------------------------------------------------
+    def add_membership(self, conf: str, relay: str, genesis_hash: str) -> None:
+        with self.engine.begin() as c:
+            if (
+                c.execute(select(memberships.c.conf).where(memberships.c.conf == conf)).first()
+                is None
+            ):
+                c.execute(
+                    insert(memberships).values(conf=conf, relay=relay, genesis_hash=genesis_hash)
+                )
+
+    def set_credential(self, conf: str, credential: dict[str, Any]) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                memberships.update()
+                .where(memberships.c.conf == conf)
+                .values(credential=canonical(credential).decode())
+            )
+
+    def membership(self, conf: str) -> Membership | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(memberships).where(memberships.c.conf == conf)).first()
+        if row is None:
+            return None
+        return Membership(
+            row.conf,
+            row.relay,
+            row.genesis_hash,
+            json.loads(row.credential) if row.credential else None,
+        )
+
+    def memberships(self) -> list[Membership]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(memberships.c.conf)).all()
+        return [m for r in rows if (m := self.membership(r.conf)) is not None]
+
+    # -- entries -------------------------------------------------------------------
+    def length(self, conf: str) -> int:
+        with self.engine.connect() as c:
+            n = c.execute(
+                select(func.count()).select_from(entries).where(entries.c.conf == conf)
+            ).scalar()
+        return int(n or 0)
+
+    def iter_entries(self, conf: str) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(entries.c.event, entries.c.receipt)
+                .where(entries.c.conf == conf)
+                .order_by(entries.c.seq)
+            )
+            for r in rows:
+                yield json.loads(r.event), json.loads(r.receipt)
+
+    def load(self, conf: str, keep_messages: bool = True) -> LogVerifier:
+        """A verifier holding the replica's entries for `conf` (verified again on load)."""
+        verifier = LogVerifier(keep_messages)
+        for event, receipt in self.iter_entries(conf):
+            verifier.append(event, receipt)
+        return verifier
+
+    def append(
+        self, conf: str, start: int, verified: list[tuple[dict[str, Any], dict[str, Any]]]
+    ) -> None:
+        if not verified:
+            return
+        with self.engine.begin() as c:
+            c.execute(
+                insert(entries),
+                [
+                    {
+                        "conf": conf,
+                        "seq": start + i,
+                        "event": canonical(e).decode(),
+                        "receipt": canonical(r).decode(),
+                    }
+                    for i, (e, r) in enumerate(verified)
+                ],
+            )
+
+    # -- alerts --------------------------------------------------------------------
+    def alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:
+        alert = Alert(conf, seq, code, message, int(time.time() * 1000))
+        with self.engine.begin() as c:
+            c.execute(
+                insert(alerts).values(conf=conf, seq=seq, code=code, message=message, at=alert.at)
+            )
+        return alert
+
+    def alerts(self, conf: str | None = None) -> list[Alert]:
+        query = select(alerts).order_by(alerts.c.id)
+        if conf is not None:
+            query = query.where(alerts.c.conf == conf)
+        with self.engine.connect() as c:
+            return [Alert(r.conf, r.seq, r.code, r.message, r.at) for r in c.execute(query)]

@@ -1,0 +1,313 @@
+"""A delegation's node: its keystore, its replica, and the acts it performs via a relay.
+
+The CLI and the demo drive a `Node`; tests do too. Each method does one act of the real
+workflow: create a state root, issue or revoke full powers, create an identity, create a
+conference, join, post, sync, report status, export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from accord.core import events as ev
+from accord.core.author import Author, genesis_event
+from accord.core.credentials import FullPowers, issue_full_powers, revoke
+from accord.core.encoding import hash_tag
+from accord.core.errors import AccordError, Violation
+from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
+from accord.core.keys import PublicKey, SigningKey
+from accord.core.log import Checkpoint
+from accord.core.record import checkpoint_line, entry_line, header_line
+from accord.core.verify import LogVerifier
+from accord.node.client import RelayClient, RelayError
+from accord.node.keystore import Keystore, KeystoreError
+from accord.node.replica import Alert, Replica
+
+IDENTITY = "identity"
+DAY_MS = 86_400_000
+
+
+def root_label(state: str) -> str:
+    return f"root:{state}"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    conf: str
+    before: int
+    after: int
+    alert: Alert | None
+
+    @property
+    def new(self) -> int:
+        return self.after - self.before
+
+
+class NodeError(AccordError):
+    """A workflow step that cannot be done, with the reason."""
+
+
+class Node:
+    def __init__(self, home: Path, keystore: Keystore) -> None:
+        self.home = home
+        self.keystore = keystore
+        self.replica = Replica(home / "replica.sqlite")
+
+    @classmethod
+    def create(cls, home: Path, passphrase: str) -> Node:
+        return cls(home, Keystore.create(home / "keystore.json", passphrase))
+
+    @classmethod
+    def open(cls, home: Path, passphrase: str) -> Node:
+        return cls(home, Keystore.open(home / "keystore.json", passphrase))
+
+    def close(self) -> None:
+        self.replica.close()
+
+    # -- keys and credentials ------------------------------------------------------
+    def create_root(self, state: str) -> PublicKey:
+        key = SigningKey.generate()
+        self.keystore.add(root_label(state), "root", key)
+        return key.public
+
+    def create_identity(self) -> PublicKey:
+        if self.keystore.has(IDENTITY):
+            raise NodeError("this node already has an identity")
+        key = SigningKey.generate()
+        self.keystore.add(IDENTITY, "identity", key)
+        return key.public
+
+    @property
+    def identity(self) -> SigningKey:
+        try:
+            return self.keystore.get(IDENTITY)
+        except KeystoreError as exc:
+            raise NodeError("this node has no identity yet: run `accord identity create`") from exc
+
+    def issue_powers(
+        self,
+        state: str,
+        delegate: str,
+        key: PublicKey,
+        powers: list[str],
+        conferences: list[str],
+        now: int,
+        days: int = 30,
+    ) -> dict[str, Any]:
+        return issue_full_powers(
+            self.keystore.get(root_label(state)), state=state, delegate=delegate, key=key,
+            powers=powers, conferences=conferences, not_before=now - 60_000,
+            not_after=now + days * DAY_MS, issued_at=now,
+        )  # fmt: skip
+
+    def revoke_powers(self, state: str, credential: str, reason: str, at: int) -> dict[str, Any]:
+        return revoke(
+            self.keystore.get(root_label(state)), state=state, credential=credential,
+            revoked_at=at, reason=reason,
+        )  # fmt: skip
+
+    # -- conferences ----------------------------------------------------------------
+    def client(self, relay: str) -> RelayClient:
+        return RelayClient(relay, self.identity)
+
+    def create_conference(
+        self,
+        relay: str,
+        conf: str,
+        title: str,
+        states: list[dict[str, str]],
+        now: int,
+        chair: tuple[str, PublicKey] | None = None,
+        host_name: str = "Host",
+        decision_rule: str = "consensus",
+    ) -> str:
+        """Sign a genesis as host and open the conference on `relay`; the genesis hash."""
+        me = self.identity
+        chair_name, chair_key = chair or (host_name, me.public)
+        with self.client(relay) as client:
+            sequencer = client.info()["sequencer"]
+            genesis = {
+                "title": title,
+                "host": {"name": host_name, "key": me.public.text},
+                "chair": {"name": chair_name, "key": chair_key.text},
+                "sequencer": sequencer,
+                "rules": {
+                    "decision_rule": decision_rule,
+                    "silence_period_ms": DEFAULT_SILENCE_PERIOD_MS,
+                    "observers": "plenary",
+                    "clock_skew_ms": DEFAULT_CLOCK_SKEW_MS,
+                },
+                "states": sorted(states, key=lambda s: s["code"]),
+            }
+            event = genesis_event(me, conf=conf, genesis=genesis, time=now)
+            receipt = client.create_conference(event)
+        genesis_hash: str = receipt["event"]
+        self.replica.add_membership(conf, relay, genesis_hash)
+        self.sync(conf)
+        return genesis_hash
+
+    def follow(self, relay: str, conf: str, genesis_hash: str | None) -> SyncResult:
+        """Start replicating a conference; pin its genesis if its hash is known."""
+        if self.replica.membership(conf) is None:
+            with self.client(relay) as client:
+                _, first = client.entries(conf, 0, 1)
+            if not first:
+                raise NodeError(f"the relay has no conference {conf!r}")
+            actual = ev.Event.parse(first[0]["event"]).hash
+            if genesis_hash is not None and actual != genesis_hash:
+                raise NodeError(
+                    f"the relay's conference {conf!r} has genesis {actual}, not the "
+                    f"{genesis_hash} you were given: another conference or a forgery"
+                )
+            self.replica.add_membership(conf, relay, actual)
+        return self.sync(conf)
+
+    def join(
+        self, relay: str, conf: str, credential: dict[str, Any], genesis_hash: str | None, now: int
+    ) -> dict[str, Any]:
+        fp = FullPowers.parse(credential)
+        if fp.key != self.identity.public:
+            raise NodeError(
+                f"these full powers are for another key than this node's identity ({fp.key.short})"
+            )
+        result = self.follow(relay, conf, genesis_hash)
+        if result.alert is not None:
+            raise NodeError(f"the conference log does not verify: {result.alert.message}")
+        view = self.replica.load(conf)
+        event = Author(self.identity, conf).join(view, credential, now)
+        receipt = self._submit(conf, event)
+        self.replica.set_credential(conf, credential)
+        self.sync(conf)
+        return receipt
+
+    def author(self, conf: str, view: LogVerifier) -> Author:
+        membership = self._membership(conf)
+        me = self.identity
+        if membership.credential is not None:
+            return Author(me, conf, FullPowers.parse(membership.credential).id)
+        if view.state is not None and view.state.genesis.chair.key == me.public:
+            return Author(me, conf, None)
+        raise NodeError(f"this node has not joined {conf} (and does not chair it)")
+
+    def post(self, conf: str, text: str, now: int) -> dict[str, Any]:
+        return self.act(conf, now, lambda author, view: author.say(view, text, now))
+
+    def publish_revocation(self, conf: str, revocation: dict[str, Any], now: int) -> dict[str, Any]:
+        return self.act(
+            conf, now, lambda author, view: author.publish_revocation(view, revocation, now)
+        )
+
+    def act(
+        self, conf: str, now: int, make: Callable[[Author, LogVerifier], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Sync, then sign an event that cites the head just verified, and submit it."""
+        result = self.sync(conf)
+        if result.alert is not None:
+            raise NodeError(f"not posting: the log does not verify ({result.alert.message})")
+        view = self.replica.load(conf)
+        receipt = self._submit(conf, make(self.author(conf, view), view))
+        self.sync(conf)
+        return receipt
+
+    def _submit(self, conf: str, event: dict[str, Any]) -> dict[str, Any]:
+        with self.client(self._membership(conf).relay) as client:
+            return client.submit(event)
+
+    def _membership(self, conf: str) -> Any:
+        membership = self.replica.membership(conf)
+        if membership is None:
+            raise NodeError(f"this node does not follow {conf}: join it first")
+        return membership
+
+    # -- the replica -------------------------------------------------------------------
+    def sync(self, conf: str, progress: Callable[[int, int], None] | None = None) -> SyncResult:
+        """Fetch and verify everything new; stop at the first problem and raise an alert."""
+        membership = self._membership(conf)
+        view = self.replica.load(conf)
+        before = start = view.length
+        pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        alert = None
+        with self.client(membership.relay) as client:
+            try:
+                for length, entry in client.iter_entries(conf, start):
+                    view.append(entry.get("event"), entry.get("receipt"))
+                    pending.append((entry["event"], entry["receipt"]))
+                    if progress is not None:
+                        progress(view.length, length)
+                    if len(pending) >= 1000:
+                        self.replica.append(conf, start, pending)
+                        start, pending = start + len(pending), []
+                if view.state is not None and view.state.genesis_hash != membership.genesis_hash:
+                    raise Violation(
+                        "unexpected_genesis",
+                        f"the relay now serves genesis {view.state.genesis_hash}, not "
+                        f"{membership.genesis_hash}: the conference was replaced",
+                        0,
+                    )
+                self.replica.append(conf, start, pending)
+                start, pending = start + len(pending), []
+                self._check_checkpoint(client, conf, view)
+            except Violation as v:
+                self.replica.append(conf, start, pending)
+                alert = self._raise_alert(conf, v.seq, v.code, v.message)
+            except RelayError as exc:
+                self.replica.append(conf, start, pending)
+                if exc.code != "unreachable":
+                    alert = self._raise_alert(
+                        conf, None, exc.code, f"the relay refused to serve the log: {exc.message}"
+                    )
+                else:
+                    raise
+        return SyncResult(conf, before, self.replica.length(conf), alert)
+
+    def _check_checkpoint(self, client: RelayClient, conf: str, view: LogVerifier) -> None:
+        assert view.state is not None
+        try:
+            cp = Checkpoint.parse(client.checkpoint(conf), view.state.genesis.sequencer)
+        except AccordError as exc:
+            if isinstance(exc, RelayError):
+                raise
+            raise Violation(
+                "bad_checkpoint", f"the relay's checkpoint is not valid: {exc}"
+            ) from exc
+        last = view.length - 1
+        if cp.seq < last:
+            raise Violation(
+                "rollback",
+                f"the relay now says the log ends at #{cp.seq}, but this node verified up to "
+                f"#{last}: entries were removed from the relay",
+                cp.seq + 1,
+            )
+        if cp.seq == last and cp.head != hash_tag(view.head):
+            raise Violation(
+                "fork",
+                f"the relay's checkpoint head for #{last} differs from the verified one",
+                last,
+            )
+
+    def _raise_alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:
+        for existing in self.replica.alerts(conf):
+            if (existing.seq, existing.code) == (seq, code):
+                return existing
+        return self.replica.alert(conf, seq, code, message)
+
+    def export(self, conf: str, now: int) -> list[bytes]:
+        """The record file's lines: the verified replica and a checkpoint for its end."""
+        view = self.replica.load(conf, keep_messages=False)
+        if view.state is None:
+            raise NodeError(f"nothing to export for {conf}")
+        with self.client(self._membership(conf).relay) as client:
+            cp = client.checkpoint_at(conf, view.length - 1)
+        Checkpoint.parse(cp, view.state.genesis.sequencer)
+        if cp["head"] != hash_tag(view.head):
+            raise NodeError(
+                "the relay's checkpoint does not match the verified log; run sync and check alerts"
+            )
+        return [
+            header_line(),
+            *(entry_line(e, r) for e, r in self.replica.iter_entries(conf)),
+            checkpoint_line(cp),
+        ]

@@ -1,0 +1,73 @@
+"""Refusals as JSON: a stable code, a sentence a person can act on, an HTTP status."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+STATUS = {
+    "malformed": 400,
+    "bad_signature": 400,
+    "bad_genesis": 400,
+    "wrong_sequencer": 400,
+    "wrong_conference": 400,
+    "future_time": 400,
+    "unknown_channel": 400,
+    "event_too_large": 413,
+    "unsigned_request": 401,
+    "bad_request_signature": 401,
+    "stale_request": 401,
+    "replayed_request": 401,
+    "not_author": 403,
+    "not_member": 403,
+    "wrong_key": 403,
+    "power_missing": 403,
+    "revoked": 403,
+    "expired": 403,
+    "not_yet_valid": 403,
+    "not_accredited": 403,
+    "wrong_root": 403,
+    "wrong_conference_credential": 403,
+    "observer_cannot_act": 403,
+    "unknown_conference": 404,
+    "unknown_entry": 404,
+    "conference_exists": 409,
+    "already_joined": 409,
+    "chain_break": 409,
+    "duplicate_event": 409,
+    "fork": 409,
+    "unknown_head": 409,
+    "seen_invalid": 409,
+    "genesis_repeated": 409,
+    "rate_limited": 429,
+    "too_many_subscribers": 429,
+    "unavailable": 503,
+}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class RelayError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def error_response(code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=STATUS.get(code, 400)
+    )
+
+
+async def relay_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RelayError)
+    return error_response(exc.code, exc.message)

@@ -1,0 +1,62 @@
+"""The relay's limits: request freshness and replay, per-key rates, subscribers."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body_bytes: int = 1024 * 1024 + 16 * 1024  # one event at the core's limit, and framing
+    request_window_ms: int = 5 * 60 * 1000  # how far a request's time may be from ours
+    rate_per_second: float = 200.0  # sustained requests per key
+    burst: int = 400
+    max_subscribers_per_key: int = 8
+    max_range: int = 1000  # entries per catch-up page
+
+
+class ReplayGuard:
+    """Remembers nonces for the time window; a nonce seen twice is a replay."""
+
+    def __init__(self, window_ms: int, capacity: int = 1_000_000) -> None:
+        self.window_ms = window_ms
+        self.capacity = capacity
+        self._seen: OrderedDict[tuple[str, str], int] = OrderedDict()
+
+    def fresh(self, key: str, nonce: str, request_time: int, now: int) -> str | None:
+        """None if the request is fresh; else the reason it is not."""
+        if abs(now - request_time) > self.window_ms:
+            return (
+                f"the request is dated {abs(now - request_time) // 1000} s from the relay's "
+                f"clock; the window is {self.window_ms // 1000} s: check your clock"
+            )
+        while self._seen and (
+            next(iter(self._seen.values())) < now - self.window_ms
+            or len(self._seen) >= self.capacity
+        ):
+            self._seen.popitem(last=False)
+        if (key, nonce) in self._seen:
+            return "this request was already received (same key and nonce): a replay"
+        self._seen[(key, nonce)] = now
+        return None
+
+
+class RateLimiter:
+    """A token bucket per key."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1.0, now)
+        return True

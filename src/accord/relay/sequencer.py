@@ -1,0 +1,224 @@
+"""Sequencing with durable group commit, for one or several relay processes.
+
+Submissions wait in a per-conference queue. A single task per conference takes all that
+is waiting, opens one transaction, locks the conference row (so that relay processes
+sharing one PostgreSQL take turns), catches up with entries other processes wrote,
+admits each event by the core's rules, inserts the accepted ones, commits **once**, and
+only then hands out the receipts. The rate is bounded by signature checks, not by the
+database's commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from accord.core import events as ev
+from accord.core.encoding import canonical_checked, parse_hash
+from accord.core.errors import AccordError, Violation
+from accord.core.genesis import Genesis
+from accord.core.keys import SigningKey
+from accord.core.log import make_receipt, next_head
+from accord.core.verify import LogVerifier
+from accord.relay import store
+
+log = logging.getLogger("accord.relay")
+MAX_BATCH = 512
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class _Submission:
+    event: ev.Event
+    future: asyncio.Future[dict[str, Any]]
+
+
+@dataclass
+class _Conference:
+    conf: str
+    verifier: LogVerifier | None = None
+    queue: list[_Submission] = field(default_factory=list)
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+
+class RelaySequencer:
+    def __init__(self, engine: AsyncEngine, key: SigningKey) -> None:
+        self.engine = engine
+        self.key = key
+        self._confs: dict[str, _Conference] = {}
+        self.accepted = 0
+        self.refused = 0
+        self.batches = 0
+        self._listeners: list[asyncio.Queue[tuple[str, int]]] = []
+
+    # -- notifications to subscribers (this process's) -----------------------------
+    def listen(self) -> asyncio.Queue[tuple[str, int]]:
+        queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+        self._listeners.append(queue)
+        return queue
+
+    def unlisten(self, queue: asyncio.Queue[tuple[str, int]]) -> None:
+        self._listeners.remove(queue)
+
+    def _notify(self, conf: str, length: int) -> None:
+        for queue in self._listeners:
+            queue.put_nowait((conf, length))
+
+    # -- creating a conference ----------------------------------------------------
+    async def create(self, event: ev.Event) -> dict[str, Any]:
+        if not isinstance(event.body, Genesis):
+            raise Violation("bad_genesis", "a conference starts with a genesis event")
+        if event.body.sequencer != self.key.public:
+            raise Violation(
+                "wrong_sequencer",
+                "the genesis names another sequencer key than this relay's "
+                f"({self.key.public.text}); ask the relay for its key and sign again",
+            )
+        verifier = LogVerifier(keep_messages=False)
+        time_ms = now_ms()
+        verifier.admit(event, 0, time_ms)
+        head = next_head(verifier.head, parse_hash(event.hash, "event hash"))
+        receipt = make_receipt(
+            self.key, conf=event.conf, seq=0, event=event.hash, head=head, time=time_ms
+        )
+        async with self.engine.begin() as conn:
+            if await store.conference_length(conn, event.conf) is not None:
+                raise Violation(
+                    "conference_exists", f"a conference {event.conf!r} already exists here"
+                )
+            await conn.execute(
+                insert(store.conferences).values(
+                    conf=event.conf, genesis_hash=event.hash, length=1, created_at=time_ms
+                )
+            )
+            await conn.execute(insert(store.entries).values(**_row(event, receipt, time_ms)))
+        verifier.commit(event, 0, time_ms, head)
+        self._confs[event.conf] = _Conference(event.conf, verifier)
+        self.accepted += 1
+        self._notify(event.conf, 1)
+        log.info("conference created", extra={"conf": event.conf, "seq": 0})
+        return receipt
+
+    # -- submitting events -----------------------------------------------------------
+    async def submit(self, event: ev.Event) -> dict[str, Any]:
+        conf = await self._conference(event.conf)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        conf.queue.append(_Submission(event, future))
+        conf.wakeup.set()
+        if conf.task is None or conf.task.done():
+            conf.task = asyncio.create_task(self._run(conf))
+        return await future
+
+    async def _conference(self, conf_id: str) -> _Conference:
+        conf = self._confs.get(conf_id)
+        if conf is None:
+            async with self.engine.connect() as conn:
+                if await store.conference_length(conn, conf_id) is None:
+                    raise Violation("unknown_conference", f"no conference {conf_id!r} here")
+            conf = self._confs.setdefault(conf_id, _Conference(conf_id))
+        return conf
+
+    async def _run(self, conf: _Conference) -> None:
+        while conf.queue:
+            batch, conf.queue = conf.queue[:MAX_BATCH], conf.queue[MAX_BATCH:]
+            try:
+                await self._sequence(conf, batch)
+            except Exception as exc:  # the database failed: nothing was acknowledged
+                conf.verifier = None  # reload from the database next time
+                log.exception("batch failed", extra={"conf": conf.conf})
+                for sub in batch:
+                    if not sub.future.done():
+                        sub.future.set_exception(
+                            Violation(
+                                "unavailable",
+                                f"the relay could not store the event ({exc.__class__.__name__}); retry",
+                            )
+                        )
+
+    async def _sequence(self, conf: _Conference, batch: list[_Submission]) -> None:
+        results: list[tuple[_Submission, dict[str, Any] | Violation]] = []
+        async with self.engine.begin() as conn:
+            length = await store.conference_length(conn, conf.conf, lock=True)
+            assert length is not None
+            verifier = await self._catch_up(conn, conf, length)
+            rows = []
+            for sub in batch:
+                seq = verifier.length
+                time_ms = max(now_ms(), verifier.last_time)
+                try:
+                    verifier.admit(sub.event, seq, time_ms)
+                except Violation as v:
+                    results.append((sub, v))
+                    continue
+                head = next_head(verifier.head, parse_hash(sub.event.hash, "event hash"))
+                receipt = make_receipt(
+                    self.key, conf=conf.conf, seq=seq, event=sub.event.hash, head=head, time=time_ms
+                )
+                verifier.commit(sub.event, seq, time_ms, head)
+                rows.append(_row(sub.event, receipt, time_ms))
+                results.append((sub, receipt))
+            if rows:
+                await conn.execute(insert(store.entries), rows)
+                await conn.execute(
+                    update(store.conferences)
+                    .where(store.conferences.c.conf == conf.conf)
+                    .values(length=verifier.length)
+                )
+        # Committed and durable: only now do receipts leave the relay.
+        self.batches += 1
+        for sub, outcome in results:
+            if isinstance(outcome, Violation):
+                self.refused += 1
+                sub.future.set_exception(outcome)
+            else:
+                self.accepted += 1
+                sub.future.set_result(outcome)
+        if rows:
+            self._notify(conf.conf, verifier.length)
+
+    async def _catch_up(self, conn: AsyncConnection, conf: _Conference, length: int) -> LogVerifier:
+        """The conference's verifier, brought up to `length` entries from the database
+        (other relay processes may have written some)."""
+        if conf.verifier is None:
+            conf.verifier = LogVerifier(keep_messages=False)
+        verifier = conf.verifier
+        while verifier.length < length:
+            for entry in await store.read_entries(conn, conf.conf, verifier.length, 5000):
+                try:
+                    verifier.append(json.loads(entry.event), json.loads(entry.receipt))
+                except (AccordError, ValueError) as exc:
+                    conf.verifier = None
+                    raise RuntimeError(f"stored log of {conf.conf} does not verify: {exc}") from exc
+        return verifier
+
+    async def length(self, conf_id: str) -> int:
+        async with self.engine.connect() as conn:
+            length = await store.conference_length(conn, conf_id)
+        if length is None:
+            raise Violation("unknown_conference", f"no conference {conf_id!r} here")
+        return length
+
+
+def _row(event: ev.Event, receipt: dict[str, Any], time_ms: int) -> dict[str, Any]:
+    return {
+        "conf": event.conf,
+        "seq": receipt["seq"],
+        "event_hash": event.hash,
+        "author": event.author.text,
+        "type": event.type,
+        "size": event.size,
+        "received_at": time_ms,
+        "event": canonical_checked(event.signed).decode("utf-8"),
+        "receipt": canonical_checked(receipt).decode("utf-8"),
+    }

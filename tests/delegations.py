@@ -1,0 +1,68 @@
+"""A cast of real nodes (ministries, delegates, a host who chairs) around a relay."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from accord.core.credentials import FullPowers
+from accord.node.session import Node
+
+PASSPHRASE = "correct horse battery staple"
+NAMES = {"ARC": "Republic of Arcadia", "BOR": "Kingdom of Borduria", "CAL": "Calvia"}
+DELEGATES = {"ARC": "Ana Reyes", "BOR": "Boris Vlk", "CAL": "Carla Ostrova"}
+
+
+def now() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Cast:
+    relay: str
+    conf: str
+    genesis: str
+    host: Node
+    ministries: dict[str, Node] = field(default_factory=dict)
+    delegates: dict[str, Node] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for node in [self.host, *self.ministries.values(), *self.delegates.values()]:
+            node.close()
+
+
+def convene(
+    relay: str, home: Path, states: tuple[str, ...] = ("ARC", "BOR", "CAL"), conf: str = "talks"
+) -> Cast:
+    """Ministries create roots, the host opens the conference, delegates join."""
+    ministries = {}
+    roots = []
+    for code in states:
+        ministry = Node.create(home / f"ministry-{code}", PASSPHRASE)
+        roots.append(
+            {
+                "code": code,
+                "name": NAMES[code],
+                "root": ministry.create_root(code).text,
+                "role": "member",
+            }
+        )
+        ministries[code] = ministry
+    host = Node.create(home / "host", PASSPHRASE)
+    host.create_identity()
+    genesis = host.create_conference(
+        relay, conf, "Talks on Cyber Norms", roots, now(), host_name="Chair"
+    )
+    cast = Cast(relay, conf, genesis, host, ministries)
+    for code in states:
+        delegate = Node.create(home / f"delegate-{code}", PASSPHRASE)
+        key = delegate.create_identity()
+        credential = ministries[code].issue_powers(
+            code, DELEGATES[code], key, ["negotiate", "adopt"], [conf], now()
+        )
+        delegate.join(relay, conf, credential, genesis, now())
+        cast.delegates[code] = delegate
+        cast.credentials[code] = FullPowers.parse(credential).id
+    return cast
