@@ -40,14 +40,14 @@ def test_three_delegations_over_a_relay(database_url: str, tmp_path: Path) -> No
         finally:
             cast.close()
     # Offline: the relay is gone.
-    result = subprocess.run(
+    verified = subprocess.run(
         [sys.executable, "-m", "accord", "verify", str(record)],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "VALID" in result.stdout and "Borduria" in result.stdout
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "VALID" in verified.stdout and "Borduria" in verified.stdout
 
 
 def test_a_node_reopens_with_its_passphrase_and_keeps_its_replica(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
 from accord.demo import run_demo
 from accord.record_file import read_record
+from accord.relay.serve import serve
 
 app = typer.Typer(
     help="Accord: secure, verifiable digital negotiations between states.",
@@ -177,8 +178,6 @@ def relay_serve(
     ),
 ) -> None:
     """Serve a relay: sequence, store, receipt and push conference logs."""
-    from accord.relay.serve import serve  # uvicorn and SQLAlchemy only when serving
-
     if db.startswith("sqlite:///"):
         Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     serve(db, host, port, key)

@@ -24,11 +24,11 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
-    event,
     func,
     insert,
     select,
 )
+from sqlalchemy import event as sqlalchemy_event
 
 from accord.core.encoding import canonical
 from accord.core.verify import LogVerifier
@@ -90,7 +90,7 @@ class Replica:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(f"sqlite:///{path}")
-        event.listen(self.engine, "connect", _pragmas)
+        sqlalchemy_event.listen(self.engine, "connect", _pragmas)
         metadata.create_all(self.engine)
 
     def close(self) -> None:

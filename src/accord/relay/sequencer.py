@@ -139,12 +139,8 @@ class RelaySequencer:
                 log.exception("batch failed", extra={"conf": conf.conf})
                 for sub in batch:
                     if not sub.future.done():
-                        sub.future.set_exception(
-                            Violation(
-                                "unavailable",
-                                f"the relay could not store the event ({exc.__class__.__name__}); retry",
-                            )
-                        )
+                        reason = f"the relay could not store the event ({type(exc).__name__})"
+                        sub.future.set_exception(Violation("unavailable", reason + "; retry"))
 
     async def _sequence(self, conf: _Conference, batch: list[_Submission]) -> None:
         results: list[tuple[_Submission, dict[str, Any] | Violation]] = []
