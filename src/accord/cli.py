@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from accord import __version__
+from accord import __version__, node_cli
 from accord.core.errors import AccordError, RecordFormatError
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
@@ -159,6 +159,7 @@ def fingerprint_cmd(
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 
+node_cli.register(app)
 relay_app = typer.Typer(help="Run a relay.", no_args_is_help=True)
 app.add_typer(relay_app, name="relay")
 

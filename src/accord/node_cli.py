@@ -1,0 +1,317 @@
+"""The node's commands: the real workflow of a ministry, a host and a delegation.
+
+Every command works on a node home (`--home`, or ACCORD_HOME, default `data/node`)
+holding an encrypted keystore and a replica. The passphrase comes from
+ACCORD_PASSPHRASE or is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from accord.core.credentials import FullPowers, Revocation
+from accord.core.errors import AccordError
+from accord.core.keys import PublicKey, fingerprint
+from accord.node.session import Node
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+HOME = typer.Option(
+    Path("data/node"), "--home", envvar="ACCORD_HOME", help="The node's folder (keystore, replica)."
+)
+
+
+def _now() -> int:
+    return int(time.time() * 1000)
+
+
+def _passphrase(confirm: bool = False) -> str:
+    value = os.environ.get("ACCORD_PASSPHRASE")
+    if value is None:
+        value = typer.prompt("Keystore passphrase", hide_input=True, confirmation_prompt=confirm)
+    return value
+
+
+@contextmanager
+def _node(home: Path) -> Iterator[Node]:
+    try:
+        node = Node.open(home, _passphrase())
+    except AccordError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        yield node
+    except AccordError as exc:
+        code = getattr(exc, "code", None)
+        err.print(f"[red]refused[/red]{f' ({code})' if code else ''}: {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        node.close()
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] cannot read {path}: {exc}")
+        raise typer.Exit(2) from exc
+    if not isinstance(value, dict):
+        err.print(f"[red]error:[/red] {path} does not hold a JSON object")
+        raise typer.Exit(2)
+    return value
+
+
+def _write_json(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    root_app = typer.Typer(help="A ministry's state root key.", no_args_is_help=True)
+    identity_app = typer.Typer(help="This node's own signing identity.", no_args_is_help=True)
+    powers_app = typer.Typer(
+        help="Full powers: issue and revoke (with a root key).", no_args_is_help=True
+    )
+    conference_app = typer.Typer(
+        help="Open a conference on a relay (as host).", no_args_is_help=True
+    )
+    app.add_typer(root_app, name="root")
+    app.add_typer(identity_app, name="identity")
+    app.add_typer(powers_app, name="powers")
+    app.add_typer(conference_app, name="conference")
+
+    @app.command()
+    def init(home: Path = HOME) -> None:
+        """Create a node: an encrypted keystore and an empty replica."""
+        try:
+            Node.create(home, _passphrase(confirm=True)).close()
+        except AccordError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        console.print(f"node created in {home}")
+
+    @root_app.command("create")
+    def root_create(
+        state: str = typer.Argument(..., help="ISO 3166 alpha-3 or organisation code"),
+        home: Path = HOME,
+    ) -> None:
+        """Create the root key of a state; publish its fingerprint out of band."""
+        with _node(home) as node:
+            key = node.create_root(state)
+        console.print(f"root key of {state}: {key.text}")
+        console.print(f"fingerprint: {fingerprint(key)}")
+
+    @identity_app.command("create")
+    def identity_create(home: Path = HOME) -> None:
+        """Create this node's signing key (a delegate's, or a host's)."""
+        with _node(home) as node:
+            key = node.create_identity()
+        console.print(f"identity: {key.text}")
+        console.print(f"fingerprint: {fingerprint(key)}")
+
+    @identity_app.command("show")
+    def identity_show(home: Path = HOME) -> None:
+        """Print this node's public key and fingerprint."""
+        with _node(home) as node:
+            key = node.identity.public
+        console.print(f"identity: {key.text}")
+        console.print(f"fingerprint: {fingerprint(key)}")
+
+    @powers_app.command("issue")
+    def powers_issue(
+        state: str = typer.Option(..., "--state"),
+        delegate: str = typer.Option(..., "--delegate", help="The delegate's name."),
+        key: str = typer.Option(..., "--key", help="The delegate's identity key (ed25519:...)."),
+        power: list[str] = typer.Option(..., "--power", help="negotiate, adopt or sign; repeat."),
+        conference: list[str] = typer.Option(..., "--conference", help="Conference id; repeat."),
+        days: int = typer.Option(30, "--days", help="Valid for this many days from now."),
+        out: Path = typer.Option(..., "--out", help="Where to write the signed full powers."),
+        home: Path = HOME,
+    ) -> None:
+        """Sign full powers for a delegate with the state's root key."""
+        with _node(home) as node:
+            credential = node.issue_powers(
+                state, delegate, PublicKey.parse(key), power, conference, _now(), days
+            )
+        _write_json(out, credential)
+        console.print(f"full powers {FullPowers.parse(credential).id} written to {out}")
+
+    @powers_app.command("revoke")
+    def powers_revoke(
+        state: str = typer.Option(..., "--state"),
+        credential: str = typer.Option(
+            ..., "--credential", help="The full powers' id (sha256:...)."
+        ),
+        reason: str = typer.Option(..., "--reason"),
+        out: Path = typer.Option(..., "--out"),
+        home: Path = HOME,
+    ) -> None:
+        """Sign a revocation, effective now; publish it with `accord revocation publish`."""
+        with _node(home) as node:
+            revocation = node.revoke_powers(state, credential, reason, _now())
+        _write_json(out, revocation)
+        console.print(f"revocation {Revocation.parse(revocation).id} written to {out}")
+
+    @conference_app.command("create")
+    def conference_create(
+        relay: str = typer.Option(..., "--relay"),
+        conf: str = typer.Option(..., "--conf", help="Conference id, e.g. cyber-cbm-2026."),
+        title: str = typer.Option(..., "--title"),
+        state: list[str] = typer.Option(
+            ..., "--state", help="CODE:NAME:ROOTKEY of an accredited member state; repeat."
+        ),
+        observer: list[str] = typer.Option(
+            [], "--observer", help="CODE:NAME:ROOTKEY of an observer."
+        ),
+        chair: str = typer.Option(
+            "Chair", "--chair-name", help="The chair's name (this node's identity)."
+        ),
+        rule: str = typer.Option(
+            "consensus", "--rule", help="consensus, simple_majority, two_thirds_majority"
+        ),
+        home: Path = HOME,
+    ) -> None:
+        """Sign the genesis as host (and chair) and open the conference on a relay."""
+        states = []
+        for spec, role in [*((s, "member") for s in state), *((o, "observer") for o in observer)]:
+            parts = spec.split(":", 2)
+            if len(parts) != 3:
+                err.print(f"[red]error:[/red] {spec!r} is not CODE:NAME:ROOTKEY")
+                raise typer.Exit(2)
+            code, name, root = parts
+            states.append({"code": code, "name": name, "root": root, "role": role})
+        with _node(home) as node:
+            genesis = node.create_conference(
+                relay, conf, title, states, _now(), host_name=chair, decision_rule=rule
+            )
+        console.print(f"conference {conf} opened on {relay}")
+        console.print(f"genesis hash (send it to every delegation): [cyan]{genesis}[/cyan]")
+
+    @app.command()
+    def join(
+        relay: str = typer.Option(..., "--relay"),
+        conf: str = typer.Option(..., "--conf"),
+        credential: Path = typer.Option(..., "--credential", help="Your full powers (JSON file)."),
+        genesis: str | None = typer.Option(
+            None, "--genesis", help="The genesis hash you were given."
+        ),
+        home: Path = HOME,
+    ) -> None:
+        """Replicate a conference, verify it, and present your full powers."""
+        with _node(home) as node:
+            if genesis is None:
+                err.print(
+                    "[yellow]warning:[/yellow] no --genesis given: trusting the relay's conference on first use"
+                )
+            receipt = node.join(relay, conf, _read_json(credential), genesis, _now())
+        console.print(f"joined {conf} as entry #{receipt['seq']}")
+
+    @app.command()
+    def post(
+        conf: str = typer.Option(..., "--conf"), text: str = typer.Argument(...), home: Path = HOME
+    ) -> None:
+        """Sync, then sign and post a message to the plenary."""
+        with _node(home) as node:
+            receipt = node.post(conf, text, _now())
+        console.print(f"posted as entry #{receipt['seq']} (receipt time {_when(receipt['time'])})")
+
+    @app.command("publish-revocation")
+    def publish_revocation(
+        conf: str = typer.Option(..., "--conf"), file: Path = typer.Argument(...), home: Path = HOME
+    ) -> None:
+        """Publish a state's signed revocation in a conference."""
+        with _node(home) as node:
+            receipt = node.publish_revocation(conf, _read_json(file), _now())
+        console.print(f"revocation published as entry #{receipt['seq']}")
+
+    @app.command()
+    def sync(
+        conf: list[str] = typer.Option([], "--conf", help="Default: every conference."),
+        home: Path = HOME,
+    ) -> None:
+        """Fetch and verify everything new; a problem stops the sync and raises an alert."""
+        failed = False
+        with _node(home) as node:
+            confs = conf or [m.conf for m in node.replica.memberships()]
+            with Progress(console=err, transient=True) as progress:
+                for c in confs:
+                    task = progress.add_task(f"sync {c}", total=None)
+                    result = node.sync(
+                        c,
+                        lambda done, total, t=task: progress.update(t, completed=done, total=total),
+                    )
+                    progress.remove_task(task)
+                    if result.alert is not None:
+                        failed = True
+                        console.print(
+                            f"[red]ALERT[/red] {c}: ({result.alert.code}) {result.alert.message}"
+                        )
+                    else:
+                        console.print(
+                            f"{c}: {result.new} new entries verified, {result.after} in all"
+                        )
+        if failed:
+            raise typer.Exit(1)
+
+    @app.command()
+    def status(home: Path = HOME) -> None:
+        """Conferences followed, their verified length, and alerts."""
+        with _node(home) as node:
+            table = Table("conference", "relay", "entries", "delegates", "messages", "alerts")
+            for m in node.replica.memberships():
+                view = node.replica.load(m.conf)
+                state = view.state
+                alerts = node.replica.alerts(m.conf)
+                table.add_row(
+                    m.conf, m.relay, str(view.length),
+                    str(len(state.credentials)) if state else "-",
+                    str(state.message_count) if state else "-",
+                    f"[red]{len(alerts)}[/red]" if alerts else "0",
+                )  # fmt: skip
+            console.print(table)
+            for alert in node.replica.alerts():
+                where = f" at #{alert.seq}" if alert.seq is not None else ""
+                console.print(
+                    f"[red]ALERT[/red] {alert.conf}{where} ({alert.code}), {_when(alert.at)}: {alert.message}"
+                )
+
+    @app.command()
+    def messages(conf: str = typer.Option(..., "--conf"), home: Path = HOME) -> None:
+        """The messages of a conference, from the verified replica."""
+        with _node(home) as node:
+            state = node.replica.load(conf).state
+        if state is not None:
+            for m in state.messages.values():
+                void = f" [yellow]({m.void})[/yellow]" if m.void else ""
+                console.print(f"#{m.seq} {_when(m.time)} {m.author}: {m.text}{void}")
+
+    @app.command("export")
+    def export_cmd(
+        conf: str = typer.Option(..., "--conf"),
+        out: Path = typer.Option(..., "--out"),
+        home: Path = HOME,
+    ) -> None:
+        """Write the verified record to one file, closed by the relay's signed checkpoint."""
+        with _node(home) as node:
+            lines = node.export(conf, _now())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(b"".join(lines))
+        console.print(
+            f"{len(lines) - 2} entries exported to {out}; check it with `accord verify {out}`"
+        )
+
+
+def _when(ms: int) -> str:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -1,0 +1,88 @@
+"""The README's tour, by the command line: two delegations over a real relay."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.relay_process import relay
+
+
+def run(*args: str, home: Path | None = None, ok: bool = True) -> str:
+    env = {**os.environ, "ACCORD_PASSPHRASE": "a passphrase for tests"}
+    if home is not None:
+        env["ACCORD_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-m", "accord", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode == 0) == ok, f"{args}: {result.stdout}{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def grab(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not in {text!r}"
+    return match.group(1)
+
+
+def test_the_tour(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        homes = {n: tmp_path / n for n in ("arc-ministry", "bor-ministry", "host", "ana", "boris")}
+        for home in homes.values():
+            run("init", home=home)
+        roots = {
+            code: grab(
+                r"root key of \w+: (\S+)",
+                run("root", "create", code, home=homes[f"{code.lower()}-ministry"]),
+            )
+            for code in ("ARC", "BOR")
+        }
+        run("identity", "create", home=homes["host"])
+        out = run(
+            "conference", "create", "--relay", r.url, "--conf", "tour", "--title", "Tour",
+            "--state", f"ARC:Republic of Arcadia:{roots['ARC']}",
+            "--state", f"BOR:Kingdom of Borduria:{roots['BOR']}", "--chair-name", "Ambassador Moreau",
+            home=homes["host"],
+        )  # fmt: skip
+        genesis = grab(r"genesis hash .*: (sha256:\S+)", out)
+        creds = {}
+        for code, name, home in (("ARC", "Ana Reyes", "ana"), ("BOR", "Boris Vlk", "boris")):
+            key = grab(r"identity: (\S+)", run("identity", "create", home=homes[home]))
+            out = run(
+                "powers", "issue", "--state", code, "--delegate", name, "--key", key,
+                "--power", "negotiate", "--conference", "tour", "--out", str(tmp_path / f"{home}.json"),
+                home=homes[f"{code.lower()}-ministry"],
+            )  # fmt: skip
+            creds[home] = grab(r"full powers (sha256:\S+)", out)
+            run("join", "--relay", r.url, "--conf", "tour", "--credential", str(tmp_path / f"{home}.json"),
+                "--genesis", genesis, home=homes[home])  # fmt: skip
+        run("post", "--conf", "tour", "The meeting is open.", home=homes["host"])
+        run("post", "--conf", "tour", "Arcadia greets Borduria.", home=homes["ana"])
+        run("post", "--conf", "tour", "Borduria greets Arcadia.", home=homes["boris"])
+        assert "new entries verified" in run("sync", home=homes["ana"])
+        assert "Borduria greets Arcadia." in run("messages", "--conf", "tour", home=homes["ana"])
+        status = run("status", home=homes["ana"])
+        assert "tour" in status and "ALERT" not in status
+        # Borduria revokes Boris; his next post is refused by the relay with the reason.
+        run("powers", "revoke", "--state", "BOR", "--credential", creds["boris"], "--reason", "recalled",
+            "--out", str(tmp_path / "rev.json"), home=homes["bor-ministry"])  # fmt: skip
+        run("publish-revocation", "--conf", "tour", str(tmp_path / "rev.json"), home=homes["host"])
+        refused = run("post", "--conf", "tour", "Still here?", home=homes["boris"], ok=False)
+        assert "revoked" in refused and "recalled" in refused
+        run("export", "--conf", "tour", "--out", str(tmp_path / "tour.jsonl"), home=homes["ana"])
+    verified = run("verify", str(tmp_path / "tour.jsonl"), "--genesis", genesis)
+    assert "VALID" in verified and "Boris Vlk" in verified
+    run("init", home=homes["ana"], ok=False)  # never overwrites a keystore
+    assert "wrong passphrase" in subprocess.run(
+        [sys.executable, "-m", "accord", "status", "--home", str(homes["ana"])],
+        capture_output=True, text=True, env={**os.environ, "ACCORD_PASSPHRASE": "not the passphrase"},
+        check=False,
+    ).stderr  # fmt: skip
