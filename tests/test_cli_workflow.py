@@ -54,16 +54,16 @@ def test_the_tour(tmp_path: Path) -> None:
         )  # fmt: skip
         genesis = grab(r"genesis hash .*: (sha256:\S+)", out)
         creds = {}
-        for code, name, home in (("ARC", "Ana Reyes", "ana"), ("BOR", "Boris Vlk", "boris")):
-            key = grab(r"identity: (\S+)", run("identity", "create", home=homes[home]))
+        for code, name, who in (("ARC", "Ana Reyes", "ana"), ("BOR", "Boris Vlk", "boris")):
+            key = grab(r"identity: (\S+)", run("identity", "create", home=homes[who]))
             out = run(
                 "powers", "issue", "--state", code, "--delegate", name, "--key", key,
-                "--power", "negotiate", "--conference", "tour", "--out", str(tmp_path / f"{home}.json"),
+                "--power", "negotiate", "--conference", "tour", "--out", str(tmp_path / f"{who}.json"),
                 home=homes[f"{code.lower()}-ministry"],
             )  # fmt: skip
-            creds[home] = grab(r"full powers (sha256:\S+)", out)
-            run("join", "--relay", r.url, "--conf", "tour", "--credential", str(tmp_path / f"{home}.json"),
-                "--genesis", genesis, home=homes[home])  # fmt: skip
+            creds[who] = grab(r"full powers (sha256:\S+)", out)
+            run("join", "--relay", r.url, "--conf", "tour", "--credential", str(tmp_path / f"{who}.json"),
+                "--genesis", genesis, home=homes[who])  # fmt: skip
         run("post", "--conf", "tour", "The meeting is open.", home=homes["host"])
         run("post", "--conf", "tour", "Arcadia greets Borduria.", home=homes["ana"])
         run("post", "--conf", "tour", "Borduria greets Arcadia.", home=homes["boris"])

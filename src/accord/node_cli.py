@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from accord.core.credentials import FullPowers, Revocation
@@ -213,7 +213,8 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             if genesis is None:
                 err.print(
-                    "[yellow]warning:[/yellow] no --genesis given: trusting the relay's conference on first use"
+                    "[yellow]warning:[/yellow] no --genesis given: trusting the relay's "
+                    "conference on first use"
                 )
             receipt = node.join(relay, conf, _read_json(credential), genesis, _now())
         console.print(f"joined {conf} as entry #{receipt['seq']}")
@@ -248,10 +249,11 @@ def register(app: typer.Typer) -> None:
             with Progress(console=err, transient=True) as progress:
                 for c in confs:
                     task = progress.add_task(f"sync {c}", total=None)
-                    result = node.sync(
-                        c,
-                        lambda done, total, t=task: progress.update(t, completed=done, total=total),
-                    )
+
+                    def advance(done: int, total: int, task: TaskID = task) -> None:
+                        progress.update(task, completed=done, total=total)
+
+                    result = node.sync(c, advance)
                     progress.remove_task(task)
                     if result.alert is not None:
                         failed = True
@@ -284,7 +286,8 @@ def register(app: typer.Typer) -> None:
             for alert in node.replica.alerts():
                 where = f" at #{alert.seq}" if alert.seq is not None else ""
                 console.print(
-                    f"[red]ALERT[/red] {alert.conf}{where} ({alert.code}), {_when(alert.at)}: {alert.message}"
+                    f"[red]ALERT[/red] {alert.conf}{where} ({alert.code}), "
+                    f"{_when(alert.at)}: {alert.message}"
                 )
 
     @app.command()

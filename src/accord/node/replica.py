@@ -115,6 +115,11 @@ class Replica:
                 .values(credential=canonical(credential).decode())
             )
 
+    def set_relay(self, conf: str, relay: str) -> None:
+        """Follow the conference through another relay (a mirror, or a moved service)."""
+        with self.engine.begin() as c:
+            c.execute(memberships.update().where(memberships.c.conf == conf).values(relay=relay))
+
     def membership(self, conf: str) -> Membership | None:
         with self.engine.connect() as c:
             row = c.execute(select(memberships).where(memberships.c.conf == conf)).first()

@@ -1,0 +1,148 @@
+"""A relay whose database is tampered with, or that shows delegations different
+histories: each delegation's next sync detects it, says what and where, and keeps the
+replica as it was (invariant I3)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from accord.core.encoding import canonical
+from tests.delegations import Cast, convene, now
+from tests.relay_process import RelayProcess, relay
+
+
+@pytest.fixture
+def talks(tmp_path: Path) -> Iterator[tuple[Cast, Path]]:
+    """A conference where Arcadia has verified entries #0-#4 and #5-#7 are on the relay."""
+    db = tmp_path / "relay.sqlite"
+    with relay(f"sqlite:///{db}", tmp_path) as r:
+        cast = convene(r.url, tmp_path)
+        cast.delegates["ARC"].post(cast.conf, "Arcadia speaks first.", now())
+        assert cast.delegates["ARC"].replica.length(cast.conf) == 5
+        cast.host.post(cast.conf, "The chair speaks.", now())
+        cast.delegates["BOR"].post(cast.conf, "Borduria replies.", now())
+        cast.delegates["CAL"].post(cast.conf, "Calvia replies.", now())
+        try:
+            yield cast, db
+        finally:
+            cast.close()
+
+
+def _rows(db: Path) -> list[tuple[int, str, str]]:
+    with sqlite3.connect(db) as c:
+        return list(c.execute("SELECT seq, event, receipt FROM entries ORDER BY seq"))
+
+
+def _sync_alert(cast: Cast, code: str, seq: int, kept: int | None = None) -> str:
+    """Arcadia syncs: the alert names `code` at `seq`; its replica keeps what it had
+    verified, plus the good entries before the fault (`kept` in all)."""
+    arc = cast.delegates["ARC"]
+    before = list(arc.replica.iter_entries(cast.conf))
+    result = arc.sync(cast.conf)
+    assert result.alert is not None, "the tampering went unnoticed"
+    assert (result.alert.code, result.alert.seq) == (code, seq), result.alert
+    after = list(arc.replica.iter_entries(cast.conf))
+    assert after[: len(before)] == before, "what was verified was overwritten"
+    assert len(after) == (seq if kept is None else kept), "entries from the faulty one on were kept"
+    assert arc.replica.alerts(cast.conf)[-1].message == result.alert.message
+    return result.alert.message
+
+
+def test_an_altered_row(talks: tuple[Cast, Path]) -> None:
+    cast, db = talks
+    seq, event_text, _ = _rows(db)[6]
+    event = json.loads(event_text)
+    event["body"]["text"] = "Borduria withdraws."
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE entries SET event = ? WHERE seq = ?", (canonical(event).decode(), seq))
+    assert "altered" in _sync_alert(cast, "bad_signature", 6)
+
+
+def test_a_deleted_row(talks: tuple[Cast, Path]) -> None:
+    cast, db = talks
+    with sqlite3.connect(db) as c:
+        c.execute("DELETE FROM entries WHERE seq = 6")
+    assert "missing" in _sync_alert(cast, "missing_entry", 6)
+
+
+def test_reordered_rows(talks: tuple[Cast, Path]) -> None:
+    cast, db = talks
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE entries SET seq = -1 WHERE seq = 5")
+        c.execute("UPDATE entries SET seq = 5 WHERE seq = 6")
+        c.execute("UPDATE entries SET seq = 6 WHERE seq = -1")
+    _sync_alert(cast, "missing_entry", 5)
+
+
+def test_an_inserted_row(talks: tuple[Cast, Path]) -> None:
+    cast, db = talks
+    rows = _rows(db)
+    with sqlite3.connect(db) as c:
+        # A copy of entry 5 slipped in as entry 6, the rest shifted up.
+        c.execute("UPDATE entries SET seq = seq + 100 WHERE seq >= 6")
+        c.execute("UPDATE entries SET seq = seq - 99 WHERE seq >= 100")
+        c.execute(
+            "INSERT INTO entries (conf, seq, event_hash, author, type, size, received_at, event, receipt)"
+            " SELECT conf, 6, event_hash, author, type, size, received_at, event, receipt FROM entries WHERE seq = 5"
+        )
+    assert len(_rows(db)) == len(rows) + 1
+    _sync_alert(cast, "duplicate_entry", 5, kept=6)
+
+
+def test_a_forged_receipt(talks: tuple[Cast, Path]) -> None:
+    cast, db = talks
+    seq, _, receipt_text = _rows(db)[7]
+    receipt = json.loads(receipt_text)
+    receipt["time"] += 1
+    with sqlite3.connect(db) as c:
+        c.execute(
+            "UPDATE entries SET receipt = ? WHERE seq = ?", (canonical(receipt).decode(), seq)
+        )
+    _sync_alert(cast, "bad_receipt", 7)
+
+
+def test_a_relay_that_rolls_back(talks: tuple[Cast, Path]) -> None:
+    cast, db = talks
+    cast.delegates["ARC"].sync(cast.conf)  # Arcadia has verified all 8 entries
+    with sqlite3.connect(db) as c:
+        c.execute("DELETE FROM entries WHERE seq >= 6")
+        c.execute("UPDATE conferences SET length = 6")
+    result = cast.delegates["ARC"].sync(cast.conf)
+    assert result.alert is not None and result.alert.code == "rollback"
+    assert cast.delegates["ARC"].replica.length(cast.conf) == 8
+
+
+def test_a_split_view_between_two_delegations(tmp_path: Path) -> None:
+    """The operator forks the database: Arcadia is served one copy, Borduria another.
+    Each side goes on writing. When Borduria is shown Arcadia's branch (a mirror, or
+    the relay changing its story), its node detects the fork."""
+    db_x, db_y = tmp_path / "x.sqlite", tmp_path / "y.sqlite"
+    key = tmp_path / "sequencer.key"
+    x = RelayProcess(f"sqlite:///{db_x}", key, tmp_path / "x.log").start()
+    try:
+        cast = convene(x.url, tmp_path, states=("ARC", "BOR"))
+        x.stop()
+        shutil.copy(db_x, db_y)
+        x.start()
+        y = RelayProcess(f"sqlite:///{db_y}", key, tmp_path / "y.log").start()
+        try:
+            cast.delegates["BOR"].replica.set_relay(cast.conf, y.url)
+            cast.delegates["ARC"].post(cast.conf, "Arcadia, on branch X.", now())
+            cast.delegates["BOR"].post(cast.conf, "Borduria, on branch Y.", now())
+            verified_before = list(cast.delegates["BOR"].replica.iter_entries(cast.conf))
+            cast.delegates["BOR"].replica.set_relay(cast.conf, x.url)
+            result = cast.delegates["BOR"].sync(cast.conf)
+            assert result.alert is not None
+            assert result.alert.code == "fork", result.alert
+            assert list(cast.delegates["BOR"].replica.iter_entries(cast.conf)) == verified_before
+        finally:
+            y.stop()
+            cast.close()
+    finally:
+        x.stop()
