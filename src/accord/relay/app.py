@@ -256,14 +256,17 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
             )
             _fresh(state, req)
         except (RequestAuthError, RelayError) as exc:
+            # Accept, then close with a code and the reason: a bare refusal of the
+            # handshake would reach the client as an unexplained HTTP 403.
+            await websocket.accept()
             await websocket.close(code=4401, reason=str(exc)[:120])
             return
         who = req.key.text
+        await websocket.accept()
         if state.subscribers[who] >= state.limits.max_subscribers_per_key:
             await websocket.close(code=4429, reason="too many subscriptions for this key")
             return
         state.subscribers[who] += 1
-        await websocket.accept()
         wake = state.sequencer.listen()
         try:
             position = start

@@ -1,0 +1,67 @@
+"""Subscribers get new entries pushed over WebSocket, and catch up from any position."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from accord.core.keys import SigningKey
+from accord.core.requests import sign_request
+from accord.node.client import RelayClient
+from tests.load import open_conference
+from tests.relay_process import relay
+
+
+def _subscribe(url: str, key: SigningKey, start: int):  # type: ignore[no-untyped-def]
+    path, query = "/v1/conferences/load/stream", f"start={start}"
+    headers = sign_request(
+        key, "GET", path, query, b"", int(time.time() * 1000), secrets.token_urlsafe(18)
+    )
+    return connect(
+        url.replace("http", "ws") + f"{path}?{query}", additional_headers=headers, open_timeout=10
+    )
+
+
+def test_entries_are_pushed_as_they_are_committed(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        writers = open_conference(r.url, 2)
+        reader = SigningKey.generate()
+        with _subscribe(r.url, reader, 0) as ws:
+            backlog = [json.loads(ws.recv(timeout=10)) for _ in range(3)]  # genesis, two joins
+            assert [e["receipt"]["seq"] for e in backlog] == [0, 1, 2]
+            with RelayClient(r.url, writers[0].key) as client:
+                sent = writers[0].post("pushed", client)
+            pushed = json.loads(ws.recv(timeout=10))
+            assert pushed["receipt"] == sent and pushed["event"]["body"]["text"] == "pushed"
+
+
+def test_a_subscription_must_be_signed(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        open_conference(r.url, 1)
+        with (
+            connect(r.url.replace("http", "ws") + "/v1/conferences/load/stream") as ws,
+            pytest.raises(ConnectionClosed) as closed,
+        ):
+            ws.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+def test_subscriptions_per_key_are_limited(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        open_conference(r.url, 1)
+        key = SigningKey.generate()
+        open_ones = [_subscribe(r.url, key, 0) for _ in range(8)]
+        try:
+            with _subscribe(r.url, key, 0) as extra, pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    extra.recv(timeout=10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
+        finally:
+            for ws in open_ones:
+                ws.close()
