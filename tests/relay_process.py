@@ -27,8 +27,10 @@ def free_port() -> int:
 
 
 class RelayProcess:
-    def __init__(self, db: str, key: Path, log: Path, port: int | None = None) -> None:
-        self.db, self.key, self.log = db, key, log
+    def __init__(
+        self, db: str, key: Path, log: Path, port: int | None = None, args: tuple[str, ...] = ()
+    ) -> None:
+        self.db, self.key, self.log, self.args = db, key, log, args
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -37,7 +39,7 @@ class RelayProcess:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "accord", "relay", "serve", "--db", self.db,
-                 "--port", str(self.port), "--key", str(self.key)],
+                 "--port", str(self.port), "--key", str(self.key), *self.args],
                 stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         deadline = time.monotonic() + 30
@@ -69,8 +71,8 @@ class RelayProcess:
 
 
 @contextmanager
-def relay(db: str, workdir: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(db, workdir / "sequencer.key", workdir / "relay.log").start()
+def relay(db: str, workdir: Path, *args: str) -> Iterator[RelayProcess]:
+    process = RelayProcess(db, workdir / "sequencer.key", workdir / "relay.log", args=args).start()
     try:
         yield process
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -56,12 +57,10 @@ def test_subscriptions_per_key_are_limited(tmp_path: Path) -> None:
     with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
         open_conference(r.url, 1)
         key = SigningKey.generate()
-        open_ones = [_subscribe(r.url, key, 0) for _ in range(8)]
-        try:
+        with ExitStack() as stack:
+            for _ in range(8):
+                stack.enter_context(_subscribe(r.url, key, 0))
             with _subscribe(r.url, key, 0) as extra, pytest.raises(ConnectionClosed) as closed:
                 while True:
                     extra.recv(timeout=10)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
-        finally:
-            for ws in open_ones:
-                ws.close()

@@ -17,6 +17,7 @@ from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
 from accord.demo import run_demo
 from accord.record_file import read_record
+from accord.relay.limits import Limits
 from accord.relay.serve import serve
 
 app = typer.Typer(
@@ -177,11 +178,19 @@ def relay_serve(
         help="The sequencer key (created if missing). Relay processes sharing one "
         "database share this key.",
     ),
+    rate: float = typer.Option(
+        Limits.rate_per_second, "--rate", help="Requests per second per key."
+    ),
+    burst: int = typer.Option(Limits.burst, "--burst", help="Requests a key may send at once."),
+    subscribers: int = typer.Option(
+        Limits.max_subscribers_per_key, "--max-subscribers", help="Open streams per key."
+    ),
 ) -> None:
     """Serve a relay: sequence, store, receipt and push conference logs."""
     if db.startswith("sqlite:///"):
         Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    serve(db, host, port, key)
+    limits = Limits(rate_per_second=rate, burst=burst, max_subscribers_per_key=subscribers)
+    serve(db, host, port, key, limits)
 
 
 @app.command()

@@ -1,0 +1,244 @@
+"""Bad input gets a clear error and changes nothing (invariant I6)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from accord.core import events as ev
+from accord.core.encoding import canonical
+from accord.core.keys import SigningKey
+from accord.core.requests import sign_request
+from tests.load import Writer, fetch_all, now, open_conference
+from tests.relay_process import RelayProcess, relay
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RelayProcess, Writer]]:
+    tmp = tmp_path_factory.mktemp("relay")
+    with relay(f"sqlite:///{tmp / 'r.sqlite'}", tmp) as r:
+        yield r, open_conference(r.url, 1)[0]
+
+
+def _post(
+    url: str, path: str, body: bytes, key: SigningKey | None, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    sent = dict(headers or {})
+    if key is not None and not headers:
+        sent = sign_request(
+            key, "POST", path, "", body, int(time.time() * 1000), secrets.token_urlsafe(18)
+        )
+    return httpx.post(url + path, content=body, headers=sent, timeout=30)
+
+
+def _refused(response: httpx.Response, status: int, code: str) -> str:
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert len(error["message"]) > 20  # a sentence, not a token
+    message: str = error["message"]
+    return message
+
+
+def _message(writer: Writer, text: str = "hello") -> dict[str, object]:
+    return ev.make_event(
+        writer.key, conf="load", type=ev.MESSAGE, body={"text": text}, time=now(),
+        seen=writer.seen, prev=writer.prev, cred=writer.cred,
+    )  # fmt: skip
+
+
+def _unchanged(r: RelayProcess, before: int) -> None:
+    assert len(fetch_all(r.url, "load")) == before
+
+
+def test_unsigned_request(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    before = len(fetch_all(r.url, "load"))
+    message = _refused(
+        _post(r.url, "/v1/conferences/load/events", canonical(_message(w)), None),
+        401,
+        "unsigned_request",
+    )
+    assert "accord-key" in message
+    _unchanged(r, before)
+
+
+def test_wrongly_signed_request(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    body = canonical(_message(w))
+    headers = sign_request(
+        w.key,
+        "POST",
+        "/v1/conferences/load/events",
+        "",
+        b"other body",
+        int(time.time() * 1000),
+        secrets.token_urlsafe(18),
+    )
+    _refused(
+        _post(r.url, "/v1/conferences/load/events", body, w.key, headers),
+        401,
+        "bad_request_signature",
+    )
+
+
+def test_replayed_request(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    body = canonical(_message(w, "replayed"))
+    headers = sign_request(
+        w.key,
+        "POST",
+        "/v1/conferences/load/events",
+        "",
+        body,
+        int(time.time() * 1000),
+        secrets.token_urlsafe(18),
+    )
+    first = _post(r.url, "/v1/conferences/load/events", body, w.key, headers)
+    assert first.status_code == 200, first.text
+    w.prev, w.seen = (
+        ev.Event.parse(_json(body)).hash,
+        ev.Seen(first.json()["seq"], first.json()["head"]),
+    )
+    before = len(fetch_all(r.url, "load"))
+    _refused(
+        _post(r.url, "/v1/conferences/load/events", body, w.key, headers), 401, "replayed_request"
+    )
+    _unchanged(r, before)
+
+
+def test_stale_request(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    body = canonical(_message(w))
+    headers = sign_request(
+        w.key,
+        "POST",
+        "/v1/conferences/load/events",
+        "",
+        body,
+        int(time.time() * 1000) - 3_600_000,
+        secrets.token_urlsafe(18),
+    )
+    assert "clock" in _refused(
+        _post(r.url, "/v1/conferences/load/events", body, w.key, headers), 401, "stale_request"
+    )
+
+
+def test_oversized_body(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    body = b'{"x":"' + b"a" * (2 * 1024 * 1024) + b'"}'
+    _refused(_post(r.url, "/v1/conferences/load/events", body, w.key), 413, "event_too_large")
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"not json", b"[1,2]", b'{"v":1}', b'{"a":1.5}', b'{"a":1,"a":2}']
+)
+def test_malformed_event(running: tuple[RelayProcess, Writer], body: bytes) -> None:
+    r, w = running
+    _refused(_post(r.url, "/v1/conferences/load/events", body, w.key), 400, "malformed")
+
+
+def test_event_with_a_bad_signature(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    event = _message(w)
+    event["body"] = {"text": "changed after signing"}
+    _refused(
+        _post(r.url, "/v1/conferences/load/events", canonical(event), w.key), 400, "bad_signature"
+    )
+
+
+def test_event_signed_by_someone_else_than_the_request(
+    running: tuple[RelayProcess, Writer],
+) -> None:
+    r, w = running
+    _refused(
+        _post(r.url, "/v1/conferences/load/events", canonical(_message(w)), SigningKey.generate()),
+        403,
+        "not_author",
+    )
+
+
+def test_unknown_conference(running: tuple[RelayProcess, Writer]) -> None:
+    r, w = running
+    event = ev.make_event(
+        w.key,
+        conf="nowhere",
+        type=ev.MESSAGE,
+        body={"text": "x"},
+        time=now(),
+        seen=w.seen,
+        prev=w.prev,
+        cred=w.cred,
+    )
+    _refused(
+        _post(r.url, "/v1/conferences/nowhere/events", canonical(event), w.key),
+        404,
+        "unknown_conference",
+    )
+
+
+def test_a_genesis_for_another_sequencer(
+    running: tuple[RelayProcess, Writer], tmp_path: Path
+) -> None:
+    r, w = running
+    from tests.builders import World
+
+    world = World(conf="elsewhere")
+    _refused(
+        _post(r.url, "/v1/conferences", canonical(world.genesis_event), world.host),
+        400,
+        "wrong_sequencer",
+    )
+
+
+def test_rate_limit(tmp_path: Path) -> None:
+    with relay(
+        f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path, "--rate", "0.5", "--burst", "5"
+    ) as r:
+        key = SigningKey.generate()
+        codes = []
+        for _ in range(10):
+            headers = sign_request(
+                key,
+                "GET",
+                "/v1/conferences/none/entries",
+                "",
+                b"",
+                int(time.time() * 1000),
+                secrets.token_urlsafe(18),
+            )
+            response = httpx.get(
+                r.url + "/v1/conferences/none/entries", headers=headers, timeout=30
+            )
+            codes.append(response.json()["error"]["code"])
+        assert codes[:5] == ["unknown_conference"] * 5
+        assert "rate_limited" in codes[5:]
+        # Another key is not affected.
+        other = SigningKey.generate()
+        headers = sign_request(
+            other,
+            "GET",
+            "/v1/conferences/none/entries",
+            "",
+            b"",
+            int(time.time() * 1000),
+            secrets.token_urlsafe(18),
+        )
+        assert (
+            httpx.get(r.url + "/v1/conferences/none/entries", headers=headers).json()["error"][
+                "code"
+            ]
+            == "unknown_conference"
+        )
+
+
+def _json(body: bytes) -> dict[str, object]:
+    import json
+
+    value: dict[str, object] = json.loads(body)
+    return value
