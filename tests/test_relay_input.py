@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from accord.core import events as ev
 from accord.core.encoding import canonical
 from accord.core.keys import SigningKey
 from accord.core.requests import sign_request
+from tests.builders import World
 from tests.load import Writer, fetch_all, now, open_conference
 from tests.relay_process import RelayProcess, relay
 
@@ -185,9 +187,7 @@ def test_unknown_conference(running: tuple[RelayProcess, Writer]) -> None:
 def test_a_genesis_for_another_sequencer(
     running: tuple[RelayProcess, Writer], tmp_path: Path
 ) -> None:
-    r, w = running
-    from tests.builders import World
-
+    r, _ = running
     world = World(conf="elsewhere")
     _refused(
         _post(r.url, "/v1/conferences", canonical(world.genesis_event), world.host),
@@ -238,7 +238,5 @@ def test_rate_limit(tmp_path: Path) -> None:
 
 
 def _json(body: bytes) -> dict[str, object]:
-    import json
-
     value: dict[str, object] = json.loads(body)
     return value
