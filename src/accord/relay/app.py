@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -30,13 +31,28 @@ from accord.core.keys import SigningKey
 from accord.core.log import make_checkpoint
 from accord.core.requests import RequestAuthError, SignedRequest, check_request
 from accord.relay import store
-from accord.relay.errors import ErrorResponse, RelayError, relay_error_handler
+from accord.relay.errors import (
+    ErrorResponse,
+    RelayError,
+    relay_error_handler,
+    validation_error_handler,
+)
 from accord.relay.limits import Limits, RateLimiter, ReplayGuard
 from accord.relay.sequencer import RelaySequencer, now_ms
 
 log = logging.getLogger("accord.relay")
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 409, 413, 429, 503)
+}
+
+
+# The body is read raw (its signature covers its bytes); described here for clients.
+EVENT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A signed event (docs/protocol.md, section 4), as canonical JSON.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
 }
 
 
@@ -99,6 +115,7 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
         lifespan=lifespan,
     )
     app.add_exception_handler(RelayError, relay_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
 
     def relay(request: Request) -> RelayState:
         state: RelayState = request.app.state.relay
@@ -169,7 +186,13 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
     async def info() -> RelayInfo:
         return RelayInfo(sequencer=key.public.text, version=__version__)
 
-    @app.post("/v1/conferences", response_model=Receipt, responses=ERRORS, status_code=201)
+    @app.post(
+        "/v1/conferences",
+        response_model=Receipt,
+        responses=ERRORS,
+        status_code=201,
+        openapi_extra=EVENT_BODY,
+    )
     async def create_conference(
         request: Request, req: SignedRequest = Depends(signed)
     ) -> dict[str, Any]:
@@ -180,7 +203,12 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
         except Violation as v:
             raise _refuse(state, v.code, v.message) from v
 
-    @app.post("/v1/conferences/{conf}/events", response_model=Receipt, responses=ERRORS)
+    @app.post(
+        "/v1/conferences/{conf}/events",
+        response_model=Receipt,
+        responses=ERRORS,
+        openapi_extra=EVENT_BODY,
+    )
     async def submit(
         conf: str, request: Request, req: SignedRequest = Depends(signed)
     ) -> dict[str, Any]:

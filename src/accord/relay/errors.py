@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -66,6 +67,15 @@ def error_response(code: str, message: str) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=STATUS.get(code, 400)
     )
+
+
+async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+        for e in exc.errors()[:3]
+    )
+    return error_response("malformed", f"the request's parameters are not valid ({problems})")
 
 
 async def relay_error_handler(_request: Request, exc: Exception) -> JSONResponse:
