@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data
 
-.PHONY: run test lint bench vectors clean
+.PHONY: run demo test lint bench vectors clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+HOST ?= 127.0.0.1
+PORT ?= 8470
+
+# The main job: a relay on this machine, SQLite in $(DATA)/relay.
 run: $(STAMP)
+	@echo "Accord relay on http://$(HOST):$(PORT) (database $(DATA)/relay/relay.sqlite)."
+	@echo "Next, in another terminal (see README, 'A first tour'):"
+	@echo "  .venv/bin/accord demo --relay http://$(HOST):$(PORT) --out $(DATA)/demo"
+	@echo "  or open a conference yourself: .venv/bin/accord --help"
+	$(BIN)/accord relay serve --db sqlite:///$(DATA)/relay/relay.sqlite --key $(DATA)/relay/sequencer.key --host $(HOST) --port $(PORT)
+
+demo: $(STAMP)
 	$(BIN)/accord demo --out $(DATA)/demo
 
 lint: $(STAMP)
@@ -22,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	scripts/ensure-postgres.sh
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -60,3 +60,30 @@ def test_a_node_reopens_with_its_passphrase_and_keeps_its_replica(tmp_path: Path
         reopened.post(cast.conf, "Back again.", now())
         assert reopened.replica.length(cast.conf) == length + 1
         reopened.close()
+
+
+def test_demo_through_a_relay_and_logs_without_content(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "accord",
+                "demo",
+                "--relay",
+                r.url,
+                "--out",
+                str(tmp_path / "demo"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "states computed: 1 distinct" in result.stdout and ": valid" in result.stdout
+        assert "refused" in result.stdout and "device reported stolen" in result.stdout
+    log = (tmp_path / "relay.log").read_text()
+    assert '"msg": "event accepted"' in log  # the relay logs what it does...
+    for phrase in ("Agenda item 1", "reachability checks", "Borduria withdraws"):
+        assert phrase not in log  # ...and never what was said

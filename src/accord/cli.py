@@ -16,6 +16,7 @@ from accord.core.errors import AccordError, RecordFormatError
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
 from accord.demo import run_demo
+from accord.demo_relay import run_relay_demo
 from accord.record_file import read_record
 from accord.relay.limits import Limits
 from accord.relay.serve import serve
@@ -138,9 +139,20 @@ def _print_report(file: Path, report: Report, show_messages: bool) -> None:
 @app.command()
 def demo(
     out: Path = typer.Option(Path("data/demo"), "--out", help="Folder for the exported record."),
+    relay: str | None = typer.Option(
+        None, "--relay", help="Run the story through this relay, each party its own node."
+    ),
 ) -> None:
-    """Run a small conference in one process, export its record and verify it."""
-    run_demo(out, console)
+    """Run a small conference, export its record and verify it (in one process, or
+    through a running relay with --relay)."""
+    if relay is None:
+        run_demo(out, console)
+        return
+    try:
+        run_relay_demo(relay, out, console)
+    except AccordError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
 
 
 @app.command("fingerprint")

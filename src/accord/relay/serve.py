@@ -13,7 +13,10 @@ from accord.core.keys import SigningKey
 from accord.relay.app import create_app
 from accord.relay.limits import Limits
 
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "color_message",  # uvicorn's terminal colouring
+}
 
 
 class JsonFormatter(logging.Formatter):
