@@ -79,9 +79,7 @@ def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
             receipt = speaker.post(conf, text, _now())
             say(f"   #{receipt['seq']} {text}")
 
-        say(
-            "\n[bold]5. Borduria revokes its delegate's full powers; the relay refuses his next act.[/bold]"
-        )
+        say("\n[bold]5. Borduria revokes its delegate's full powers.[/bold]")
         revocation = ministries["BOR"].revoke_powers(
             "BOR", creds["BOR"], "device reported stolen", _now()
         )
@@ -107,9 +105,8 @@ def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
         path = out / f"{conf}.accord.jsonl"
         write_record(path, delegates["CAL"].export(conf, _now()))
         report = read_record(path, expected_genesis=genesis)
-        say(
-            f"   record: [cyan]{path}[/cyan]: {'[green]valid[/green]' if report.ok else '[red]INVALID[/red]'}, {report.entries} entries"
-        )
+        verdict = "[green]valid[/green]" if report.ok else "[red]INVALID[/red]"
+        say(f"   record: [cyan]{path}[/cyan]: {verdict}, {report.entries} entries")
         say(f"\nCheck it yourself: [bold]accord verify {path} --genesis {genesis}[/bold]")
         return path
     finally:
