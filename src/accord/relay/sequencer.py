@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from accord.relay import store
 
 log = logging.getLogger("accord.relay")
 MAX_BATCH = 512
+RECENT = 4096
 
 
 def now_ms() -> int:
@@ -50,6 +52,9 @@ class _Conference:
     queue: list[_Submission] = field(default_factory=list)
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    # The latest committed entries as the lines subscribers are sent, so that a commit
+    # reaches a hundred subscribers without a hundred database reads.
+    recent: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=RECENT))
 
 
 class RelaySequencer:
@@ -104,7 +109,8 @@ class RelaySequencer:
             )
             await conn.execute(insert(store.entries).values(**_row(event, receipt, time_ms)))
         verifier.commit(event, 0, time_ms, head)
-        self._confs[event.conf] = _Conference(event.conf, verifier)
+        conf = self._confs[event.conf] = _Conference(event.conf, verifier)
+        conf.recent.append((0, _line(_row(event, receipt, time_ms))))
         self.accepted += 1
         self._notify(event.conf, 1)
         log.info("conference created", extra={"conf": event.conf, "seq": 0})
@@ -181,6 +187,7 @@ class RelaySequencer:
                 self.accepted += 1
                 sub.future.set_result(outcome)
         if rows:
+            conf.recent.extend((row["seq"], _line(row)) for row in rows)
             self._notify(conf.conf, verifier.length)
 
     async def _catch_up(self, conn: AsyncConnection, conf: _Conference, length: int) -> LogVerifier:
@@ -198,12 +205,27 @@ class RelaySequencer:
                     raise RuntimeError(f"stored log of {conf.conf} does not verify: {exc}") from exc
         return verifier
 
+    def recent(self, conf_id: str, start: int) -> list[tuple[int, str]] | None:
+        """Committed entries from `start`, from memory; None if memory does not hold
+        `start` (then read the database)."""
+        conf = self._confs.get(conf_id)
+        if conf is None or not conf.recent:
+            return None
+        first, last = conf.recent[0][0], conf.recent[-1][0]
+        if not first <= start <= last + 1 or last - first + 1 != len(conf.recent):
+            return None
+        return list(conf.recent)[start - first :]
+
     async def length(self, conf_id: str) -> int:
         async with self.engine.connect() as conn:
             length = await store.conference_length(conn, conf_id)
         if length is None:
             raise Violation("unknown_conference", f"no conference {conf_id!r} here")
         return length
+
+
+def _line(row: dict[str, Any]) -> str:
+    return f'{{"event":{row["event"]},"receipt":{row["receipt"]}}}'
 
 
 def _row(event: ev.Event, receipt: dict[str, Any], time_ms: int) -> dict[str, Any]:
