@@ -84,6 +84,6 @@ def test_demo_through_a_relay_and_logs_without_content(tmp_path: Path) -> None:
         assert "states computed: 1 distinct" in result.stdout and ": valid" in result.stdout
         assert "refused" in result.stdout and "device reported stolen" in result.stdout
     log = (tmp_path / "relay.log").read_text()
-    assert '"msg": "event accepted"' in log  # the relay logs what it does...
+    assert '"msg": "batch committed"' in log  # the relay logs what it does...
     for phrase in ("Agenda item 1", "reachability checks", "Borduria withdraws"):
         assert phrase not in log  # ...and never what was said

@@ -145,11 +145,22 @@ class SigningKey:
     def sign(self, message: bytes) -> str:
         return encode_tagged(KEY_ALG, self._key.sign(message).signature)
 
-    def sign_object(self, context: str, unsigned: dict[str, Any]) -> dict[str, Any]:
-        """Return a copy of `unsigned` with its ``sig`` field added."""
+    def sign_object(
+        self, context: str, unsigned: dict[str, Any], typed: bool = False
+    ) -> dict[str, Any]:
+        """Return a copy of `unsigned` with its ``sig`` field added.
+
+        `typed`: the caller built every field from checked values (ASCII keys, safe
+        integers, text), so the fast canonical encoder may be used."""
         if "sig" in unsigned:
             raise ValueError("object is already signed")
-        return {**unsigned, "sig": self.sign(signing_input(context, unsigned))}
+        if typed:
+            message = (
+                (CONTEXT_PREFIX + context).encode("ascii") + b"\x00" + canonical_checked(unsigned)
+            )
+        else:
+            message = signing_input(context, unsigned)
+        return {**unsigned, "sig": self.sign(message)}
 
 
 def _digits(digest: bytes) -> str:

@@ -68,7 +68,7 @@ def make_receipt(
         "head": hash_tag(head),
         "time": time,
     }
-    return sequencer.sign_object(RECEIPT_CONTEXT, unsigned)
+    return sequencer.sign_object(RECEIPT_CONTEXT, unsigned, typed=True)
 
 
 @dataclass(frozen=True)
@@ -101,4 +101,4 @@ def make_checkpoint(
     sequencer: SigningKey, *, conf: str, seq: int, head: str, time: int
 ) -> dict[str, Any]:
     unsigned = {"v": 1, "conf": conf, "seq": seq, "head": head, "time": time}
-    return sequencer.sign_object(CHECKPOINT_CONTEXT, unsigned)
+    return sequencer.sign_object(CHECKPOINT_CONTEXT, unsigned, typed=True)

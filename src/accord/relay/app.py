@@ -207,7 +207,7 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
             receipt = await state.sequencer.submit(event)
         except Violation as v:
             raise _refuse(state, v.code, v.message) from v
-        log.info(
+        log.debug(
             "event accepted",
             extra={"conf": conf, "seq": receipt["seq"], "type": event.type, "size": event.size},
         )

@@ -179,6 +179,15 @@ class RelaySequencer:
                 )
         # Committed and durable: only now do receipts leave the relay.
         self.batches += 1
+        log.info(
+            "batch committed",
+            extra={
+                "conf": conf.conf,
+                "accepted": len(rows),
+                "refused": len(results) - len(rows),
+                "length": verifier.length,
+            },
+        )
         for sub, outcome in results:
             if isinstance(outcome, Violation):
                 self.refused += 1
