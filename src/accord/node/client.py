@@ -105,7 +105,19 @@ class RelayClient:
         page = self._request(
             "GET", f"/v1/conferences/{conf}/entries", {"start": start, "limit": limit}
         )
-        return int(page["length"]), list(page["entries"])
+        # A hostile relay may answer anything: check the page's shape before using it.
+        if (
+            not isinstance(page, dict)
+            or not isinstance(page.get("length"), int)
+            or not isinstance(page.get("entries"), list)
+            or not all(
+                isinstance(e, dict) and set(e) == {"event", "receipt"} for e in page["entries"]
+            )
+        ):
+            raise RelayError(
+                "bad_response", "the relay's page of entries is not in the protocol's form"
+            )
+        return page["length"], page["entries"]
 
     def iter_entries(self, conf: str, start: int) -> Iterator[tuple[int, dict[str, Any]]]:
         """Every entry from `start` to the log's current end, page by page, with the length."""

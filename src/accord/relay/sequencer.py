@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from accord.core import events as ev
@@ -97,17 +98,19 @@ class RelaySequencer:
         receipt = make_receipt(
             self.key, conf=event.conf, seq=0, event=event.hash, head=head, time=time_ms
         )
-        async with self.engine.begin() as conn:
-            if await store.conference_length(conn, event.conf) is not None:
-                raise Violation(
-                    "conference_exists", f"a conference {event.conf!r} already exists here"
+        exists = Violation("conference_exists", f"a conference {event.conf!r} already exists here")
+        try:
+            async with self.engine.begin() as conn:
+                if await store.conference_length(conn, event.conf) is not None:
+                    raise exists
+                await conn.execute(
+                    insert(store.conferences).values(
+                        conf=event.conf, genesis_hash=event.hash, length=1, created_at=time_ms
+                    )
                 )
-            await conn.execute(
-                insert(store.conferences).values(
-                    conf=event.conf, genesis_hash=event.hash, length=1, created_at=time_ms
-                )
-            )
-            await conn.execute(insert(store.entries).values(**_row(event, receipt, time_ms)))
+                await conn.execute(insert(store.entries).values(**_row(event, receipt, time_ms)))
+        except IntegrityError as exc:  # another relay process created it at the same moment
+            raise exists from exc
         verifier.commit(event, 0, time_ms, head)
         conf = self._confs[event.conf] = _Conference(event.conf, verifier)
         conf.recent.append((0, _line(_row(event, receipt, time_ms))))
