@@ -64,3 +64,14 @@ def test_subscriptions_per_key_are_limited(tmp_path: Path) -> None:
                 while True:
                     extra.recv(timeout=10)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
+
+
+def test_a_stream_of_an_unknown_conference_is_closed_with_the_reason(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        with (
+            _subscribe(r.url, SigningKey.generate(), 0) as ws,
+            pytest.raises(ConnectionClosed) as closed,
+        ):
+            ws.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
+        assert "no conference" in closed.value.rcvd.reason

@@ -279,13 +279,15 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
         if state.subscribers[who] >= state.limits.max_subscribers_per_key:
             await websocket.close(code=4429, reason="too many subscriptions for this key")
             return
-        async with state.sequencer.engine.connect() as conn:
-            if await store.conference_length(conn, conf) is None:
-                await websocket.close(code=4404, reason=f"no conference {conf!r} here")
-                return
+        # The slot is taken before any await, so that simultaneous subscriptions cannot
+        # all pass the check above.
         state.subscribers[who] += 1
         wake = state.sequencer.listen()
         try:
+            async with state.sequencer.engine.connect() as conn:
+                if await store.conference_length(conn, conf) is None:
+                    await websocket.close(code=4404, reason=f"no conference {conf!r} here")
+                    return
             position = start
             while True:
                 lines = state.sequencer.recent(conf, position)
