@@ -227,3 +227,20 @@ def test_rate_limit(tmp_path: Path) -> None:
 def _json(body: bytes) -> dict[str, object]:
     value: dict[str, object] = json.loads(body)
     return value
+
+
+def test_health_metrics_and_schema(running: tuple[RelayProcess, Writer]) -> None:
+    r, _ = running
+    assert httpx.get(r.url + "/health").json() == {"status": "ok"}
+    metrics = httpx.get(r.url + "/metrics").text
+    accepted = next(
+        line for line in metrics.splitlines() if line.startswith("accord_events_accepted_total")
+    )
+    assert int(accepted.split()[1]) >= 2  # the genesis and a join at least
+    httpx.get(r.url + ENTRIES)  # an unsigned request, refused and counted
+    metrics = httpx.get(r.url + "/metrics").text
+    assert 'accord_requests_refused_total{code="unsigned_request"}' in metrics
+    paths = httpx.get(r.url + "/openapi.json").json()["paths"]
+    assert {"/v1/conferences/{conf}/events", "/v1/conferences/{conf}/entries", "/health"} <= set(
+        paths
+    )
