@@ -185,3 +185,36 @@ def test_a_second_genesis() -> None:
     ana = world.join("ARC", "Ana Reyes")
     event = ana.event(world.view, ev.GENESIS, world.genesis, world.tick())
     assert_invalid(world, event, "genesis_repeated", "second genesis")
+
+
+def test_a_revocation_by_another_state_does_not_count() -> None:
+    # Arcadia's root "revokes" Borduria's full powers before Borduria's delegate joins;
+    # only Borduria can revoke them, so the join stands and nothing is void.
+    world = World()
+    world.join("ARC", "Ana Reyes")
+    k, cred = world.credential("BOR", "Boris Vlk")
+    from accord.core.encoding import hash_json
+
+    forged = revoke(
+        world.roots["ARC"], state="ARC", credential=hash_json(cred), revoked_at=0, reason="x"
+    )
+    world.submit(world.chair.publish_revocation(world.view, forged, world.tick()))
+    boris = Author(k, world.conf)
+    world.submit(boris.join(world.view, cred, world.tick()))
+    world.say(boris, "Borduria is here.")
+    report = verify_record(world.lines())
+    assert report.ok and not report.notices
+
+
+def test_an_event_dated_at_the_end_of_time_is_refused_not_crashed() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    assert_invalid(world, ana.say(world.view, "x", 2**53 - 1), "future_time", "beyond the calendar")
+
+
+def test_an_event_held_back_then_sequenced_late() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    event = ana.say(world.view, "Written long ago.", world.tick())
+    world.tick(DAY)
+    assert_invalid(world, event, "stale_event", "held back")

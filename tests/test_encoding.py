@@ -118,3 +118,16 @@ def test_the_fast_encoder_writes_exactly_rfc8785_for_protocol_objects(value: obj
 def test_the_fast_encoder_refuses_unpaired_surrogates() -> None:
     with pytest.raises(EncodingError, match="surrogate"):
         canonical_checked({"a": "\ud800"})
+
+
+def test_forms_are_matched_whole() -> None:
+    from accord.core import schema
+    from accord.core.encoding import check_hash
+    from accord.core.errors import SchemaError
+
+    with pytest.raises(SchemaError):
+        schema.text("tour\n", "conference id", pattern=schema.CONFERENCE_ID)
+    with pytest.raises(SchemaError):
+        schema.version({"v": True}, "event")
+    with pytest.raises(EncodingError):
+        check_hash("sha256:" + "A" * 43 + "\n", "hash")

@@ -36,7 +36,7 @@ def test_three_delegations_over_a_relay(database_url: str, tmp_path: Path) -> No
                 "Calvia agrees.",
             ]
             record = tmp_path / "talks.accord.jsonl"
-            record.write_bytes(b"".join(cast.delegates["CAL"].export(cast.conf, now())))
+            record.write_bytes(b"".join(cast.delegates["CAL"].export(cast.conf)))
         finally:
             cast.close()
     # Offline: the relay is gone.

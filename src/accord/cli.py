@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from accord import __version__, node_cli
 from accord.core.errors import AccordError, RecordFormatError
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
+from accord.core.times import format_time
 from accord.demo import run_demo
 from accord.demo_relay import run_relay_demo
 from accord.record_file import read_record
@@ -30,12 +30,6 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-
-
-def _when(ms: int | None) -> str:
-    if ms is None:
-        return "-"
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @app.command()
@@ -114,7 +108,7 @@ def _print_report(file: Path, report: Report, show_messages: bool) -> None:
         for cid, fp in state.credentials.items():
             delegates.add_row(
                 fp.delegate, fp.state, ", ".join(sorted(fp.powers)),
-                f"#{state.joined_at[cid]}", _when(state.revoked_at(cid)),
+                f"#{state.joined_at[cid]}", format_time(state.revoked_at(fp)),
             )  # fmt: skip
         if state.credentials:
             console.print(delegates)
@@ -122,13 +116,13 @@ def _print_report(file: Path, report: Report, show_messages: bool) -> None:
         if show_messages:
             for m in state.messages.values():
                 mark = f" [yellow]({m.void})[/yellow]" if m.void else ""
-                console.print(f"  #{m.seq} {_when(m.time)} {m.author}: {m.text}{mark}")
+                console.print(f"  #{m.seq} {format_time(m.time)} {m.author}: {m.text}{mark}")
     for n in report.notices:
         console.print(f"[yellow]notice[/yellow] #{n.seq}: {n.message}")
     console.print(
         f"[green]VALID[/green]: {report.entries} entries, every signature, receipt, "
         f"chain and credential checks out; head {report.head} "
-        f"(checkpoint {_when(report.checkpoint_time)})"
+        f"(checkpoint {format_time(report.checkpoint_time)})"
     )
     console.print(
         "Trust rests on the genesis hash and the root fingerprints above: compare them "

@@ -103,7 +103,7 @@ def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
         say(f"   states computed: {len(digests)} distinct (1 means all agree)")
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{conf}.accord.jsonl"
-        write_record(path, delegates["CAL"].export(conf, _now()))
+        write_record(path, delegates["CAL"].export(conf))
         report = read_record(path, expected_genesis=genesis)
         verdict = "[green]valid[/green]" if report.ok else "[red]INVALID[/red]"
         say(f"   record: [cyan]{path}[/cyan]: {verdict}, {report.entries} entries")

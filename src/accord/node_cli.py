@@ -7,7 +7,6 @@ ACCORD_PASSPHRASE or is asked for.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import time
@@ -23,7 +22,9 @@ from rich.table import Table
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.errors import AccordError
 from accord.core.keys import PublicKey, fingerprint
+from accord.core.times import format_time
 from accord.node.session import Node
+from accord.record_file import write_record
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -158,7 +159,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out"),
         home: Path = HOME,
     ) -> None:
-        """Sign a revocation, effective now; publish it with `accord revocation publish`."""
+        """Sign a revocation, effective now; publish it with `accord publish-revocation`."""
         with _node(home) as node:
             revocation = node.revoke_powers(state, credential, reason, _now())
         _write_json(out, revocation)
@@ -226,7 +227,9 @@ def register(app: typer.Typer) -> None:
         """Sync, then sign and post a message to the plenary."""
         with _node(home) as node:
             receipt = node.post(conf, text, _now())
-        console.print(f"posted as entry #{receipt['seq']} (receipt time {_when(receipt['time'])})")
+        console.print(
+            f"posted as entry #{receipt['seq']} (receipt time {format_time(receipt['time'])})"
+        )
 
     @app.command("publish-revocation")
     def publish_revocation(
@@ -287,7 +290,7 @@ def register(app: typer.Typer) -> None:
                 where = f" at #{alert.seq}" if alert.seq is not None else ""
                 console.print(
                     f"[red]ALERT[/red] {alert.conf}{where} ({alert.code}), "
-                    f"{_when(alert.at)}: {alert.message}"
+                    f"{format_time(alert.at)}: {alert.message}"
                 )
 
     @app.command()
@@ -298,7 +301,7 @@ def register(app: typer.Typer) -> None:
         if state is not None:
             for m in state.messages.values():
                 void = f" [yellow]({m.void})[/yellow]" if m.void else ""
-                console.print(f"#{m.seq} {_when(m.time)} {m.author}: {m.text}{void}")
+                console.print(f"#{m.seq} {format_time(m.time)} {m.author}: {m.text}{void}")
 
     @app.command("export")
     def export_cmd(
@@ -308,13 +311,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the verified record to one file, closed by the relay's signed checkpoint."""
         with _node(home) as node:
-            lines = node.export(conf, _now())
+            lines = node.export(conf)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(b"".join(lines))
+        write_record(out, lines)
         console.print(
             f"{len(lines) - 2} entries exported to {out}; check it with `accord verify {out}`"
         )
-
-
-def _when(ms: int) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -143,7 +143,7 @@ def b64u_encode(raw: bytes) -> str:
 
 def b64u_decode(text: str) -> bytes:
     """Decode unpadded base64url, accepting only the canonical spelling of the bytes."""
-    if not _B64URL.match(text) or len(text) % 4 == 1:
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
         raise EncodingError("not unpadded base64url")
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -204,7 +204,7 @@ _HASH_FORM = re.compile(r"^sha256:[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")
 
 def check_hash(text: object, what: str) -> str:
     """Check that `text` is a tagged SHA-256 digest, spelled canonically; return it."""
-    if isinstance(text, str) and _HASH_FORM.match(text):
+    if isinstance(text, str) and _HASH_FORM.fullmatch(text):
         return text
     parse_hash(text, what)  # raises, saying precisely what is wrong
     raise EncodingError(f"{what} is not a SHA-256 hash")  # pragma: no cover

@@ -88,7 +88,7 @@ def check_request(
             "bad_request_signature", "Accord-Time must be milliseconds since 1970"
         )
     nonce = headers[HEADER_NONCE]
-    if not _NONCE.match(nonce):
+    if not _NONCE.fullmatch(nonce):
         raise RequestAuthError(
             "bad_request_signature", "Accord-Nonce must be 16-64 base64url characters"
         )

@@ -41,7 +41,7 @@ def text(
         raise SchemaError(f"{what} must be text")
     if len(value) > max_len:
         raise SchemaError(f"{what} is longer than {max_len} characters")
-    if pattern is not None and not pattern.match(value):
+    if pattern is not None and not pattern.fullmatch(value):
         raise SchemaError(f"{what} {value!r} is not of the allowed form")
     if pattern is None and not value.strip():
         raise SchemaError(f"{what} is empty")
@@ -59,7 +59,8 @@ def integer(value: Any, what: str, minimum: int = 0) -> int:
 
 
 def version(value: dict[str, Any], what: str) -> None:
-    if value.get("v") != 1:
+    # `type(...) is int`: JSON true must not pass for 1 (Python's True == 1).
+    if type(value.get("v")) is not int or value.get("v") != 1:
         raise SchemaError(f"{what} has version {value.get('v')!r}; this implementation reads 1")
 
 

@@ -49,7 +49,9 @@ class ConferenceState:
     states: dict[str, AccreditedState] = field(default_factory=dict)
     credentials: dict[str, FullPowers] = field(default_factory=dict)
     joined_at: dict[str, int] = field(default_factory=dict)
-    revocations: dict[str, Revocation] = field(default_factory=dict)
+    # By (revoking state, credential id): only a credential's own state can revoke it,
+    # so a revocation signed by another state's root is kept apart and never counts.
+    revocations: dict[tuple[str, str], Revocation] = field(default_factory=dict)
     channels: set[str] = field(default_factory=lambda: {ev.PLENARY})
     messages: dict[int, Message] = field(default_factory=dict)
     message_count: int = 0
@@ -66,8 +68,12 @@ class ConferenceState:
         state.states = {s.code: s for s in event.body.states}
         return state
 
-    def revoked_at(self, credential: str) -> int | None:
-        rev = self.revocations.get(credential)
+    def revocation(self, fp: FullPowers) -> Revocation | None:
+        """The revocation in force for these full powers, by their own state."""
+        return self.revocations.get((fp.state, fp.id))
+
+    def revoked_at(self, fp: FullPowers) -> int | None:
+        rev = self.revocation(fp)
         return rev.revoked_at if rev else None
 
     def author_label(self, event: ev.Event) -> str:
@@ -102,10 +108,10 @@ class ConferenceState:
         return notices
 
     def _revoke(self, rev: Revocation, seq: int) -> list[Notice]:
-        earlier = self.revocations.get(rev.credential)
+        earlier = self.revocations.get((rev.state, rev.credential))
         if earlier is not None and earlier.revoked_at <= rev.revoked_at:
             return []
-        self.revocations[rev.credential] = rev
+        self.revocations[(rev.state, rev.credential)] = rev
         notices = []
         fp = self.credentials.get(rev.credential)
         who = fp.label() if fp else f"credential {rev.credential}"
@@ -136,11 +142,11 @@ class ConferenceState:
                     "key": fp.key.text,
                     "powers": sorted(fp.powers),
                     "joined_at": self.joined_at[cid],
-                    "revoked_at": self.revoked_at(cid),
+                    "revoked_at": self.revoked_at(fp),
                 }
                 for cid, fp in sorted(self.credentials.items())
             ],
-            "revocations": sorted(self.revocations),
+            "revocations": [list(k) for k in sorted(self.revocations)],
             "channels": sorted(self.channels),
             "message_count": self.message_count,
             "messages": [dataclasses.asdict(m) for _, m in sorted(self.messages.items())],

@@ -10,7 +10,6 @@ entry nothing later can be trusted.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from accord.core.signatures import (
     SignatureChecks,
 )
 from accord.core.state import ConferenceState, Notice
+from accord.core.times import format_time
 
 # The power each event type needs (besides a valid credential); None: any member.
 REQUIRED_POWER: dict[str, str | None] = {
@@ -43,11 +43,6 @@ class _AuthorTip:
     hash: str
     seq: int
     seen_seq: int
-
-
-def _fmt_time(ms: int) -> str:
-    # Formatting only: the core never reads a clock.
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class LogVerifier:
@@ -133,8 +128,8 @@ class LogVerifier:
         if receipt.time < self.last_time:
             raise Violation(
                 "time_regression",
-                f"entry #{seq}: received at {_fmt_time(receipt.time)}, before the previous "
-                f"entry ({_fmt_time(self.last_time)}): the sequencer's clock went backwards",
+                f"entry #{seq}: received at {format_time(receipt.time)}, before the previous "
+                f"entry ({format_time(self.last_time)}): the sequencer's clock went backwards",
                 seq,
             )
         self.admit(event, seq, receipt.time)
@@ -168,11 +163,20 @@ class LogVerifier:
         if event.type == ev.GENESIS:
             raise Violation("genesis_repeated", f"{where}: a second genesis in one log", seq)
         self._check_seen(event, seq, where)
-        if event.time > time + state.genesis.rules.clock_skew_ms:
+        skew = state.genesis.rules.clock_skew_ms
+        if event.time < time - skew:
+            raise Violation(
+                "stale_event",
+                f"{where}: the author dated the event {format_time(event.time)}, more than "
+                f"{skew // 1000} s before its receipt ({format_time(time)}): it was held back "
+                "or replayed late",
+                seq,
+            )
+        if event.time > time + skew:
             raise Violation(
                 "future_time",
-                f"{where}: the author dated the event {_fmt_time(event.time)}, later than its "
-                f"receipt ({_fmt_time(time)}) allows",
+                f"{where}: the author dated the event {format_time(event.time)}, later than its "
+                f"receipt ({format_time(time)}) allows",
                 seq,
             )
         self._check_chain(event, seq, where)
@@ -336,22 +340,22 @@ class LogVerifier:
         if time < fp.not_before:
             raise Violation(
                 "not_yet_valid",
-                f"{where}: {who}'s full powers are valid only from {_fmt_time(fp.not_before)}",
+                f"{where}: {who}'s full powers are valid only from {format_time(fp.not_before)}",
                 seq,
             )
         if time >= fp.not_after:
             raise Violation(
                 "expired",
-                f"{where}: {who}'s full powers expired at {_fmt_time(fp.not_after)}",
+                f"{where}: {who}'s full powers expired at {format_time(fp.not_after)}",
                 seq,
             )
-        revoked_at = state.revoked_at(fp.id)
-        if revoked_at is not None and time >= revoked_at:
-            rev = state.revocations[fp.id]
+        rev = state.revocation(fp)
+        if rev is not None and time >= rev.revoked_at:
+            revoked_at = rev.revoked_at
             raise Violation(
                 "revoked",
                 f"{where}: {who}'s full powers were revoked by {fp.state} as of "
-                f"{_fmt_time(revoked_at)} ({rev.reason})",
+                f"{format_time(revoked_at)} ({rev.reason})",
                 seq,
             )
 

@@ -92,6 +92,8 @@ class Replica:
         self.engine: Engine = create_engine(f"sqlite:///{path}")
         sqlalchemy_event.listen(self.engine, "connect", _pragmas)
         metadata.create_all(self.engine)
+        # The replica holds the conference's messages: readable by its owner only.
+        path.chmod(0o600)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -154,6 +156,15 @@ class Replica:
             )
             for r in rows:
                 yield json.loads(r.event), json.loads(r.receipt)
+
+    def entry(self, conf: str, seq: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(entries.c.event, entries.c.receipt).where(
+                    entries.c.conf == conf, entries.c.seq == seq
+                )
+            ).first()
+        return None if row is None else (json.loads(row.event), json.loads(row.receipt))
 
     def load(self, conf: str, keep_messages: bool = True) -> LogVerifier:
         """A verifier holding the replica's entries for `conf` (verified again on load)."""

@@ -19,7 +19,7 @@ from accord.core.encoding import hash_tag
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
 from accord.core.keys import PublicKey, SigningKey
-from accord.core.log import Checkpoint
+from accord.core.log import Checkpoint, Receipt
 from accord.core.record import checkpoint_line, entry_line, header_line
 from accord.core.verify import LogVerifier
 from accord.node.client import RelayClient, RelayError
@@ -144,14 +144,26 @@ class Node:
             }
             event = genesis_event(me, conf=conf, genesis=genesis, time=now)
             receipt = client.create_conference(event)
-        genesis_hash: str = receipt["event"]
+        # Pin the genesis this node signed, never what the relay says it stored.
+        genesis_hash = ev.Event.parse(event).hash
+        self._check_receipt(receipt, PublicKey.parse(sequencer), genesis_hash, 0)
         self.replica.add_membership(conf, relay, genesis_hash)
         self.sync(conf)
         return genesis_hash
 
     def follow(self, relay: str, conf: str, genesis_hash: str | None) -> SyncResult:
         """Start replicating a conference; pin its genesis if its hash is known."""
-        if self.replica.membership(conf) is None:
+        existing = self.replica.membership(conf)
+        if (
+            existing is not None
+            and genesis_hash is not None
+            and existing.genesis_hash != genesis_hash
+        ):
+            raise NodeError(
+                f"this node already follows {conf!r} with genesis {existing.genesis_hash}, "
+                f"not {genesis_hash}"
+            )
+        if existing is None:
             with self.client(relay) as client:
                 _, first = client.entries(conf, 0, 1)
             if not first:
@@ -178,9 +190,9 @@ class Node:
             raise NodeError(f"the conference log does not verify: {result.alert.message}")
         view = self.replica.load(conf)
         event = Author(self.identity, conf).join(view, credential, now)
-        receipt = self._submit(conf, event)
+        receipt = self._submit(conf, view, event)
         self.replica.set_credential(conf, credential)
-        self.sync(conf)
+        self._confirm(conf, event, receipt)
         return receipt
 
     def author(self, conf: str, view: LogVerifier) -> Author:
@@ -208,13 +220,46 @@ class Node:
         if result.alert is not None:
             raise NodeError(f"not posting: the log does not verify ({result.alert.message})")
         view = self.replica.load(conf)
-        receipt = self._submit(conf, make(self.author(conf, view), view))
-        self.sync(conf)
+        event = make(self.author(conf, view), view)
+        receipt = self._submit(conf, view, event)
+        self._confirm(conf, event, receipt)
         return receipt
 
-    def _submit(self, conf: str, event: dict[str, Any]) -> dict[str, Any]:
+    def _submit(self, conf: str, view: LogVerifier, event: dict[str, Any]) -> dict[str, Any]:
+        """Submit, and accept only a receipt signed by the sequencer for this event."""
         with self.client(self._membership(conf).relay) as client:
-            return client.submit(event)
+            receipt = client.submit(event)
+        assert view.state is not None
+        self._check_receipt(receipt, view.state.genesis.sequencer, ev.Event.parse(event).hash, None)
+        return receipt
+
+    @staticmethod
+    def _check_receipt(
+        receipt: Any, sequencer: PublicKey, event_hash: str, seq: int | None
+    ) -> None:
+        try:
+            parsed = Receipt.parse(receipt, sequencer)
+        except AccordError as exc:
+            raise NodeError(f"the relay's receipt is not valid ({exc}): do not rely on it") from exc
+        if parsed.event != event_hash or (seq is not None and parsed.seq != seq):
+            raise NodeError("the relay's receipt is for another event or position")
+
+    def _confirm(self, conf: str, event: dict[str, Any], receipt: dict[str, Any]) -> None:
+        """Sync, then check the log holds our event where the receipt says: a relay that
+        receipts an event and then drops or replaces it is caught here."""
+        result = self.sync(conf)
+        if result.alert is not None:
+            return
+        seq, expected = receipt["seq"], ev.Event.parse(event).hash
+        stored = self.replica.entry(conf, seq)
+        held = ev.Event.parse(stored[0]).hash if stored else None
+        if held != expected:
+            self._raise_alert(
+                conf, seq, "dropped_event",
+                f"the relay receipted this node's event as #{seq}, but the log "
+                f"{'holds another event there' if held else 'does not reach it'}: keep the "
+                "signed receipt, it proves the submission",
+            )  # fmt: skip
 
     def _membership(self, conf: str) -> Any:
         membership = self.replica.membership(conf)
@@ -233,20 +278,15 @@ class Node:
         with self.client(membership.relay) as client:
             try:
                 for length, entry in client.iter_entries(conf, start):
-                    view.append(entry.get("event"), entry.get("receipt"))
+                    view.append(entry["event"], entry["receipt"])
+                    if view.length == 1:
+                        self._check_genesis(view, membership.genesis_hash)
                     pending.append((entry["event"], entry["receipt"]))
                     if progress is not None:
                         progress(view.length, length)
                     if len(pending) >= 1000:
                         self.replica.append(conf, start, pending)
                         start, pending = start + len(pending), []
-                if view.state is not None and view.state.genesis_hash != membership.genesis_hash:
-                    raise Violation(
-                        "unexpected_genesis",
-                        f"the relay now serves genesis {view.state.genesis_hash}, not "
-                        f"{membership.genesis_hash}: the conference was replaced",
-                        0,
-                    )
                 self.replica.append(conf, start, pending)
                 start, pending = start + len(pending), []
                 self._check_checkpoint(client, conf, view)
@@ -263,6 +303,18 @@ class Node:
                     raise
         return SyncResult(conf, before, self.replica.length(conf), alert)
 
+    @staticmethod
+    def _check_genesis(view: LogVerifier, pinned: str) -> None:
+        # Checked before anything is stored: another conference's entries never enter.
+        assert view.state is not None
+        if view.state.genesis_hash != pinned:
+            raise Violation(
+                "unexpected_genesis",
+                f"the relay serves genesis {view.state.genesis_hash}, not the pinned "
+                f"{pinned}: another conference, or the conference was replaced",
+                0,
+            )
+
     def _check_checkpoint(self, client: RelayClient, conf: str, view: LogVerifier) -> None:
         assert view.state is not None
         try:
@@ -274,6 +326,8 @@ class Node:
                 "bad_checkpoint", f"the relay's checkpoint is not valid: {exc}"
             ) from exc
         last = view.length - 1
+        if cp.conf != view.state.conf:
+            raise Violation("bad_checkpoint", "the relay's checkpoint is for another conference")
         if cp.seq < last:
             raise Violation(
                 "rollback",
@@ -294,7 +348,7 @@ class Node:
                 return existing
         return self.replica.alert(conf, seq, code, message)
 
-    def export(self, conf: str, now: int) -> list[bytes]:
+    def export(self, conf: str) -> list[bytes]:
         """The record file's lines: the verified replica and a checkpoint for its end."""
         view = self.replica.load(conf, keep_messages=False)
         if view.state is None:

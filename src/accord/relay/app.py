@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,14 +18,14 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from accord import __version__
 from accord.core import events as ev
 from accord.core.encoding import canonical, parse_json
-from accord.core.errors import AccordError, Violation
+from accord.core.errors import AccordError, SignatureError, Violation
 from accord.core.keys import SigningKey
 from accord.core.log import make_checkpoint
 from accord.core.requests import RequestAuthError, SignedRequest, check_request
@@ -272,7 +271,8 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
             # Accept, then close with a code and the reason: a bare refusal of the
             # handshake would reach the client as an unexplained HTTP 403.
             await websocket.accept()
-            await websocket.close(code=4401, reason=str(exc)[:120])
+            code = 4429 if getattr(exc, "code", "") == "rate_limited" else 4401
+            await websocket.close(code=code, reason=str(exc)[:120])
             return
         who = req.key.text
         await websocket.accept()
@@ -337,10 +337,14 @@ async def _read_body(state: RelayState, request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise _refuse(state, "event_too_large", f"the body is larger than {limit} bytes")
-    body = await request.body()
-    if len(body) > limit:
-        raise _refuse(state, "event_too_large", f"the body is larger than {limit} bytes")
-    return body
+    # Read as a stream with a cap: a chunked body declares no length up front.
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _refuse(state, "event_too_large", f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def _event_request(state: RelayState, request: Request) -> ev.Event:
@@ -352,7 +356,7 @@ async def _event_request(state: RelayState, request: Request) -> ev.Event:
     try:
         event = ev.Event.parse(parse_json(body))
     except AccordError as exc:
-        code = "bad_signature" if "does not verify" in str(exc) else "malformed"
+        code = "bad_signature" if isinstance(exc, SignatureError) else "malformed"
         raise _refuse(state, code, f"the event is refused: {exc}") from exc
     if not state.rates.allow(event.author.text):
         raise _refuse(state, "rate_limited", _too_fast(state))
@@ -370,10 +374,3 @@ def _refuse(state: RelayState, code: str, message: str) -> RelayError:
     state.refusals[code] += 1
     log.info("refused", extra={"code": code})
     return RelayError(code, message)
-
-
-def new_nonce() -> str:
-    return secrets.token_urlsafe(18)
-
-
-__all__ = ["JSONResponse", "create_app", "new_nonce"]

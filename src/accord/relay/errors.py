@@ -19,8 +19,8 @@ STATUS = {
     "unsigned_request": 401,
     "bad_request_signature": 401,
     "stale_request": 401,
+    "stale_event": 400,
     "replayed_request": 401,
-    "not_author": 403,
     "not_member": 403,
     "wrong_key": 403,
     "power_missing": 403,
@@ -42,7 +42,6 @@ STATUS = {
     "seen_invalid": 409,
     "genesis_repeated": 409,
     "rate_limited": 429,
-    "too_many_subscribers": 429,
     "unavailable": 503,
 }
 

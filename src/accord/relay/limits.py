@@ -46,13 +46,18 @@ class ReplayGuard:
 class RateLimiter:
     """A token bucket per key."""
 
-    def __init__(self, rate: float, burst: int) -> None:
+    def __init__(self, rate: float, burst: int, max_keys: int = 100_000) -> None:
         self.rate = rate
         self.burst = burst
+        self.max_keys = max_keys
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def allow(self, key: str) -> bool:
         now = time.monotonic()
+        if len(self._buckets) >= self.max_keys:
+            # Keys cost nothing to make: forget those idle long enough to be full again.
+            idle = self.burst / self.rate if self.rate > 0 else 0.0
+            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < idle}
         tokens, last = self._buckets.get(key, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * self.rate)
         if tokens < 1.0:

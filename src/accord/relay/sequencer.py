@@ -166,6 +166,10 @@ class RelaySequencer:
                 except Violation as v:
                     results.append((sub, v))
                     continue
+                except Exception as exc:  # a defect must refuse one event, not the batch
+                    log.exception("admission failed", extra={"conf": conf.conf})
+                    results.append((sub, Violation("malformed", f"the event is refused ({exc})")))
+                    continue
                 head = next_head(verifier.head, parse_hash(sub.event.hash, "event hash"))
                 receipt = make_receipt(
                     self.key, conf=conf.conf, seq=seq, event=sub.event.hash, head=head, time=time_ms
@@ -194,9 +198,13 @@ class RelaySequencer:
         for sub, outcome in results:
             if isinstance(outcome, Violation):
                 self.refused += 1
-                sub.future.set_exception(outcome)
             else:
                 self.accepted += 1
+            if sub.future.done():  # the client went away; its entry, if any, stands
+                continue
+            if isinstance(outcome, Violation):
+                sub.future.set_exception(outcome)
+            else:
                 sub.future.set_result(outcome)
         if rows:
             conf.recent.extend((row["seq"], _line(row)) for row in rows)

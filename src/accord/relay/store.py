@@ -23,9 +23,8 @@ from sqlalchemy import (
     Text,
     event,
     select,
-    text,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 metadata = MetaData()
@@ -121,11 +120,3 @@ async def conference_length(conn: AsyncConnection, conf: str, lock: bool = False
         query = query.with_for_update()
     row = (await conn.execute(query)).first()
     return None if row is None else int(row.length)
-
-
-async def list_conferences(conn: AsyncConnection) -> list[str]:
-    return [r.conf for r in await conn.execute(select(conferences.c.conf))]
-
-
-def run_sql(conn: Connection, sql: str) -> None:
-    conn.execute(text(sql))
