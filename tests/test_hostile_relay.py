@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from accord.core.author import genesis_event
 from accord.core.encoding import canonical
-from tests.delegations import Cast, convene, now
+from accord.core.keys import SigningKey
+from accord.node.session import Node, NodeError
+from tests.delegations import PASSPHRASE, Cast, convene, now
 from tests.relay_process import RelayProcess, relay
 
 
@@ -146,3 +149,31 @@ def test_a_split_view_between_two_delegations(tmp_path: Path) -> None:
             cast.close()
     finally:
         x.stop()
+
+
+def test_a_substituted_genesis_is_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    db = tmp_path / "relay.sqlite"
+    with relay(f"sqlite:///{db}", tmp_path) as r:
+        cast = convene(r.url, tmp_path, states=("ARC",))
+        try:
+            # The operator rewrites the genesis: another title, signed by a key of its own.
+            event_text = _rows(db)[0][1]
+            forged_host = SigningKey.generate()
+            body = json.loads(event_text)["body"] | {"title": "Something else"}
+            body["host"] = {"name": "Operator", "key": forged_host.public.text}
+            forged = genesis_event(forged_host, conf=cast.conf, genesis=body, time=now())
+            with sqlite3.connect(db) as c:
+                c.execute(
+                    "UPDATE entries SET event = ? WHERE seq = 0", (canonical(forged).decode(),)
+                )
+            newcomer = Node.create(tmp_path / "newcomer", PASSPHRASE)
+            newcomer.create_identity()
+            with pytest.raises(NodeError, match="forgery"):
+                newcomer.follow(r.url, cast.conf, cast.genesis)
+            assert (
+                newcomer.replica.length(cast.conf) == 0
+                and newcomer.replica.membership(cast.conf) is None
+            )
+            newcomer.close()
+        finally:
+            cast.close()

@@ -94,7 +94,7 @@ def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
         digests = set()
         for code, d in delegates.items():
             result = d.sync(conf)
-            state = d.replica.load(conf).state
+            state = d.view(conf).state
             assert state is not None
             digests.add(state.digest())
             say(

@@ -276,7 +276,7 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             table = Table("conference", "relay", "entries", "delegates", "messages", "alerts")
             for m in node.replica.memberships():
-                view = node.replica.load(m.conf)
+                view = node.view(m.conf)
                 state = view.state
                 alerts = node.replica.alerts(m.conf)
                 table.add_row(
@@ -297,7 +297,7 @@ def register(app: typer.Typer) -> None:
     def messages(conf: str = typer.Option(..., "--conf"), home: Path = HOME) -> None:
         """The messages of a conference, from the verified replica."""
         with _node(home) as node:
-            state = node.replica.load(conf).state
+            state = node.view(conf).state
         if state is not None:
             for m in state.messages.values():
                 void = f" [yellow]({m.void})[/yellow]" if m.void else ""

@@ -55,6 +55,7 @@ class Node:
         self.home = home
         self.keystore = keystore
         self.replica = Replica(home / "replica.sqlite")
+        self._views: dict[str, LogVerifier] = {}
 
     @classmethod
     def create(cls, home: Path, passphrase: str) -> Node:
@@ -66,6 +67,14 @@ class Node:
 
     def close(self) -> None:
         self.replica.close()
+
+    def view(self, conf: str) -> LogVerifier:
+        """The verified log of `conf`: loaded (and verified) once from the replica, then
+        kept up to date by `sync`, so that an act does not verify the whole log again."""
+        view = self._views.get(conf)
+        if view is None:
+            view = self._views[conf] = self.replica.load(conf)
+        return view
 
     # -- keys and credentials ------------------------------------------------------
     def create_root(self, state: str) -> PublicKey:
@@ -188,7 +197,7 @@ class Node:
         result = self.follow(relay, conf, genesis_hash)
         if result.alert is not None:
             raise NodeError(f"the conference log does not verify: {result.alert.message}")
-        view = self.replica.load(conf)
+        view = self.view(conf)
         event = Author(self.identity, conf).join(view, credential, now)
         receipt = self._submit(conf, view, event)
         self.replica.set_credential(conf, credential)
@@ -219,7 +228,7 @@ class Node:
         result = self.sync(conf)
         if result.alert is not None:
             raise NodeError(f"not posting: the log does not verify ({result.alert.message})")
-        view = self.replica.load(conf)
+        view = self.view(conf)
         event = make(self.author(conf, view), view)
         receipt = self._submit(conf, view, event)
         self._confirm(conf, event, receipt)
@@ -271,7 +280,7 @@ class Node:
     def sync(self, conf: str, progress: Callable[[int, int], None] | None = None) -> SyncResult:
         """Fetch and verify everything new; stop at the first problem and raise an alert."""
         membership = self._membership(conf)
-        view = self.replica.load(conf)
+        view = self.view(conf)
         before = start = view.length
         pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
         alert = None
@@ -292,9 +301,11 @@ class Node:
                 self._check_checkpoint(client, conf, view)
             except Violation as v:
                 self.replica.append(conf, start, pending)
+                self._views.pop(conf, None)  # reload what the replica holds next time
                 alert = self._raise_alert(conf, v.seq, v.code, v.message)
             except RelayError as exc:
                 self.replica.append(conf, start, pending)
+                self._views.pop(conf, None)
                 if exc.code != "unreachable":
                     alert = self._raise_alert(
                         conf, None, exc.code, f"the relay refused to serve the log: {exc.message}"
@@ -350,7 +361,7 @@ class Node:
 
     def export(self, conf: str) -> list[bytes]:
         """The record file's lines: the verified replica and a checkpoint for its end."""
-        view = self.replica.load(conf, keep_messages=False)
+        view = self.view(conf)
         if view.state is None:
             raise NodeError(f"nothing to export for {conf}")
         with self.client(self._membership(conf).relay) as client:
