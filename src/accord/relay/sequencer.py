@@ -217,12 +217,14 @@ class RelaySequencer:
             conf.verifier = LogVerifier(keep_messages=False)
         verifier = conf.verifier
         while verifier.length < length:
-            for entry in await store.read_entries(conn, conf.conf, verifier.length, 5000):
-                try:
-                    verifier.append(json.loads(entry.event), json.loads(entry.receipt))
-                except (AccordError, ValueError) as exc:
-                    conf.verifier = None
-                    raise RuntimeError(f"stored log of {conf.conf} does not verify: {exc}") from exc
+            rows = await store.read_entries(conn, conf.conf, verifier.length, 5000)
+            try:
+                # Verifying a long log takes a while: off the event loop, which keeps
+                # serving other conferences and streams meanwhile.
+                await asyncio.to_thread(_append_all, verifier, rows)
+            except (AccordError, ValueError) as exc:
+                conf.verifier = None
+                raise RuntimeError(f"stored log of {conf.conf} does not verify: {exc}") from exc
         return verifier
 
     def recent(self, conf_id: str, start: int) -> list[tuple[int, str]] | None:
@@ -242,6 +244,11 @@ class RelaySequencer:
         if length is None:
             raise Violation("unknown_conference", f"no conference {conf_id!r} here")
         return length
+
+
+def _append_all(verifier: LogVerifier, rows: list[store.StoredEntry]) -> None:
+    for entry in rows:
+        verifier.append(json.loads(entry.event), json.loads(entry.receipt))
 
 
 def _line(row: dict[str, Any]) -> str:
