@@ -22,7 +22,7 @@ from accord.core.errors import AccordError, EncodingError, RecordFormatError, Vi
 from accord.core.log import Checkpoint
 from accord.core.signatures import SignatureChecks
 from accord.core.state import ConferenceState, Notice
-from accord.core.verify import LogVerifier
+from accord.core.verify import LogVerifier, check_genesis
 
 FORMAT = "accord-record"
 VERSION = 1
@@ -144,14 +144,7 @@ def _verify_body(
             continue
         report.notices += verifier.append(item["event"], item["receipt"])
         if seq == 0 and expected_genesis is not None:
-            assert verifier.state is not None
-            if verifier.state.genesis_hash != expected_genesis:
-                raise Violation(
-                    "unexpected_genesis",
-                    f"the record's genesis is {verifier.state.genesis_hash}, not the "
-                    f"expected {expected_genesis}: it is another conference or a forgery",
-                    0,
-                )
+            check_genesis(verifier, expected_genesis)
         if progress is not None:
             progress(seq)
         if seq % 1024 == 0 and verifier.checks.has_failed():

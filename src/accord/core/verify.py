@@ -408,6 +408,17 @@ def _sequence_problem(expected: int, found: int) -> Violation:
     )
 
 
+def check_genesis(verifier: LogVerifier, expected: str) -> None:
+    """Raise unless the log's genesis is the one whose hash was obtained out of band."""
+    if verifier.state is not None and verifier.state.genesis_hash != expected:
+        raise Violation(
+            "unexpected_genesis",
+            f"the log's genesis is {verifier.state.genesis_hash}, not the expected "
+            f"{expected}: another conference, a replaced one, or a forgery",
+            0,
+        )
+
+
 def fold(entries: Iterable[tuple[Any, Any]], keep_messages: bool = True) -> ConferenceState:
     """The state of a conference from its log; raises `Violation` on the first fault."""
     verifier = LogVerifier(keep_messages)

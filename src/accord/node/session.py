@@ -21,7 +21,7 @@ from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
 from accord.core.keys import PublicKey, SigningKey
 from accord.core.log import Checkpoint, Receipt
 from accord.core.record import checkpoint_line, entry_line, header_line
-from accord.core.verify import LogVerifier
+from accord.core.verify import LogVerifier, check_genesis
 from accord.node.client import RelayClient, RelayError
 from accord.node.keystore import Keystore, KeystoreError
 from accord.node.replica import Alert, Replica
@@ -289,7 +289,8 @@ class Node:
                 for length, entry in client.iter_entries(conf, start):
                     view.append(entry["event"], entry["receipt"])
                     if view.length == 1:
-                        self._check_genesis(view, membership.genesis_hash)
+                        # Before anything is stored: another conference never enters.
+                        check_genesis(view, membership.genesis_hash)
                     pending.append((entry["event"], entry["receipt"]))
                     if progress is not None:
                         progress(view.length, length)
@@ -313,18 +314,6 @@ class Node:
                 else:
                     raise
         return SyncResult(conf, before, self.replica.length(conf), alert)
-
-    @staticmethod
-    def _check_genesis(view: LogVerifier, pinned: str) -> None:
-        # Checked before anything is stored: another conference's entries never enter.
-        assert view.state is not None
-        if view.state.genesis_hash != pinned:
-            raise Violation(
-                "unexpected_genesis",
-                f"the relay serves genesis {view.state.genesis_hash}, not the pinned "
-                f"{pinned}: another conference, or the conference was replaced",
-                0,
-            )
 
     def _check_checkpoint(self, client: RelayClient, conf: str, view: LogVerifier) -> None:
         assert view.state is not None
