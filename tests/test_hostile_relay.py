@@ -177,3 +177,26 @@ def test_a_substituted_genesis_is_refused_before_anything_is_stored(tmp_path: Pa
             newcomer.close()
         finally:
             cast.close()
+
+
+def test_a_receipted_event_that_the_relay_then_drops(
+    talks: tuple[Cast, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cast, db = talks
+    arc = cast.delegates["ARC"]
+    real_submit = Node._submit
+
+    def submit_then_drop(
+        self: Node, conf: str, view: object, event: dict[str, object]
+    ) -> dict[str, object]:
+        receipt = real_submit(self, conf, view, event)  # type: ignore[arg-type]
+        with sqlite3.connect(db) as c:  # the operator erases it after receipting it
+            c.execute("DELETE FROM entries WHERE seq = ?", (receipt["seq"],))
+            c.execute("UPDATE conferences SET length = length - 1")
+        return receipt
+
+    monkeypatch.setattr(Node, "_submit", submit_then_drop)
+    receipt = arc.post(cast.conf, "Arcadia's reservation on paragraph 3.", now())
+    alerts = arc.replica.alerts(cast.conf)
+    assert [(a.code, a.seq) for a in alerts] == [("dropped_event", receipt["seq"])]
+    assert "receipt" in alerts[0].message
