@@ -96,8 +96,9 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(store.migrate, db_url)
         engine = store.create_engine(db_url)
+        sync_engine = store.create_sync_engine(db_url)
         app.state.relay = RelayState(
-            RelaySequencer(engine, key),
+            RelaySequencer(engine, key, sync_engine),
             limits,
             ReplayGuard(limits.request_window_ms),
             RateLimiter(limits.rate_per_second, limits.burst),
@@ -105,6 +106,8 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
         log.info("relay ready", extra={"sequencer": key.public.text})
         yield
         await engine.dispose()
+        if sync_engine is not None:
+            sync_engine.dispose()
 
     app = FastAPI(
         title="Accord relay",

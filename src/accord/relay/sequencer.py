@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -59,8 +59,12 @@ class _Conference:
 
 
 class RelaySequencer:
-    def __init__(self, engine: AsyncEngine, key: SigningKey) -> None:
+    def __init__(
+        self, engine: AsyncEngine, key: SigningKey, sync_engine: Engine | None = None
+    ) -> None:
         self.engine = engine
+        # SQLite: batches are written through this engine in one call on a worker thread.
+        self.sync_engine = sync_engine
         self.key = key
         self._confs: dict[str, _Conference] = {}
         self.accepted = 0
@@ -152,38 +156,35 @@ class RelaySequencer:
                         sub.future.set_exception(Violation("unavailable", reason + "; retry"))
 
     async def _sequence(self, conf: _Conference, batch: list[_Submission]) -> None:
-        results: list[tuple[_Submission, dict[str, Any] | Violation]] = []
-        async with self.engine.begin() as conn:
-            length = await store.conference_length(conn, conf.conf, lock=True)
-            assert length is not None
-            verifier = await self._catch_up(conn, conf, length)
-            rows = []
-            for sub in batch:
-                seq = verifier.length
-                time_ms = max(now_ms(), verifier.last_time)
-                try:
-                    verifier.admit(sub.event, seq, time_ms)
-                except Violation as v:
-                    results.append((sub, v))
-                    continue
-                except Exception as exc:  # a defect must refuse one event, not the batch
-                    log.exception("admission failed", extra={"conf": conf.conf})
-                    results.append((sub, Violation("malformed", f"the event is refused ({exc})")))
-                    continue
-                head = next_head(verifier.head, parse_hash(sub.event.hash, "event hash"))
-                receipt = make_receipt(
-                    self.key, conf=conf.conf, seq=seq, event=sub.event.hash, head=head, time=time_ms
-                )
-                verifier.commit(sub.event, seq, time_ms, head)
-                rows.append(_row(sub.event, receipt, time_ms))
-                results.append((sub, receipt))
+        if self.sync_engine is not None:
+            # SQLite has one writer (this process): its verifier is the log's state.
+            if conf.verifier is None:
+                async with self.engine.connect() as conn:
+                    length = await store.conference_length(conn, conf.conf)
+                    assert length is not None
+                    await self._catch_up(conn, conf, length)
+            verifier = conf.verifier
+            assert verifier is not None
+            before = verifier.length
+            rows, results = self._admit(conf, verifier, batch)
             if rows:
-                await conn.execute(insert(store.entries), rows)
-                await conn.execute(
-                    update(store.conferences)
-                    .where(store.conferences.c.conf == conf.conf)
-                    .values(length=verifier.length)
+                await asyncio.to_thread(
+                    store.write_batch_sync, self.sync_engine, conf.conf, rows, before
                 )
+        else:
+            async with self.engine.begin() as conn:
+                # The row lock makes relay processes sharing the database take turns.
+                length = await store.conference_length(conn, conf.conf, lock=True)
+                assert length is not None
+                verifier = await self._catch_up(conn, conf, length)
+                rows, results = self._admit(conf, verifier, batch)
+                if rows:
+                    await conn.execute(insert(store.entries), rows)
+                    await conn.execute(
+                        update(store.conferences)
+                        .where(store.conferences.c.conf == conf.conf)
+                        .values(length=verifier.length)
+                    )
         # Committed and durable: only now do receipts leave the relay.
         self.batches += 1
         log.info(
@@ -209,6 +210,33 @@ class RelaySequencer:
         if rows:
             conf.recent.extend((row["seq"], _line(row)) for row in rows)
             self._notify(conf.conf, verifier.length)
+
+    def _admit(
+        self, conf: _Conference, verifier: LogVerifier, batch: list[_Submission]
+    ) -> tuple[list[dict[str, Any]], list[tuple[_Submission, dict[str, Any] | Violation]]]:
+        """Admit each event by the core's rules and sign its receipt; the rows to store."""
+        rows: list[dict[str, Any]] = []
+        results: list[tuple[_Submission, dict[str, Any] | Violation]] = []
+        for sub in batch:
+            seq = verifier.length
+            time_ms = max(now_ms(), verifier.last_time)
+            try:
+                verifier.admit(sub.event, seq, time_ms)
+            except Violation as v:
+                results.append((sub, v))
+                continue
+            except Exception as exc:  # a defect must refuse one event, not the batch
+                log.exception("admission failed", extra={"conf": conf.conf})
+                results.append((sub, Violation("malformed", f"the event is refused ({exc})")))
+                continue
+            head = next_head(verifier.head, parse_hash(sub.event.hash, "event hash"))
+            receipt = make_receipt(
+                self.key, conf=conf.conf, seq=seq, event=sub.event.hash, head=head, time=time_ms
+            )
+            verifier.commit(sub.event, seq, time_ms, head)
+            rows.append(_row(sub.event, receipt, time_ms))
+            results.append((sub, receipt))
+        return rows, results
 
     async def _catch_up(self, conn: AsyncConnection, conf: _Conference, length: int) -> LogVerifier:
         """The conference's verifier, brought up to `length` entries from the database
