@@ -57,3 +57,12 @@ def test_weak_passphrases_and_overwrites_are_refused(tmp_path: Path) -> None:
     with pytest.raises(KeystoreError, match="damaged"):
         (tmp_path / "bad.json").write_text("{}")
         Keystore.open(tmp_path / "bad.json", PASSPHRASE)
+
+
+def test_two_handles_adding_keys_lose_neither(tmp_path: Path) -> None:
+    path = tmp_path / "keystore.json"
+    Keystore.create(path, PASSPHRASE)
+    first, second = Keystore.open(path, PASSPHRASE), Keystore.open(path, PASSPHRASE)
+    first.add("root:ARC", "root", SigningKey.generate())
+    second.add("identity", "identity", SigningKey.generate())  # opened before the first add
+    assert {k.label for k in Keystore.open(path, PASSPHRASE).list()} == {"root:ARC", "identity"}

@@ -8,10 +8,13 @@ the file only decrypted into memory, never written back in the clear.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,18 @@ class KeyInfo:
     label: str
     kind: str
     public: str
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 class Keystore:
@@ -105,17 +120,21 @@ class Keystore:
         return keys
 
     def add(self, label: str, kind: str, key: SigningKey) -> KeyInfo:
-        if label in self._keys():
-            raise KeystoreError(f"the keystore already holds a key named {label!r}")
-        nonce = secrets.token_bytes(12)
-        ad = f"{label}\x00{key.public.text}".encode()
-        self._keys()[label] = {
-            "kind": kind,
-            "public": key.public.text,
-            "nonce": b64u_encode(nonce),
-            "ciphertext": b64u_encode(self._aead.encrypt(nonce, key.seed, ad)),
-        }
-        self._save()
+        # Two commands on one node may add keys at once: re-read the file under a lock
+        # so that neither overwrites the other's key.
+        with _locked(self.path):
+            self._data["keys"] = json.loads(self.path.read_text("utf-8"))["keys"]
+            if label in self._keys():
+                raise KeystoreError(f"the keystore already holds a key named {label!r}")
+            nonce = secrets.token_bytes(12)
+            ad = f"{label}\x00{key.public.text}".encode()
+            self._keys()[label] = {
+                "kind": kind,
+                "public": key.public.text,
+                "nonce": b64u_encode(nonce),
+                "ciphertext": b64u_encode(self._aead.encrypt(nonce, key.seed, ad)),
+            }
+            self._save()
         return KeyInfo(label, kind, key.public.text)
 
     def get(self, label: str) -> SigningKey:
