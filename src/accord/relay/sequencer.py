@@ -51,7 +51,6 @@ class _Conference:
     conf: str
     verifier: LogVerifier | None = None
     queue: list[_Submission] = field(default_factory=list)
-    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     # The latest committed entries as the lines subscribers are sent, so that a commit
     # reaches a hundred subscribers without a hundred database reads.
@@ -128,7 +127,6 @@ class RelaySequencer:
         conf = await self._conference(event.conf)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         conf.queue.append(_Submission(event, future))
-        conf.wakeup.set()
         if conf.task is None or conf.task.done():
             conf.task = asyncio.create_task(self._run(conf))
         return await future
