@@ -86,3 +86,18 @@ def test_the_tour(tmp_path: Path) -> None:
         capture_output=True, text=True, env={**os.environ, "ACCORD_PASSPHRASE": "not the passphrase"},
         check=False,
     ).stderr  # fmt: skip
+
+
+def test_device_add_by_the_command_line(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        home = tmp_path / "chair"
+        run("init", home=home)
+        ministry = tmp_path / "mfa"
+        run("init", home=ministry)
+        root = grab(r"root key of \w+: (\S+)", run("root", "create", "ARC", home=ministry))
+        run("identity", "create", home=home)
+        run("conference", "create", "--relay", r.url, "--conf", "dev", "--title", "Devices",
+            "--state", f"ARC:Republic of Arcadia:{root}", home=home)  # fmt: skip
+        out = run("device", "add", "--conf", "dev", "--name", "office laptop", home=home)
+        assert "device 'office laptop' announced" in out
+        assert "ALERT" not in run("status", home=home)

@@ -220,6 +220,22 @@ def register(app: typer.Typer) -> None:
             receipt = node.join(relay, conf, _read_json(credential), genesis, _now())
         console.print(f"joined {conf} as entry #{receipt['seq']}")
 
+    device_app = typer.Typer(help="This node's devices.", no_args_is_help=True)
+    app.add_typer(device_app, name="device")
+
+    @device_app.command("add")
+    def device_add(
+        conf: str = typer.Option(..., "--conf"),
+        name: str = typer.Option(..., "--name", help="What the device is, e.g. 'office laptop'."),
+        home: Path = HOME,
+    ) -> None:
+        """Create this device's encryption key and announce it under your identity: your
+        other devices and your delegation see it, and would be alerted to one added by
+        someone else."""
+        with _node(home) as node:
+            device = node.add_device(conf, name, _now())
+        console.print(f"device '{name}' announced: {device.id()}")
+
     @app.command()
     def post(
         conf: str = typer.Option(..., "--conf"), text: str = typer.Argument(...), home: Path = HOME
@@ -251,6 +267,7 @@ def register(app: typer.Typer) -> None:
             confs = conf or [m.conf for m in node.replica.memberships()]
             with Progress(console=err, transient=True) as progress:
                 for c in confs:
+                    known = {(a.seq, a.code) for a in node.replica.alerts(c)}
                     task = progress.add_task(f"sync {c}", total=None)
 
                     def advance(done: int, total: int, task: TaskID = task) -> None:
@@ -258,6 +275,12 @@ def register(app: typer.Typer) -> None:
 
                     result = node.sync(c, advance)
                     progress.remove_task(task)
+                    # Alerts raised along the way (a new device...); the one that stopped
+                    # the sync, if any, is printed below.
+                    stopped = (result.alert.seq, result.alert.code) if result.alert else None
+                    for a in node.replica.alerts(c):
+                        if (a.seq, a.code) not in known and (a.seq, a.code) != stopped:
+                            console.print(f"[red]ALERT[/red] {c}: ({a.code}) {a.message}")
                     if result.alert is not None:
                         failed = True
                         console.print(

@@ -48,6 +48,12 @@ class Author:
     def say(self, view: LogVerifier, text: str, time: int) -> dict[str, Any]:
         return self.event(view, ev.MESSAGE, {"text": text}, time)
 
+    def announce_device(
+        self, view: LogVerifier, device: str, name: str, time: int
+    ) -> dict[str, Any]:
+        """Certify a device's encryption key (tagged text) under this identity."""
+        return self.event(view, ev.DEVICE, {"device": device, "name": name}, time)
+
     def publish_revocation(
         self, view: LogVerifier, revocation: dict[str, Any], time: int
     ) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from accord.core.encoding import canonical_checked, check_hash, hash_tag, sha256
 from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
 from accord.core.keys import PublicKey, SignatureClaim, SigningKey
+from accord.core.sealing import DevicePublicKey
 
 EVENT_CONTEXT = "event"
 MAX_EVENT_BYTES = 1024 * 1024
@@ -27,7 +28,8 @@ GENESIS = "genesis"
 JOIN = "join"
 MESSAGE = "message"
 REVOCATION = "revocation"
-EVENT_TYPES = frozenset({GENESIS, JOIN, MESSAGE, REVOCATION})
+DEVICE = "device"
+EVENT_TYPES = frozenset({GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE})
 
 _FIELDS = ("v", "conf", "type", "channel", "author", "cred", "prev", "seen", "time", "body", "sig")
 
@@ -43,7 +45,17 @@ class Seen:
         return {"seq": self.seq, "head": self.head}
 
 
-Body = Genesis | FullPowers | Revocation | str
+@dataclass(frozen=True)
+class DeviceAnnouncement:
+    """A device's encryption key, certified by the delegate's identity (the event's
+    author) and announced to everyone, so that a device added behind a delegate's back
+    is seen by the delegate's other devices and delegation."""
+
+    key: DevicePublicKey
+    name: str
+
+
+Body = Genesis | FullPowers | Revocation | DeviceAnnouncement | str
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,11 @@ class Event:
 def _parse_body(kind: str, body: Any) -> Body:
     if kind == GENESIS:
         return Genesis.parse(body)
+    if kind == DEVICE:
+        d = schema.obj(body, "device body", ("device", "name"))
+        return DeviceAnnouncement(
+            DevicePublicKey.parse(d["device"], "device key"), schema.text(d["name"], "device name")
+        )
     if kind == JOIN:
         return FullPowers.parse(schema.obj(body, "join body", ("credential",))["credential"])
     if kind == REVOCATION:

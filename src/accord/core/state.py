@@ -56,6 +56,9 @@ class ConferenceState:
     messages: dict[int, Message] = field(default_factory=dict)
     message_count: int = 0
     voided: dict[int, str] = field(default_factory=dict)
+    # Devices announced, by identity key: (sequence number, time, name, device key).
+    devices: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
+    device_owner: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (owner, seq)
     # Sequence number and receipt time of every act, per credential, interleaved in a
     # compact array (16 bytes an act): a revocation dated before its publication voids
     # the acts already recorded since that date.
@@ -96,6 +99,11 @@ class ConferenceState:
         elif event.type == ev.REVOCATION:
             assert isinstance(event.body, Revocation)
             notices += self._revoke(event.body, seq)
+        elif event.type == ev.DEVICE:
+            assert isinstance(event.body, ev.DeviceAnnouncement)
+            owner, key = event.author.text, event.body.key.text
+            self.devices.setdefault(owner, []).append((seq, time, event.body.name, key))
+            self.device_owner[key] = (owner, seq)
         elif event.type == ev.MESSAGE:
             assert isinstance(event.body, str)
             self.message_count += 1
@@ -151,6 +159,7 @@ class ConferenceState:
             "message_count": self.message_count,
             "messages": [dataclasses.asdict(m) for _, m in sorted(self.messages.items())],
             "voided": [[s, r] for s, r in sorted(self.voided.items())],
+            "devices": {owner: [list(d) for d in ds] for owner, ds in sorted(self.devices.items())},
         }
 
     def digest(self) -> str:

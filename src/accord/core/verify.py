@@ -35,6 +35,7 @@ REQUIRED_POWER: dict[str, str | None] = {
     ev.MESSAGE: "negotiate",
     ev.REVOCATION: None,
     ev.JOIN: None,
+    ev.DEVICE: None,
 }
 
 
@@ -313,6 +314,15 @@ class LogVerifier:
                 )
         if event.type == ev.REVOCATION:
             self._check_revocation(event, seq, where)
+        if event.type == ev.DEVICE:
+            assert isinstance(event.body, ev.DeviceAnnouncement)
+            if event.body.key.text in state.device_owner:
+                raise Violation(
+                    "duplicate_device",
+                    f"{where}: this device key was already announced (#"
+                    f"{state.device_owner[event.body.key.text][1]})",
+                    seq,
+                )
 
     def _check_credential(self, fp: FullPowers, seq: int, time: int, where: str) -> None:
         state = self.state

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from accord.core.encoding import b64u_decode, b64u_encode
 from accord.core.errors import AccordError
 from accord.core.keys import SigningKey
+from accord.core.sealing import DeviceKey, DevicePublicKey
 
 # scrypt cost: 2^15 x 8 x 1 needs 32 MiB and ~0.1 s here, RFC 7914's interactive setting.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -39,6 +40,10 @@ class KeyInfo:
     label: str
     kind: str
     public: str
+
+
+def device_label(public: DevicePublicKey) -> str:
+    return f"device:{public.id()}"
 
 
 @contextmanager
@@ -120,6 +125,13 @@ class Keystore:
         return keys
 
     def add(self, label: str, kind: str, key: SigningKey) -> KeyInfo:
+        return self._add(label, kind, key.public.text, key.seed)
+
+    def add_device(self, key: DeviceKey) -> KeyInfo:
+        """A device's encryption key pair, under the label `device:<key id>`."""
+        return self._add(device_label(key.public), "device", key.public.text, key.seed)
+
+    def _add(self, label: str, kind: str, public: str, secret: bytes) -> KeyInfo:
         # Two commands on one node may add keys at once: re-read the file under a lock
         # so that neither overwrites the other's key.
         with _locked(self.path):
@@ -127,30 +139,41 @@ class Keystore:
             if label in self._keys():
                 raise KeystoreError(f"the keystore already holds a key named {label!r}")
             nonce = secrets.token_bytes(12)
-            ad = f"{label}\x00{key.public.text}".encode()
+            ad = f"{label}\x00{public}".encode()
             self._keys()[label] = {
                 "kind": kind,
-                "public": key.public.text,
+                "public": public,
                 "nonce": b64u_encode(nonce),
-                "ciphertext": b64u_encode(self._aead.encrypt(nonce, key.seed, ad)),
+                "ciphertext": b64u_encode(self._aead.encrypt(nonce, secret, ad)),
             }
             self._save()
-        return KeyInfo(label, kind, key.public.text)
+        return KeyInfo(label, kind, public)
 
-    def get(self, label: str) -> SigningKey:
+    def _secret(self, label: str) -> tuple[bytes, str]:
         entry = self._keys().get(label)
         if entry is None:
             raise KeystoreError(f"no key named {label!r} in the keystore")
         ad = f"{label}\x00{entry['public']}".encode()
         try:
-            seed = self._aead.decrypt(
+            secret = self._aead.decrypt(
                 b64u_decode(entry["nonce"]), b64u_decode(entry["ciphertext"]), ad
             )
         except InvalidTag as exc:
             raise KeystoreError(f"the key {label!r} was altered in the keystore file") from exc
+        return secret, entry["public"]
+
+    def get(self, label: str) -> SigningKey:
+        seed, public = self._secret(label)
         key = SigningKey(seed)
-        if key.public.text != entry["public"]:
+        if key.public.text != public:
             raise KeystoreError(f"the key {label!r} does not match its public key")
+        return key
+
+    def get_device(self, public: DevicePublicKey) -> DeviceKey:
+        seed, stored = self._secret(device_label(public))
+        key = DeviceKey.from_seed(seed)
+        if key.public.text != stored:
+            raise KeystoreError("a device key does not match its public key")
         return key
 
     def has(self, label: str) -> bool:

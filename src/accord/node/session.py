@@ -21,9 +21,11 @@ from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
 from accord.core.keys import PublicKey, SigningKey
 from accord.core.log import Checkpoint, Receipt
 from accord.core.record import checkpoint_line, entry_line, header_line
+from accord.core.sealing import DeviceKey, DevicePublicKey
+from accord.core.times import format_time
 from accord.core.verify import LogVerifier, check_genesis
 from accord.node.client import RelayClient, RelayError
-from accord.node.keystore import Keystore, KeystoreError
+from accord.node.keystore import Keystore, KeystoreError, device_label
 from accord.node.replica import Alert, Replica
 
 IDENTITY = "identity"
@@ -213,6 +215,13 @@ class Node:
             return Author(me, conf, None)
         raise NodeError(f"this node has not joined {conf} (and does not chair it)")
 
+    def add_device(self, conf: str, name: str, now: int) -> DevicePublicKey:
+        """Create this device's encryption key pair and announce it under the identity."""
+        device = DeviceKey.generate()
+        self.keystore.add_device(device)
+        self.act(conf, now, lambda a, view: a.announce_device(view, device.public.text, name, now))
+        return device.public
+
     def post(self, conf: str, text: str, now: int) -> dict[str, Any]:
         return self.act(conf, now, lambda author, view: author.say(view, text, now))
 
@@ -291,6 +300,8 @@ class Node:
                     if view.length == 1:
                         # Before anything is stored: another conference never enters.
                         check_genesis(view, membership.genesis_hash)
+                    if entry["event"]["type"] == ev.DEVICE:
+                        self._device_alert(conf, view, membership, entry, view.length - 1)
                     pending.append((entry["event"], entry["receipt"]))
                     if progress is not None:
                         progress(view.length, length)
@@ -341,6 +352,36 @@ class Node:
                 f"the relay's checkpoint head for #{last} differs from the verified one",
                 last,
             )
+
+    def _device_alert(
+        self, conf: str, view: LogVerifier, membership: Any, entry: dict[str, Any], seq: int
+    ) -> None:
+        """A device announced for this identity that this node does not hold, or for a
+        colleague of this delegation: someone may hold a stolen key."""
+        event = ev.Event.parse(entry["event"])
+        assert isinstance(event.body, ev.DeviceAnnouncement) and view.state is not None
+        when = format_time(entry["receipt"]["time"])
+        name = event.body.name
+        me = self.identity.public
+        if event.author == me:
+            if not self.keystore.has(device_label(event.body.key)):
+                self._raise_alert(
+                    conf, seq, "new_device",
+                    f"a new device '{name}' was added to your identity at {when} (entry "
+                    f"#{seq}), not from this node. If this was not you, your identity key is "
+                    "compromised: have your ministry revoke your full powers now",
+                )  # fmt: skip
+            return
+        if membership.credential is None or event.cred is None:
+            return
+        mine = FullPowers.parse(membership.credential)
+        theirs = view.state.credentials.get(event.cred)
+        if theirs is not None and theirs.state == mine.state:
+            self._raise_alert(
+                conf, seq, "colleague_device",
+                f"a new device '{name}' was added to {theirs.label()}'s identity at {when} "
+                f"(entry #{seq}); check with them that it was theirs",
+            )  # fmt: skip
 
     def _raise_alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:
         for existing in self.replica.alerts(conf):
