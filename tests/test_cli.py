@@ -80,3 +80,13 @@ def test_fingerprint_and_safety_number() -> None:
     assert accord("fingerprint", a.text).stdout.strip() == fingerprint(a)
     assert accord("fingerprint", a.text, b.text).stdout.strip() == safety_number(a, b)
     assert accord("fingerprint", "ed25519:xyz").returncode == 2
+
+
+def test_square_brackets_in_texts_are_shown_as_they_are(tmp_path: Path) -> None:
+    # Negotiating texts are full of brackets; the terminal must not eat them as markup.
+    world, authors = standard_world()
+    world.say(authors["ARC"], "[within 72 hours] [without undue delay] [red]")
+    record = tmp_path / "r.jsonl"
+    record.write_bytes(b"".join(world.lines()))
+    out = accord("verify", "--messages", str(record)).stdout
+    assert "[within 72 hours] [without undue delay] [red]" in out

@@ -101,3 +101,20 @@ def test_device_add_by_the_command_line(tmp_path: Path) -> None:
         out = run("device", "add", "--conf", "dev", "--name", "office laptop", home=home)
         assert "device 'office laptop' announced" in out
         assert "ALERT" not in run("status", home=home)
+
+
+def test_channels_by_the_command_line(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        chair, mfa = tmp_path / "chair", tmp_path / "mfa"
+        for home in (chair, mfa):
+            run("init", home=home)
+        root = grab(r"root key of \w+: (\S+)", run("root", "create", "ARC", home=mfa))
+        run("identity", "create", home=chair)
+        run("conference", "create", "--relay", r.url, "--conf", "ch", "--title", "Channels",
+            "--state", f"ARC:Republic of Arcadia:{root}", home=chair)  # fmt: skip
+        run("channel", "open", "--conf", "ch", "--id", "consult-arc", "--kind", "consultation",
+            "--member", "ARC", home=chair)  # fmt: skip
+        run("post", "--conf", "ch", "--channel", "consult-arc", "In confidence.", home=chair)
+        assert "[consult-arc]" in run("messages", "--conf", "ch", home=chair)
+        refused = run("post", "--conf", "ch", "--channel", "nowhere", "?", home=chair, ok=False)
+        assert "unknown_channel" in refused

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
@@ -17,6 +18,7 @@ from accord.core.record import Report
 from accord.core.times import format_time
 from accord.demo import run_demo
 from accord.demo_relay import run_relay_demo
+from accord.display import message_line
 from accord.record_file import read_record
 from accord.relay.limits import Limits
 from accord.relay.serve import serve
@@ -92,7 +94,9 @@ def _print_report(file: Path, report: Report, show_messages: bool) -> None:
     state = report.state
     if not report.ok:
         assert report.problem is not None
-        console.print(f"[red]INVALID[/red] ({report.problem.code}): {report.problem.message}")
+        console.print(
+            f"[red]INVALID[/red] ({report.problem.code}): {escape(report.problem.message)}"
+        )
         console.print(f"{report.entries} entries verified before the problem, in {file}")
         return
     if state is not None:
@@ -115,10 +119,9 @@ def _print_report(file: Path, report: Report, show_messages: bool) -> None:
         console.print(f"messages {state.message_count}")
         if show_messages:
             for m in state.messages.values():
-                mark = f" [yellow]({m.void})[/yellow]" if m.void else ""
-                console.print(f"  #{m.seq} {format_time(m.time)} {m.author}: {m.text}{mark}")
+                console.print("  " + message_line(m))
     for n in report.notices:
-        console.print(f"[yellow]notice[/yellow] #{n.seq}: {n.message}")
+        console.print(f"[yellow]notice[/yellow] #{n.seq}: {escape(n.message)}")
     console.print(
         f"[green]VALID[/green]: {report.entries} entries, every signature, receipt, "
         f"chain and credential checks out; head {report.head} "
@@ -145,7 +148,7 @@ def demo(
     try:
         run_relay_demo(relay, out, console)
     except AccordError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
 
 
@@ -162,7 +165,7 @@ def fingerprint_cmd(
         else:
             console.print(safety_number(a, PublicKey.parse(other)))
     except AccordError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
@@ -23,6 +24,7 @@ from accord.core.credentials import FullPowers, Revocation
 from accord.core.errors import AccordError
 from accord.core.keys import PublicKey, fingerprint
 from accord.core.times import format_time
+from accord.display import message_line
 from accord.node.session import Node
 from accord.record_file import write_record
 
@@ -50,13 +52,13 @@ def _node(home: Path) -> Iterator[Node]:
     try:
         node = Node.open(home, _passphrase())
     except AccordError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     try:
         yield node
     except AccordError as exc:
         code = getattr(exc, "code", None)
-        err.print(f"[red]refused[/red]{f' ({code})' if code else ''}: {exc}")
+        err.print(f"[red]refused[/red]{f' ({code})' if code else ''}: {escape(str(exc))}")
         raise typer.Exit(1) from exc
     finally:
         node.close()
@@ -99,7 +101,7 @@ def register(app: typer.Typer) -> None:
         try:
             Node.create(home, _passphrase(confirm=True)).close()
         except AccordError as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from exc
         console.print(f"node created in {home}")
 
@@ -220,6 +222,25 @@ def register(app: typer.Typer) -> None:
             receipt = node.join(relay, conf, _read_json(credential), genesis, _now())
         console.print(f"joined {conf} as entry #{receipt['seq']}")
 
+    channel_app = typer.Typer(help="Channels besides the plenary.", no_args_is_help=True)
+    app.add_typer(channel_app, name="channel")
+
+    @channel_app.command("open")
+    def channel_open(
+        conf: str = typer.Option(..., "--conf"),
+        channel: str = typer.Option(..., "--id", help="The channel's id, e.g. arc-bor."),
+        kind: str = typer.Option(..., "--kind", help="bilateral, group, or consultation (chair)"),
+        member: list[str] = typer.Option(..., "--member", help="A member state code; repeat."),
+        history: str = typer.Option(
+            "from_join", "--history", help="What a late joiner may read: from_join or all."
+        ),
+        home: Path = HOME,
+    ) -> None:
+        """Open a channel; its membership is recorded for every member to see."""
+        with _node(home) as node:
+            receipt = node.open_channel(conf, channel, kind, member, _now(), history)
+        console.print(f"channel {channel} opened as entry #{receipt['seq']}")
+
     device_app = typer.Typer(help="This node's devices.", no_args_is_help=True)
     app.add_typer(device_app, name="device")
 
@@ -238,11 +259,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def post(
-        conf: str = typer.Option(..., "--conf"), text: str = typer.Argument(...), home: Path = HOME
+        conf: str = typer.Option(..., "--conf"),
+        text: str = typer.Argument(...),
+        channel: str = typer.Option("plenary", "--channel"),
+        home: Path = HOME,
     ) -> None:
-        """Sync, then sign and post a message to the plenary."""
+        """Sync, then sign and post a message (to the plenary, or a channel)."""
         with _node(home) as node:
-            receipt = node.post(conf, text, _now())
+            receipt = node.post(conf, text, _now(), channel)
         console.print(
             f"posted as entry #{receipt['seq']} (receipt time {format_time(receipt['time'])})"
         )
@@ -280,11 +304,12 @@ def register(app: typer.Typer) -> None:
                     stopped = (result.alert.seq, result.alert.code) if result.alert else None
                     for a in node.replica.alerts(c):
                         if (a.seq, a.code) not in known and (a.seq, a.code) != stopped:
-                            console.print(f"[red]ALERT[/red] {c}: ({a.code}) {a.message}")
+                            console.print(f"[red]ALERT[/red] {c}: ({a.code}) {escape(a.message)}")
                     if result.alert is not None:
                         failed = True
+                        alert = result.alert
                         console.print(
-                            f"[red]ALERT[/red] {c}: ({result.alert.code}) {result.alert.message}"
+                            f"[red]ALERT[/red] {c}: ({alert.code}) {escape(alert.message)}"
                         )
                     else:
                         console.print(
@@ -313,7 +338,7 @@ def register(app: typer.Typer) -> None:
                 where = f" at #{alert.seq}" if alert.seq is not None else ""
                 console.print(
                     f"[red]ALERT[/red] {alert.conf}{where} ({alert.code}), "
-                    f"{format_time(alert.at)}: {alert.message}"
+                    f"{format_time(alert.at)}: {escape(alert.message)}"
                 )
 
     @app.command()
@@ -323,8 +348,7 @@ def register(app: typer.Typer) -> None:
             state = node.view(conf).state
         if state is not None:
             for m in state.messages.values():
-                void = f" [yellow]({m.void})[/yellow]" if m.void else ""
-                console.print(f"#{m.seq} {format_time(m.time)} {m.author}: {m.text}{void}")
+                console.print(message_line(m))
 
     @app.command("export")
     def export_cmd(

@@ -48,6 +48,18 @@ class Author:
     def say(self, view: LogVerifier, text: str, time: int) -> dict[str, Any]:
         return self.event(view, ev.MESSAGE, {"text": text}, time)
 
+    def open_channel(
+        self,
+        view: LogVerifier,
+        channel: str,
+        kind: str,
+        members: list[str],
+        time: int,
+        history: str = "from_join",
+    ) -> dict[str, Any]:
+        body = {"channel": channel, "kind": kind, "members": sorted(members), "history": history}
+        return self.event(view, ev.CHANNEL, body, time)
+
     def announce_device(
         self, view: LogVerifier, device: str, name: str, time: int
     ) -> dict[str, Any]:

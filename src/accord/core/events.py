@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core import schema
+from accord.core.channels import ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import canonical_checked, check_hash, hash_tag, sha256
 from accord.core.errors import SchemaError
@@ -29,7 +30,8 @@ JOIN = "join"
 MESSAGE = "message"
 REVOCATION = "revocation"
 DEVICE = "device"
-EVENT_TYPES = frozenset({GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE})
+CHANNEL = "channel"
+EVENT_TYPES = frozenset({GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL})
 
 _FIELDS = ("v", "conf", "type", "channel", "author", "cred", "prev", "seen", "time", "body", "sig")
 
@@ -55,7 +57,7 @@ class DeviceAnnouncement:
     name: str
 
 
-Body = Genesis | FullPowers | Revocation | DeviceAnnouncement | str
+Body = Genesis | FullPowers | Revocation | DeviceAnnouncement | ChannelSpec | str
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class Event:
 def _parse_body(kind: str, body: Any) -> Body:
     if kind == GENESIS:
         return Genesis.parse(body)
+    if kind == CHANNEL:
+        return ChannelSpec.parse(body)
     if kind == DEVICE:
         d = schema.obj(body, "device body", ("device", "name"))
         return DeviceAnnouncement(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.core import events as ev
+from accord.core.channels import Channel, ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_json
 from accord.core.genesis import AccreditedState, Genesis
@@ -52,7 +53,7 @@ class ConferenceState:
     # By (revoking state, credential id): only a credential's own state can revoke it,
     # so a revocation signed by another state's root is kept apart and never counts.
     revocations: dict[tuple[str, str], Revocation] = field(default_factory=dict)
-    channels: set[str] = field(default_factory=lambda: {ev.PLENARY})
+    channels: dict[str, Channel] = field(default_factory=dict)  # besides the plenary
     messages: dict[int, Message] = field(default_factory=dict)
     message_count: int = 0
     voided: dict[int, str] = field(default_factory=dict)
@@ -99,6 +100,12 @@ class ConferenceState:
         elif event.type == ev.REVOCATION:
             assert isinstance(event.body, Revocation)
             notices += self._revoke(event.body, seq)
+        elif event.type == ev.CHANNEL:
+            assert isinstance(event.body, ChannelSpec)
+            chair = event.cred is None and event.author == self.genesis.chair.key
+            self.channels[event.body.id] = Channel(
+                event.body, seq, chair or event.body.kind == "consultation"
+            )
         elif event.type == ev.DEVICE:
             assert isinstance(event.body, ev.DeviceAnnouncement)
             owner, key = event.author.text, event.body.key.text
@@ -155,7 +162,7 @@ class ConferenceState:
                 for cid, fp in sorted(self.credentials.items())
             ],
             "revocations": [list(k) for k in sorted(self.revocations)],
-            "channels": sorted(self.channels),
+            "channels": [c.to_json() for _, c in sorted(self.channels.items())],
             "message_count": self.message_count,
             "messages": [dataclasses.asdict(m) for _, m in sorted(self.messages.items())],
             "voided": [[s, r] for s, r in sorted(self.voided.items())],

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core import events as ev
+from accord.core.channels import ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_tag, parse_hash
 from accord.core.errors import AccordError, Violation
@@ -36,7 +37,9 @@ REQUIRED_POWER: dict[str, str | None] = {
     ev.REVOCATION: None,
     ev.JOIN: None,
     ev.DEVICE: None,
+    ev.CHANNEL: "negotiate",
 }
+OBSERVERS_CANNOT = frozenset({ev.MESSAGE, ev.CHANNEL})
 
 
 @dataclass
@@ -181,7 +184,7 @@ class LogVerifier:
                 seq,
             )
         self._check_chain(event, seq, where)
-        if event.channel not in state.channels:
+        if event.channel != ev.PLENARY and event.channel not in state.channels:
             raise Violation("unknown_channel", f"{where}: no channel {event.channel!r}", seq)
         self._check_authority(event, seq, time, where)
 
@@ -306,12 +309,24 @@ class LogVerifier:
                     f"needs the power to {power}",
                     seq,
                 )
-            if event.type == ev.MESSAGE and state.states[known.state].role != "member":
+            if event.type in OBSERVERS_CANNOT and state.states[known.state].role != "member":
                 raise Violation(
                     "observer_cannot_act",
                     f"{where}: {known.state} is accredited as an observer and cannot speak",
                     seq,
                 )
+        author_state = None if event.cred is None else state.credentials[event.cred].state
+        if event.channel != ev.PLENARY:
+            room = state.channels[event.channel]
+            if not room.admits(author_state, event.cred is None):
+                raise Violation(
+                    "not_channel_member",
+                    f"{where}: {author_state or 'the chair'} is not a member of channel "
+                    f"{event.channel!r} ({', '.join(room.spec.members)})",
+                    seq,
+                )
+        if event.type == ev.CHANNEL:
+            self._check_new_channel(event, author_state, seq, where)
         if event.type == ev.REVOCATION:
             self._check_revocation(event, seq, where)
         if event.type == ev.DEVICE:
@@ -323,6 +338,37 @@ class LogVerifier:
                     f"{state.device_owner[event.body.key.text][1]})",
                     seq,
                 )
+
+    def _check_new_channel(
+        self, event: ev.Event, author_state: str | None, seq: int, where: str
+    ) -> None:
+        assert self.state is not None and isinstance(event.body, ChannelSpec)
+        spec = event.body
+        if event.channel != ev.PLENARY:
+            raise Violation("malformed", f"{where}: channels are created in the plenary", seq)
+        if spec.id in self.state.channels:
+            raise Violation("channel_exists", f"{where}: channel {spec.id!r} exists already", seq)
+        for code in spec.members:
+            accredited = self.state.states.get(code)
+            if accredited is None or accredited.role != "member":
+                raise Violation(
+                    "channel_rule",
+                    f"{where}: {code} is not an accredited member state, so it cannot sit in "
+                    "a channel (observers read the plenary only)",
+                    seq,
+                )
+        if author_state is None:
+            return  # the chair may open any kind of channel
+        if spec.kind == "consultation":
+            raise Violation(
+                "channel_rule", f"{where}: only the chair opens a consultation channel", seq
+            )
+        if author_state not in spec.members:
+            raise Violation(
+                "channel_rule",
+                f"{where}: {author_state} may open a channel only if it is a member of it",
+                seq,
+            )
 
     def _check_credential(self, fp: FullPowers, seq: int, time: int, where: str) -> None:
         state = self.state

@@ -222,8 +222,17 @@ class Node:
         self.act(conf, now, lambda a, view: a.announce_device(view, device.public.text, name, now))
         return device.public
 
-    def post(self, conf: str, text: str, now: int) -> dict[str, Any]:
-        return self.act(conf, now, lambda author, view: author.say(view, text, now))
+    def post(self, conf: str, text: str, now: int, channel: str = ev.PLENARY) -> dict[str, Any]:
+        return self.act(
+            conf, now, lambda a, view: a.event(view, ev.MESSAGE, {"text": text}, now, channel)
+        )
+
+    def open_channel(
+        self, conf: str, channel: str, kind: str, members: list[str], now: int, history: str
+    ) -> dict[str, Any]:
+        return self.act(
+            conf, now, lambda a, view: a.open_channel(view, channel, kind, members, now, history)
+        )
 
     def publish_revocation(self, conf: str, revocation: dict[str, Any], now: int) -> dict[str, Any]:
         return self.act(
