@@ -28,10 +28,10 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy import event as sqlalchemy_event
 
 from accord.core.encoding import canonical
 from accord.core.verify import LogVerifier
+from accord.sqlite import make_durable
 
 metadata = MetaData()
 memberships = Table(
@@ -79,18 +79,11 @@ class Membership:
     credential: dict[str, Any] | None
 
 
-def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
-
-
 class Replica:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(f"sqlite:///{path}")
-        sqlalchemy_event.listen(self.engine, "connect", _pragmas)
+        make_durable(self.engine)
         metadata.create_all(self.engine)
         # The replica holds the conference's messages: readable by its owner only.
         path.chmod(0o600)

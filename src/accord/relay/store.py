@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    event,
     insert,
     select,
     update,
@@ -30,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy import create_engine as create_sync
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from accord.sqlite import make_durable
 
 metadata = MetaData()
 
@@ -79,21 +80,11 @@ def database_urls(url: str) -> tuple[str, str]:
     raise ValueError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql://...")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets readers go on while a batch commits; synchronous=FULL makes a commit
-    # durable before it returns, so no receipt is issued for an entry a crash could lose.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
 def create_engine(url: str) -> AsyncEngine:
     async_url, _ = database_urls(url)
     engine = create_async_engine(async_url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        make_durable(engine.sync_engine)
     return engine
 
 
@@ -104,7 +95,7 @@ def create_sync_engine(url: str) -> Engine | None:
     if make_url(sync_url).get_backend_name() != "sqlite":
         return None
     engine = create_sync(sync_url)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    make_durable(engine)
     return engine
 
 
