@@ -32,6 +32,7 @@ from rich.table import Table
 
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import issue_full_powers
+from accord.core.genesis import genesis_body
 from accord.core.keys import SigningKey
 from accord.core.sequencer import Sequencer
 from accord.record_file import read_record, write_record
@@ -48,21 +49,17 @@ def build_record(events: int, path: Path) -> int:
     states = [f"S{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(DELEGATES)]
     roots = {s: SigningKey.from_label(f"bench root {s}") for s in states}
     host, chair, sequencer = (SigningKey.from_label(f"bench {n}") for n in ("host", "chair", "seq"))
-    genesis = {
-        "title": "Benchmark Conference",
-        "host": {"name": "Host", "key": host.public.text},
-        "chair": {"name": "Chair", "key": chair.public.text},
-        "sequencer": sequencer.public.text,
-        "rules": {
-            "decision_rule": "consensus",
-            "silence_period_ms": DAY,
-            "observers": "none",
-            "clock_skew_ms": 300_000,
-        },
-        "states": [
+    genesis = genesis_body(
+        title="Benchmark Conference",
+        host=("Host", host.public),
+        chair=("Chair", chair.public),
+        sequencer=sequencer.public,
+        states=[
             {"code": s, "name": s, "root": roots[s].public.text, "role": "member"} for s in states
         ],
-    }
+        silence_period_ms=DAY,
+        observers="none",
+    )
     now = T0
     seq = Sequencer(sequencer, genesis_event(host, conf=CONF, genesis=genesis, time=now), now)
     authors = []

@@ -13,6 +13,7 @@ from accord.core import events as ev
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import issue_full_powers, revoke
 from accord.core.encoding import hash_tag, parse_hash
+from accord.core.genesis import genesis_body
 from accord.core.keys import SigningKey
 from accord.core.log import make_checkpoint, make_receipt, next_head
 from accord.core.record import checkpoint_line, entry_line, header_line
@@ -54,18 +55,12 @@ class World:
         self.host = key(f"{label}host")
         self.chair_key = key(f"{label}chair")
         self.sequencer_key = key(f"{label}sequencer")
-        self.genesis: dict[str, Any] = {
-            "title": "Test Conference",
-            "host": {"name": "Secretariat", "key": self.host.public.text},
-            "chair": {"name": "Chair", "key": self.chair_key.public.text},
-            "sequencer": self.sequencer_key.public.text,
-            "rules": {
-                "decision_rule": "consensus",
-                "silence_period_ms": DAY,
-                "observers": "plenary",
-                "clock_skew_ms": 300 * SECOND,
-            },
-            "states": [
+        self.genesis: dict[str, Any] = genesis_body(
+            title="Test Conference",
+            host=("Secretariat", self.host.public),
+            chair=("Chair", self.chair_key.public),
+            sequencer=self.sequencer_key.public,
+            states=[
                 {
                     "code": c,
                     "name": NAMES.get(c, c),
@@ -74,7 +69,9 @@ class World:
                 }
                 for c in codes
             ],
-        }
+            silence_period_ms=DAY,
+            clock_skew_ms=300 * SECOND,
+        )
         self.genesis_event = genesis_event(self.host, conf=conf, genesis=self.genesis, time=T0)
         self.seq = Sequencer(self.sequencer_key, self.genesis_event, T0)
         self.chair = Author(self.chair_key, conf)

@@ -14,7 +14,8 @@ from accord.core import events as ev
 from accord.core.author import genesis_event
 from accord.core.credentials import FullPowers, issue_full_powers
 from accord.core.events import Event
-from accord.core.keys import SigningKey
+from accord.core.genesis import genesis_body
+from accord.core.keys import PublicKey, SigningKey
 from accord.node.client import RelayClient
 
 DAY = 86_400_000
@@ -71,22 +72,18 @@ def open_conference(relay: str, writers: int, conf: str = "load") -> list[Writer
     roots = {c: SigningKey.generate() for c in codes}
     with RelayClient(relay, host) as client:
         sequencer = client.info()["sequencer"]
-        genesis = {
-            "title": "Load",
-            "host": {"name": "Host", "key": host.public.text},
-            "chair": {"name": "Chair", "key": host.public.text},
-            "sequencer": sequencer,
-            "rules": {
-                "decision_rule": "consensus",
-                "silence_period_ms": DAY,
-                "observers": "none",
-                "clock_skew_ms": 300_000,
-            },
-            "states": [
+        genesis = genesis_body(
+            title="Load",
+            host=("Host", host.public),
+            chair=("Chair", host.public),
+            sequencer=PublicKey.parse(sequencer),
+            states=[
                 {"code": c, "name": c, "root": roots[c].public.text, "role": "member"}
                 for c in codes
             ],
-        }
+            silence_period_ms=DAY,
+            observers="none",
+        )
         first = client.create_conference(
             genesis_event(host, conf=conf, genesis=genesis, time=now())
         )

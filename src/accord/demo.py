@@ -17,7 +17,7 @@ from rich.console import Console
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import issue_full_powers, revoke
 from accord.core.errors import Violation
-from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
+from accord.core.genesis import genesis_body
 from accord.core.keys import SigningKey
 from accord.core.sequencer import Sequencer
 from accord.record_file import read_record, write_record
@@ -48,22 +48,16 @@ def run_demo(out: Path, console: Console) -> Path:
         say(f"   {names[code]} ({code}) root key fingerprint: {key.public.fingerprint()}")
 
     host, chair, sequencer_key = SigningKey.generate(), SigningKey.generate(), SigningKey.generate()
-    genesis: dict[str, Any] = {
-        "title": "Conference on Confidence-Building Measures in Cyberspace",
-        "host": {"name": "Secretariat", "key": host.public.text},
-        "chair": {"name": "Ambassador Ines Moreau", "key": chair.public.text},
-        "sequencer": sequencer_key.public.text,
-        "rules": {
-            "decision_rule": "consensus",
-            "silence_period_ms": DEFAULT_SILENCE_PERIOD_MS,
-            "observers": "plenary",
-            "clock_skew_ms": DEFAULT_CLOCK_SKEW_MS,
-        },
-        "states": [
+    genesis = genesis_body(
+        title="Conference on Confidence-Building Measures in Cyberspace",
+        host=("Secretariat", host.public),
+        chair=("Ambassador Ines Moreau", chair.public),
+        sequencer=sequencer_key.public,
+        states=[
             {"code": c, "name": names[c], "root": k.public.text, "role": "member"}
             for c, k in sorted(roots.items())
         ],
-    }
+    )
     say("\n[bold]2. The secretariat opens the conference (the genesis).[/bold]")
     seq = Sequencer(
         sequencer_key, genesis_event(host, conf=CONF, genesis=genesis, time=clock.now), clock.now

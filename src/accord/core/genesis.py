@@ -127,3 +127,31 @@ class Genesis:
             "rules": self.rules.to_json(),
             "states": [s.to_json() for s in sorted(self.states, key=lambda s: s.code)],
         }
+
+
+def genesis_body(
+    *,
+    title: str,
+    host: tuple[str, PublicKey],
+    chair: tuple[str, PublicKey],
+    sequencer: PublicKey,
+    states: list[dict[str, str]],
+    decision_rule: str = "consensus",
+    silence_period_ms: int = DEFAULT_SILENCE_PERIOD_MS,
+    observers: str = "plenary",
+    clock_skew_ms: int = DEFAULT_CLOCK_SKEW_MS,
+) -> dict[str, Any]:
+    """The body of a genesis event, states in code order, checked as a verifier would.
+
+    `states` holds `{"code", "name", "root", "role"}` objects; `host` and `chair` are
+    (name, key) pairs."""
+    body = Genesis(
+        title=title,
+        host=Party(*host),
+        chair=Party(*chair),
+        sequencer=sequencer,
+        rules=Rules(decision_rule, silence_period_ms, observers, clock_skew_ms),
+        states=tuple(AccreditedState.parse(s) for s in states),
+    ).to_json()
+    Genesis.parse(body)  # refuse to produce what no verifier would accept
+    return body

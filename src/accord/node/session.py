@@ -17,7 +17,7 @@ from accord.core.author import Author, genesis_event
 from accord.core.credentials import FullPowers, issue_full_powers, revoke
 from accord.core.encoding import hash_tag
 from accord.core.errors import AccordError, Violation
-from accord.core.genesis import DEFAULT_CLOCK_SKEW_MS, DEFAULT_SILENCE_PERIOD_MS
+from accord.core.genesis import genesis_body
 from accord.core.keys import PublicKey, SigningKey
 from accord.core.log import Checkpoint, Receipt
 from accord.core.record import checkpoint_line, entry_line, header_line
@@ -140,19 +140,14 @@ class Node:
         chair_name, chair_key = chair or (host_name, me.public)
         with self.client(relay) as client:
             sequencer = client.info()["sequencer"]
-            genesis = {
-                "title": title,
-                "host": {"name": host_name, "key": me.public.text},
-                "chair": {"name": chair_name, "key": chair_key.text},
-                "sequencer": sequencer,
-                "rules": {
-                    "decision_rule": decision_rule,
-                    "silence_period_ms": DEFAULT_SILENCE_PERIOD_MS,
-                    "observers": "plenary",
-                    "clock_skew_ms": DEFAULT_CLOCK_SKEW_MS,
-                },
-                "states": sorted(states, key=lambda s: s["code"]),
-            }
+            genesis = genesis_body(
+                title=title,
+                host=(host_name, me.public),
+                chair=(chair_name, chair_key),
+                sequencer=PublicKey.parse(sequencer, "the relay's sequencer key"),
+                states=states,
+                decision_rule=decision_rule,
+            )
             event = genesis_event(me, conf=conf, genesis=genesis, time=now)
             receipt = client.create_conference(event)
         # Pin the genesis this node signed, never what the relay says it stored.
