@@ -28,7 +28,6 @@ from rich.console import Console
 from rich.table import Table
 from websockets.asyncio.client import connect
 
-from accord.core import events as ev
 from accord.core.encoding import canonical
 from accord.core.events import Event
 from accord.core.keys import SigningKey
@@ -46,10 +45,7 @@ def presign(writer: Writer, count: int) -> list[tuple[bytes, dict[str, str]]]:
     """Events signed ahead, so that the timed part is the relay's work."""
     out = []
     for i in range(count):
-        event = ev.make_event(
-            writer.key, conf=writer.conf, type=ev.MESSAGE, body={"text": f"{i} {TEXT}"},
-            time=int(time.time() * 1000), seen=writer.seen, prev=writer.prev, cred=writer.cred,
-        )  # fmt: skip
+        event = writer.message(f"{i} {TEXT}")
         writer.prev = Event.parse(event).hash
         # Events authenticate themselves: no request signature (docs/protocol.md).
         out.append((canonical(event), {"content-type": "application/json"}))

@@ -12,7 +12,7 @@ from accord.core.author import Author
 from accord.core.credentials import revoke
 from accord.core.errors import Violation
 from accord.core.record import verify_record
-from tests.builders import DAY, SECOND, T0, World, key
+from tests.builders import DAY, OPAQUE, SECOND, T0, World, key
 
 
 def assert_invalid(world: World, event: dict[str, Any], code: str, words: str) -> None:
@@ -30,7 +30,7 @@ def assert_invalid(world: World, event: dict[str, Any], code: str, words: str) -
 def test_a_delegate_without_the_power_to_negotiate_cannot_speak() -> None:
     world = World()
     adopter = world.join("ARC", "Ana Reyes", ["adopt"])
-    event = adopter.say(world.view, "I speak beyond my powers.", world.tick())
+    event = world.message(adopter, "I speak beyond my powers.", world.tick())
     assert_invalid(world, event, "power_missing", "not to negotiate")
 
 
@@ -40,7 +40,7 @@ def test_expired_full_powers() -> None:
     author = Author(k, world.conf)
     world.submit(author.join(world.view, cred, world.tick()))
     world.tick(20 * SECOND)
-    assert_invalid(world, author.say(world.view, "Late.", world.clock), "expired", "expired")
+    assert_invalid(world, world.message(author, "Late.", world.clock), "expired", "expired")
 
 
 def test_full_powers_not_yet_valid() -> None:
@@ -77,7 +77,7 @@ def test_an_act_after_revocation() -> None:
     world.say(ana, "Before.")
     revocation = world.revoke("ARC", ana, world.tick(), reason="key compromised")
     world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
-    event = ana.say(world.view, "After.", world.tick())
+    event = world.message(ana, "After.", world.tick())
     assert_invalid(world, event, "revoked", "key compromised")
 
 
@@ -88,9 +88,7 @@ def test_a_revocation_in_the_future_takes_effect_only_then() -> None:
     world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
     world.say(ana, "Still within my mandate.")
     world.tick(60 * SECOND)
-    assert_invalid(
-        world, ana.say(world.view, "Too late.", world.clock), "revoked", "end of mission"
-    )
+    assert_invalid(world, world.message(ana, "Too late.", world.clock), "revoked", "end of mission")
 
 
 def test_a_backdated_revocation_voids_acts_already_recorded() -> None:
@@ -98,13 +96,17 @@ def test_a_backdated_revocation_voids_acts_already_recorded() -> None:
     ana = world.join("ARC", "Ana Reyes")
     compromised_at = world.tick()
     world.say(ana, "Sent by whoever stole the key.")
+    sent = world.view.length - 1
     revocation = world.revoke("ARC", ana, compromised_at, reason="stolen")
     world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
     report = verify_record(world.lines())
     assert report.ok, report.problem
-    assert [(n.seq, n.code) for n in report.notices] == [(2, "voided_by_revocation")]
+    # The thief's message and any act after the compromise (here its epoch) are void.
+    voided = [(n.seq, n.code) for n in report.notices]
+    # Ana keyed the epoch just before her message: both are hers, both after the date.
+    assert voided == [(sent - 1, "voided_by_revocation"), (sent, "voided_by_revocation")]
     assert report.state is not None
-    assert report.state.messages[2].void is not None
+    assert report.state.messages[sent].void is not None
 
 
 def test_only_the_state_root_can_revoke_its_delegates() -> None:
@@ -120,7 +122,7 @@ def test_a_delegate_of_an_observer_state_cannot_speak() -> None:
     world = World(observers=["EU"])
     eu = world.join("EU", "Observer")
     assert_invalid(
-        world, eu.say(world.view, "May I?", world.tick()), "observer_cannot_act", "observer"
+        world, world.message(eu, "May I?", world.tick()), "observer_cannot_act", "observer"
     )
 
 
@@ -130,7 +132,7 @@ def test_an_act_under_a_credential_never_presented() -> None:
     author = Author(k, world.conf)
     author.cred = "sha256:" + "A" * 43
     assert_invalid(
-        world, author.say(world.view, "Hello.", world.tick()), "not_member", "never presented"
+        world, world.message(author, "Hello.", world.tick()), "not_member", "never presented"
     )
 
 
@@ -139,7 +141,7 @@ def test_an_act_signed_by_another_key_than_the_credential_names() -> None:
     ana = world.join("ARC", "Ana Reyes")
     thief = Author(key("someone else"), world.conf, cred=ana.cred)
     assert_invalid(
-        world, thief.say(world.view, "I am Ana.", world.tick()), "wrong_key", "another key"
+        world, world.message(thief, "I am Ana.", world.tick()), "wrong_key", "another key"
     )
 
 
@@ -147,7 +149,7 @@ def test_a_key_without_credential_other_than_the_chair() -> None:
     world = World()
     stranger = Author(key("stranger"), world.conf)
     assert_invalid(
-        world, stranger.say(world.view, "Hi.", world.tick()), "not_member", "no credential"
+        world, world.message(stranger, "Hi.", world.tick()), "not_member", "no credential"
     )
 
 
@@ -162,21 +164,21 @@ def test_an_event_replayed_from_another_conference() -> None:
     world = World()
     other = World(conf="other-conf")
     ana = other.join("ARC", "Ana Reyes")
-    event = ana.say(other.view, "Meant for the other conference.", other.tick())
+    event = other.message(ana, "Meant for the other conference.", other.tick())
     assert_invalid(world, event, "wrong_conference", "another conference")
 
 
 def test_an_event_dated_in_the_future() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    event = ana.say(world.view, "From the future.", world.clock + DAY)
+    event = world.message(ana, "From the future.", world.clock + DAY)
     assert_invalid(world, event, "future_time", "later than its receipt")
 
 
 def test_a_message_to_a_channel_that_does_not_exist() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    event = ana.event(world.view, ev.MESSAGE, {"text": "psst"}, world.tick(), channel="backroom")
+    event = ana.event(world.view, ev.MESSAGE, OPAQUE, world.tick(), channel="backroom")
     assert_invalid(world, event, "unknown_channel", "backroom")
 
 
@@ -199,8 +201,9 @@ def test_a_revocation_by_another_state_does_not_count() -> None:
         world.roots["ARC"], state="ARC", credential=hash_json(cred), revoked_at=0, reason="x"
     )
     world.submit(world.chair.publish_revocation(world.view, forged, world.tick()))
-    boris = Author(k, world.conf)
+    boris = world.member(k)
     world.submit(boris.join(world.view, cred, world.tick()))
+    world.add_device(boris, "laptop")
     world.say(boris, "Borduria is here.")
     report = verify_record(world.lines())
     assert report.ok and not report.notices
@@ -209,12 +212,12 @@ def test_a_revocation_by_another_state_does_not_count() -> None:
 def test_an_event_dated_at_the_end_of_time_is_refused_not_crashed() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    assert_invalid(world, ana.say(world.view, "x", 2**53 - 1), "future_time", "beyond the calendar")
+    assert_invalid(world, world.message(ana, "x", 2**53 - 1), "future_time", "beyond the calendar")
 
 
 def test_an_event_held_back_then_sequenced_late() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    event = ana.say(world.view, "Written long ago.", world.tick())
+    event = world.message(ana, "Written long ago.", world.tick())
     world.tick(DAY)
     assert_invalid(world, event, "stale_event", "held back")

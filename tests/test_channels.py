@@ -10,7 +10,7 @@ from accord.core import events as ev
 from accord.core.errors import Violation
 from accord.core.record import verify_record
 from accord.core.verify import fold
-from tests.builders import World
+from tests.builders import OPAQUE, World
 
 
 def refused(world: World, event: dict[str, Any], code: str) -> str:
@@ -31,25 +31,17 @@ def test_a_bilateral_channel_between_two_delegations() -> None:
         world.join("CAL", "Carla"),
     )
     world.submit(ana.open_channel(world.view, "arc-bor", "bilateral", ["ARC", "BOR"], world.tick()))
-    world.submit(
-        boris.event(
-            world.view, ev.MESSAGE, {"text": "Between us."}, world.tick(), channel="arc-bor"
-        )
-    )
+    world.say(boris, "Between us.", channel="arc-bor")
     state = fold(world.entries())
     assert state.channels["arc-bor"].spec.members == ("ARC", "BOR")
     assert [m.channel for m in state.messages.values()] == ["arc-bor"]
     message = refused(
-        world,
-        carla.event(world.view, ev.MESSAGE, {"text": "May I?"}, world.tick(), channel="arc-bor"),
-        "not_channel_member",
+        world, world.message(carla, "May I?", world.tick(), "arc-bor"), "not_channel_member"
     )
     assert "CAL is not a member" in message
     refused(
         world,
-        world.chair.event(
-            world.view, ev.MESSAGE, {"text": "Chair here."}, world.tick(), channel="arc-bor"
-        ),
+        world.message(world.chair, "Chair here.", world.tick(), "arc-bor"),
         "not_channel_member",
     )
 
@@ -60,29 +52,9 @@ def test_the_chair_consults_one_delegation() -> None:
     world.submit(
         world.chair.open_channel(world.view, "consult-arc", "consultation", ["ARC"], world.tick())
     )
-    world.submit(
-        world.chair.event(
-            world.view,
-            ev.MESSAGE,
-            {"text": "Can you live with 72 hours?"},
-            world.tick(),
-            channel="consult-arc",
-        )
-    )
-    world.submit(
-        ana.event(
-            world.view,
-            ev.MESSAGE,
-            {"text": "Only with a review clause."},
-            world.tick(),
-            channel="consult-arc",
-        )
-    )
-    refused(
-        world,
-        boris.event(world.view, ev.MESSAGE, {"text": "?"}, world.tick(), channel="consult-arc"),
-        "not_channel_member",
-    )
+    world.say(world.chair, "Can you live with 72 hours?", "consult-arc")
+    world.say(ana, "Only with a review clause.", "consult-arc")
+    refused(world, world.message(boris, "?", world.tick(), "consult-arc"), "not_channel_member")
     assert verify_record(world.lines()).ok
 
 
@@ -128,7 +100,7 @@ def test_channel_rules() -> None:
     )
     refused(
         world,
-        ana.event(world.view, ev.MESSAGE, {"text": "x"}, world.tick(), channel="nowhere"),
+        ana.event(world.view, ev.MESSAGE, OPAQUE, world.tick(), channel="nowhere"),
         "unknown_channel",
     )
 

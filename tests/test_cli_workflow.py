@@ -71,12 +71,30 @@ def test_the_tour(tmp_path: Path) -> None:
         assert "Borduria greets Arcadia." in run("messages", "--conf", "tour", home=homes["ana"])
         status = run("status", home=homes["ana"])
         assert "tour" in status and "ALERT" not in status
+        # Ana and Boris compare safety numbers by telephone; Ana marks Boris verified.
+        number = grab(r"safety number with .*:\s+(.+)", run(
+            "safety-number", "--conf", "tour", "--state", "BOR", "--delegate", "Boris Vlk",
+            home=homes["ana"]))  # fmt: skip
+        assert number.strip() in run(
+            "safety-number", "--conf", "tour", "--state", "ARC", "--delegate", "Ana Reyes",
+            home=homes["boris"])  # fmt: skip
+        assert "verified" in run("contact", "verify", "--conf", "tour", "--state", "BOR",
+            "--delegate", "Boris Vlk", "--number", number, home=homes["ana"])  # fmt: skip
+        devices = run("device", "list", "--conf", "tour", home=homes["ana"])
+        assert "active (this node)" in devices and "Boris Vlk" in devices
         # Borduria revokes Boris; his next post is refused by the relay with the reason.
         run("powers", "revoke", "--state", "BOR", "--credential", creds["boris"], "--reason", "recalled",
             "--out", str(tmp_path / "rev.json"), home=homes["bor-ministry"])  # fmt: skip
         run("publish-revocation", "--conf", "tour", str(tmp_path / "rev.json"), home=homes["host"])
         refused = run("post", "--conf", "tour", "Still here?", home=homes["boris"], ok=False)
         assert "revoked" in refused and "recalled" in refused
+        # Ana's next sync replaces the plenary key; Boris reads nothing said after.
+        assert "new epoch key for channel plenary" in run("sync", home=homes["ana"])
+        run("post", "--conf", "tour", "Arcadia regrets the recall.", home=homes["ana"])
+        run("sync", home=homes["boris"])
+        seen_by_boris = run("messages", "--conf", "tour", home=homes["boris"])
+        assert "Borduria greets Arcadia." in seen_by_boris
+        assert "Arcadia regrets" not in seen_by_boris and "not readable" in seen_by_boris
         run("export", "--conf", "tour", "--out", str(tmp_path / "tour.jsonl"), home=homes["ana"])
     verified = run("verify", str(tmp_path / "tour.jsonl"), "--genesis", genesis)
     assert "VALID" in verified and "Boris Vlk" in verified
@@ -115,6 +133,8 @@ def test_channels_by_the_command_line(tmp_path: Path) -> None:
         run("channel", "open", "--conf", "ch", "--id", "consult-arc", "--kind", "consultation",
             "--member", "ARC", home=chair)  # fmt: skip
         run("post", "--conf", "ch", "--channel", "consult-arc", "In confidence.", home=chair)
-        assert "[consult-arc]" in run("messages", "--conf", "ch", home=chair)
+        assert "[consult-arc] the chair (Chair): In confidence." in run(
+            "messages", "--conf", "ch", home=chair
+        )
         refused = run("post", "--conf", "ch", "--channel", "nowhere", "?", home=chair, ok=False)
-        assert "unknown_channel" in refused
+        assert "no channel 'nowhere'" in refused

@@ -14,7 +14,7 @@ from tests.builders import World, key
 
 def test_a_delegate_announces_devices_and_everyone_sees_them() -> None:
     world = World()
-    ana = world.join("ARC", "Ana Reyes")
+    ana = world.join("ARC", "Ana Reyes", device=False)
     laptop, phone = DeviceKey.from_label("laptop"), DeviceKey.from_label("phone")
     world.submit(ana.announce_device(world.view, laptop.public.text, "laptop", world.tick()))
     world.submit(ana.announce_device(world.view, phone.public.text, "phone", world.tick()))

@@ -23,7 +23,9 @@ def _write_until_failure(writer: Writer, relay: str, stop: threading.Event) -> N
         n = 0
         while not stop.is_set():
             try:
-                writer.post(f"{writer.cred[-6:]} message {len(writer.receipts)}-{n}", client)
+                writer.post(
+                    f"{(writer.cred or '')[-6:]} message {len(writer.receipts)}-{n}", client
+                )
             except RelayError:
                 return  # the relay died: whatever had no receipt may or may not be stored
             n += 1

@@ -19,15 +19,20 @@ from accord.node.session import Node, NodeError
 from tests.delegations import PASSPHRASE, Cast, convene, now
 from tests.relay_process import RelayProcess, relay
 
+# Genesis, the chair's device, three joins with their devices, the first plenary epoch and
+# Arcadia's message: what Arcadia has verified when the others speak.
+V = 10
+
 
 @pytest.fixture
 def talks(tmp_path: Path) -> Iterator[tuple[Cast, Path]]:
-    """A conference where Arcadia has verified entries #0-#4 and #5-#7 are on the relay."""
+    """A conference where Arcadia has verified entries #0 to #V-1, and #V to #V+2 (three
+    messages) are on the relay."""
     db = tmp_path / "relay.sqlite"
     with relay(f"sqlite:///{db}", tmp_path) as r:
         cast = convene(r.url, tmp_path)
         cast.delegates["ARC"].post(cast.conf, "Arcadia speaks first.", now())
-        assert cast.delegates["ARC"].replica.length(cast.conf) == 5
+        assert cast.delegates["ARC"].replica.length(cast.conf) == V
         cast.host.post(cast.conf, "The chair speaks.", now())
         cast.delegates["BOR"].post(cast.conf, "Borduria replies.", now())
         cast.delegates["CAL"].post(cast.conf, "Calvia replies.", now())
@@ -59,66 +64,68 @@ def _sync_alert(cast: Cast, code: str, seq: int, kept: int | None = None) -> str
 
 def test_an_altered_row(talks: tuple[Cast, Path]) -> None:
     cast, db = talks
-    seq, event_text, _ = _rows(db)[6]
+    seq, event_text, _ = _rows(db)[V + 1]
     event = json.loads(event_text)
-    event["body"]["text"] = "Borduria withdraws."
+    content = event["body"]["content"]
+    event["body"]["content"] = content[:-4] + ("AAAA" if content[-4:] != "AAAA" else "BBBB")
     with sqlite3.connect(db) as c:
         c.execute("UPDATE entries SET event = ? WHERE seq = ?", (canonical(event).decode(), seq))
-    assert "altered" in _sync_alert(cast, "bad_signature", 6)
+    assert "altered" in _sync_alert(cast, "bad_signature", V + 1)
 
 
 def test_a_deleted_row(talks: tuple[Cast, Path]) -> None:
     cast, db = talks
     with sqlite3.connect(db) as c:
-        c.execute("DELETE FROM entries WHERE seq = 6")
-    assert "missing" in _sync_alert(cast, "missing_entry", 6)
+        c.execute("DELETE FROM entries WHERE seq = ?", (V + 1,))
+    assert "missing" in _sync_alert(cast, "missing_entry", V + 1)
 
 
 def test_reordered_rows(talks: tuple[Cast, Path]) -> None:
     cast, db = talks
     with sqlite3.connect(db) as c:
-        c.execute("UPDATE entries SET seq = -1 WHERE seq = 5")
-        c.execute("UPDATE entries SET seq = 5 WHERE seq = 6")
-        c.execute("UPDATE entries SET seq = 6 WHERE seq = -1")
-    _sync_alert(cast, "missing_entry", 5)
+        c.execute("UPDATE entries SET seq = -1 WHERE seq = ?", (V,))
+        c.execute("UPDATE entries SET seq = ? WHERE seq = ?", (V, V + 1))
+        c.execute("UPDATE entries SET seq = ? WHERE seq = -1", (V + 1,))
+    _sync_alert(cast, "missing_entry", V)
 
 
 def test_an_inserted_row(talks: tuple[Cast, Path]) -> None:
     cast, db = talks
     rows = _rows(db)
     with sqlite3.connect(db) as c:
-        # A copy of entry 5 slipped in as entry 6, the rest shifted up.
-        c.execute("UPDATE entries SET seq = seq + 100 WHERE seq >= 6")
+        # A copy of entry V slipped in as entry V+1, the rest shifted up.
+        c.execute("UPDATE entries SET seq = seq + 100 WHERE seq >= ?", (V + 1,))
         c.execute("UPDATE entries SET seq = seq - 99 WHERE seq >= 100")
         c.execute(
             "INSERT INTO entries (conf, seq, event_hash, author, type, size, received_at, event, receipt)"
-            " SELECT conf, 6, event_hash, author, type, size, received_at, event, receipt FROM entries WHERE seq = 5"
+            " SELECT conf, ?, event_hash, author, type, size, received_at, event, receipt FROM entries WHERE seq = ?",
+            (V + 1, V),
         )
     assert len(_rows(db)) == len(rows) + 1
-    _sync_alert(cast, "duplicate_entry", 5, kept=6)
+    _sync_alert(cast, "duplicate_entry", V, kept=V + 1)
 
 
 def test_a_forged_receipt(talks: tuple[Cast, Path]) -> None:
     cast, db = talks
-    seq, _, receipt_text = _rows(db)[7]
+    seq, _, receipt_text = _rows(db)[V + 2]
     receipt = json.loads(receipt_text)
     receipt["time"] += 1
     with sqlite3.connect(db) as c:
         c.execute(
             "UPDATE entries SET receipt = ? WHERE seq = ?", (canonical(receipt).decode(), seq)
         )
-    _sync_alert(cast, "bad_receipt", 7)
+    _sync_alert(cast, "bad_receipt", V + 2)
 
 
 def test_a_relay_that_rolls_back(talks: tuple[Cast, Path]) -> None:
     cast, db = talks
-    cast.delegates["ARC"].sync(cast.conf)  # Arcadia has verified all 8 entries
+    cast.delegates["ARC"].sync(cast.conf)  # Arcadia has verified all V+3 entries
     with sqlite3.connect(db) as c:
-        c.execute("DELETE FROM entries WHERE seq >= 6")
-        c.execute("UPDATE conferences SET length = 6")
+        c.execute("DELETE FROM entries WHERE seq >= ?", (V + 1,))
+        c.execute("UPDATE conferences SET length = ?", (V + 1,))
     result = cast.delegates["ARC"].sync(cast.conf)
     assert result.alert is not None and result.alert.code == "rollback"
-    assert cast.delegates["ARC"].replica.length(cast.conf) == 8
+    assert cast.delegates["ARC"].replica.length(cast.conf) == V + 3
 
 
 def test_a_split_view_between_two_delegations(tmp_path: Path) -> None:

@@ -13,39 +13,39 @@ from accord.core.encoding import canonical, hash_tag, parse_hash
 from accord.core.errors import Violation
 from accord.core.log import make_receipt
 from accord.core.record import verify_record
-from tests.builders import SECOND, World, key
+from tests.builders import OPAQUE, SECOND, World, key
 
 
 def test_replaying_an_authors_latest_event() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    event = ana.say(world.view, "Once.", world.tick())
-    world.submit(event)
+    event = world.message(ana, "Once.", world.tick())
+    first = world.submit(event)["seq"]
     with pytest.raises(Violation) as refused:
         world.submit(event)
     assert refused.value.code == "duplicate_event"
     report = verify_record(world.forced_lines([event]))
     assert report.problem is not None
-    assert (report.problem.code, report.problem.seq) == ("duplicate_event", 3)
-    assert "replay of #2" in report.problem.message
+    assert (report.problem.code, report.problem.seq) == ("duplicate_event", first + 1)
+    assert f"replay of #{first}" in report.problem.message
 
 
 def test_replaying_an_older_event() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    first = ana.say(world.view, "First.", world.tick())
+    first = world.message(ana, "First.", world.tick())
     world.submit(first)
     world.say(ana, "Second.")
     report = verify_record(world.forced_lines([first]))
     assert report.problem is not None
-    assert (report.problem.code, report.problem.seq) == ("chain_break", 4)
+    assert (report.problem.code, report.problem.seq) == ("chain_break", world.view.length)
 
 
 def test_an_author_chain_that_forks() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    one = ana.say(world.view, "Version one.", world.tick())
-    two = ana.say(world.view, "Version two.", world.tick())  # same prev: a fork
+    one = world.message(ana, "Version one.", world.tick())
+    two = world.message(ana, "Version two.", world.tick())  # same prev: a fork
     world.submit(one)
     with pytest.raises(Violation) as refused:
         world.submit(two)
@@ -58,13 +58,13 @@ def test_dropping_an_authors_event_breaks_their_chain() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
     world.say(ana, "Dropped by the relay.")
-    second = ana.say(world.view, "Kept.", world.tick())
+    second = world.message(ana, "Kept.", world.tick())
     shadow = World()
     shadow.join("ARC", "Ana Reyes")
     report = verify_record(shadow.forced_lines([second]))
     assert report.problem is not None
-    # Her second event cites head #2, which the shadow log lacks: she saw more.
-    assert (report.problem.code, report.problem.seq) == ("unknown_head", 2)
+    # Her second event cites a head the shadow log lacks: she saw more.
+    assert (report.problem.code, report.problem.seq) == ("unknown_head", shadow.view.length)
     assert "dropped" in report.problem.message
 
 
@@ -73,7 +73,8 @@ def _split_worlds() -> tuple[World, World, Author, Author, Author, Author]:
     x, y = World(), World()
     ax, bx = x.join("ARC", "Ana Reyes"), x.join("BOR", "Boris Vlk")
     ay, by = y.join("ARC", "Ana Reyes"), y.join("BOR", "Boris Vlk")
-    assert x.lines()[:3] == y.lines()[:3]  # identical prefix: genesis and two joins
+    # An identical prefix: genesis, the chair's device, two joins and their devices.
+    assert x.lines()[:7] == y.lines()[:7]
     x.say(ax, "Arcadia sees this in X.")
     y.say(by, "Borduria sees this in Y.")
     return x, y, ax, bx, ay, by
@@ -81,15 +82,16 @@ def _split_worlds() -> tuple[World, World, Author, Author, Author, Author]:
 
 def test_a_split_view_is_exposed_when_a_member_of_one_branch_writes() -> None:
     x, y, ax, _, _, _ = _split_worlds()
-    # Ana writes on branch X, citing X's head #3; her event is carried over to Y.
+    # Ana writes on branch X, citing X's head; her event is carried over to Y.
     later = ax.say(x.view, "Arcadia continues.", x.tick())
+    cited = x.view.length - 1
     with pytest.raises(Violation) as refused:
         y.submit(later)
     assert refused.value.code == "fork"
     report = verify_record(y.forced_lines([later]))
     assert report.problem is not None
-    assert (report.problem.code, report.problem.seq) == ("fork", 4)
-    assert "split view" in report.problem.message and "#3" in report.problem.message
+    assert (report.problem.code, report.problem.seq) == ("fork", y.view.length)
+    assert "split view" in report.problem.message and f"#{cited}" in report.problem.message
 
 
 def test_a_split_view_is_exposed_in_the_other_direction() -> None:
@@ -105,7 +107,7 @@ def test_citing_an_older_head_than_before() -> None:
     ana = world.join("ARC", "Ana Reyes")
     world.say(ana, "Seen #1.")
     stale = ev.make_event(
-        ana.key, conf=world.conf, type=ev.MESSAGE, body={"text": "Seen #0?"}, time=world.tick(),
+        ana.key, conf=world.conf, type=ev.MESSAGE, body=OPAQUE, time=world.tick(),
         seen=ev.Seen(0, hash_tag(world.view.head_at(0))),
         prev=world.view.author_tip(ana.key.public.raw), cred=ana.cred,
     )  # fmt: skip
@@ -118,7 +120,7 @@ def test_citing_a_head_from_the_future() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
     event = ev.make_event(
-        ana.key, conf=world.conf, type=ev.MESSAGE, body={"text": "?"}, time=world.tick(),
+        ana.key, conf=world.conf, type=ev.MESSAGE, body=OPAQUE, time=world.tick(),
         seen=ev.Seen(5, hash_tag(world.view.head)),
         prev=world.view.author_tip(ana.key.public.raw), cred=ana.cred,
     )  # fmt: skip
@@ -148,13 +150,13 @@ def test_a_receipt_signed_by_another_key() -> None:
     )  # fmt: skip
     report = verify_record([*world.lines()[:-2], canonical(item) + b"\n"])
     assert report.problem is not None
-    assert (report.problem.code, report.problem.seq) == ("bad_receipt", 1)
+    assert (report.problem.code, report.problem.seq) == ("bad_receipt", world.view.length - 1)
 
 
 def test_a_sequencer_clock_that_goes_backwards() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
-    event = ana.say(world.view, "Hello.", world.tick())
+    event = world.message(ana, "Hello.", world.tick())
     report = verify_record(world.forced_lines([event], receipt_time=world.clock - 60 * SECOND))
     assert report.problem is not None
     assert report.problem.code == "time_regression"
@@ -171,4 +173,4 @@ def test_a_receipt_whose_head_does_not_chain() -> None:
     )  # fmt: skip
     report = verify_record([*world.lines()[:-2], canonical(item) + b"\n"])
     assert report.problem is not None
-    assert (report.problem.code, report.problem.seq) == ("head_mismatch", 1)
+    assert (report.problem.code, report.problem.seq) == ("head_mismatch", world.view.length - 1)

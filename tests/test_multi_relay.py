@@ -41,7 +41,7 @@ def test_two_relays_one_database(tmp_path: Path) -> None:
             a.stop()
             b.stop()
     assert from_a == from_b, "both relays serve the same log"
-    assert len(from_a) == 1 + WRITERS + WRITERS * POSTS
+    assert len(from_a) == 1 + WRITERS + 1 + WRITERS * POSTS  # genesis, joins, epoch, posts
     assert [e["receipt"]["seq"] for e in from_a] == list(range(len(from_a)))
     state = fold((e["event"], e["receipt"]) for e in from_a)  # verifies every entry
     assert state.message_count == WRITERS * POSTS

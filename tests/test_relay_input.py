@@ -15,7 +15,7 @@ from accord.core import events as ev
 from accord.core.encoding import canonical
 from accord.core.keys import SigningKey
 from accord.core.requests import sign_request
-from tests.builders import World
+from tests.builders import OPAQUE, World
 from tests.load import Writer, fetch_all, now, open_conference
 from tests.relay_process import RelayProcess, relay
 
@@ -48,10 +48,7 @@ def _refused(response: httpx.Response, status: int, code: str) -> str:
 
 
 def _message(writer: Writer, text: str = "hello") -> dict[str, object]:
-    return ev.make_event(
-        writer.key, conf="load", type=ev.MESSAGE, body={"text": text}, time=now(),
-        seen=writer.seen, prev=writer.prev, cred=writer.cred,
-    )  # fmt: skip
+    return writer.message(text)
 
 
 def _unchanged(r: RelayProcess, before: int) -> None:
@@ -131,7 +128,7 @@ def test_stale_request(running: tuple[RelayProcess, Writer]) -> None:
 
 def test_oversized_body(running: tuple[RelayProcess, Writer]) -> None:
     r, w = running
-    body = b'{"x":"' + b"a" * (2 * 1024 * 1024) + b'"}'
+    body = b'{"x":"' + b"a" * (3 * 1024 * 1024) + b'"}'
     _refused(_post(r.url, "/v1/conferences/load/events", body, w.key), 413, "event_too_large")
 
 
@@ -146,7 +143,7 @@ def test_malformed_event(running: tuple[RelayProcess, Writer], body: bytes) -> N
 def test_event_with_a_bad_signature(running: tuple[RelayProcess, Writer]) -> None:
     r, w = running
     event = _message(w)
-    event["body"] = {"text": "changed after signing"}
+    event["body"] = {"epoch": 1, "content": "chacha20poly1305:" + "B" * 40}  # changed after
     _refused(
         _post(r.url, "/v1/conferences/load/events", canonical(event), w.key), 400, "bad_signature"
     )
@@ -158,7 +155,7 @@ def test_unknown_conference(running: tuple[RelayProcess, Writer]) -> None:
         w.key,
         conf="nowhere",
         type=ev.MESSAGE,
-        body={"text": "x"},
+        body=OPAQUE,
         time=now(),
         seen=w.seen,
         prev=w.prev,

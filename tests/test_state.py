@@ -40,8 +40,8 @@ def test_the_state_holds_states_delegates_powers_revocations_and_messages() -> N
     assert delegates["Boris Vlk"]["revoked_at"] is not None
     assert delegates["Ana Reyes"]["revoked_at"] is None
     assert summary["channels"] == []  # the plenary only, which every conference has
-    texts = [m["text"] for m in summary["messages"]]
-    assert texts[0] == "The meeting is open." and len(texts) == state.message_count == 6
+    assert len(summary["messages"]) == state.message_count == 6
+    assert all("text" not in m for m in summary["messages"])  # content stays encrypted
     assert summary["messages"][0]["author"] == "the chair (Chair)"
     assert summary["messages"][1]["author"] == "Ana Reyes (ARC)"
 

@@ -12,6 +12,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from accord.core import events as ev
+from accord.core.epochs import Encrypted, decrypt_body
 from accord.core.keys import SigningKey
 from accord.core.requests import sign_request
 from accord.node.client import RelayClient
@@ -34,12 +36,17 @@ def test_entries_are_pushed_as_they_are_committed(tmp_path: Path) -> None:
         writers = open_conference(r.url, 2)
         reader = SigningKey.generate()
         with _subscribe(r.url, reader, 0) as ws:
-            backlog = [json.loads(ws.recv(timeout=10)) for _ in range(3)]  # genesis, two joins
-            assert [e["receipt"]["seq"] for e in backlog] == [0, 1, 2]
+            # The genesis, two joins and the plenary's first epoch.
+            backlog = [json.loads(ws.recv(timeout=10)) for _ in range(4)]
+            assert [e["receipt"]["seq"] for e in backlog] == [0, 1, 2, 3]
             with RelayClient(r.url, writers[0].key) as client:
                 sent = writers[0].post("pushed", client)
             pushed = json.loads(ws.recv(timeout=10))
-            assert pushed["receipt"] == sent and pushed["event"]["body"]["text"] == "pushed"
+            assert pushed["receipt"] == sent
+            event = ev.Event.parse(pushed["event"])
+            assert isinstance(event.body, Encrypted)
+            content = decrypt_body(writers[1].epoch_key, event.signed, event.body)
+            assert content == {"text": "pushed"}
 
 
 def test_a_subscription_must_be_signed(tmp_path: Path) -> None:

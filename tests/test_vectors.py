@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from accord.core.encoding import canonical, hash_json, parse_hash, sha256
@@ -37,3 +38,53 @@ def test_vectors_check_out_from_first_principles() -> None:
 def test_the_vector_record_verifies() -> None:
     report = verify_record(RECORD.read_bytes().splitlines(keepends=True))
     assert report.ok, report.problem
+
+
+def test_the_encryption_vector_opens_from_first_principles() -> None:
+    """Rebuilt with the primitives the protocol names, not with Accord's own helpers."""
+    import base64
+
+    from cryptography.hazmat.primitives import hashes, hmac, hpke
+    from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    def b64(text: str) -> bytes:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+    v = json.loads(VECTORS.read_text("utf-8"))["encryption"]
+    seed = bytes.fromhex(v["device"]["seed_hex"])
+    assert seed == hashlib.shake_256(v["device"]["label"].encode()).digest(96)
+    private = hpke.MLKEM768X25519PrivateKey(
+        mlkem.MLKEM768PrivateKey.from_seed_bytes(seed[:64]),
+        x25519.X25519PrivateKey.from_private_bytes(seed[64:]),
+    )
+    device_id = "sha256:" + base64.urlsafe_b64encode(
+        hashlib.sha256(v["device"]["public"].encode()).digest()
+    ).decode().rstrip("=")
+    assert device_id == v["device"]["id"]
+
+    epoch = v["epoch_event"]
+    sealed = next(k["sealed"] for k in epoch["body"]["keys"] if k["device"] == device_id)
+    info = b"accord/v1/epoch-key\x00" + canonical(
+        {"conf": epoch["conf"], "channel": epoch["channel"], "epoch": 1, "recipient": device_id}
+    )
+    suite = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305)
+    key = suite.decrypt(b64(sealed), private, info=info)
+    assert key.hex() == v["epoch_key_hex"]
+
+    mac = hmac.HMAC(key, hashes.SHA256())
+    where = {"conf": epoch["conf"], "channel": epoch["channel"], "epoch": 1}
+    mac.update(b"accord/v1/epoch-check\x00" + canonical(where))
+    assert base64.urlsafe_b64encode(mac.finalize()).decode().rstrip("=") == epoch["body"]["check"]
+
+    message = v["message_event"]
+    header = {k: x for k, x in message.items() if k not in ("body", "sig")}
+    header["epoch"] = message["body"]["epoch"]
+    assert canonical(header).decode() == v["associated_data"]
+    alg, _, raw = message["body"]["content"].partition(":")
+    assert alg == "chacha20poly1305"
+    sealed_content = b64(raw)
+    plaintext = ChaCha20Poly1305(key).decrypt(
+        sealed_content[:12], sealed_content[12:], canonical(header)
+    )
+    assert plaintext.decode() == v["plaintext"]

@@ -21,7 +21,6 @@ from accord.demo_relay import run_relay_demo
 from accord.display import message_line
 from accord.record_file import read_record
 from accord.relay.limits import Limits
-from accord.relay.serve import serve
 
 app = typer.Typer(
     help="Accord: secure, verifiable digital negotiations between states.",
@@ -199,6 +198,8 @@ def relay_serve(
     if db.startswith("sqlite:///"):
         Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     limits = Limits(rate_per_second=rate, burst=burst, max_subscribers_per_key=subscribers)
+    from accord.relay.serve import serve  # noqa: PLC0415 - the web stack loads only for a relay
+
     serve(db, host, port, key, limits)
 
 

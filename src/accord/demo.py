@@ -1,8 +1,9 @@
 """`accord demo`: a small conference told step by step, in one process.
 
-Three ministries issue full powers, a chair opens the conference, delegates join and
-speak, one ministry revokes its delegate's full powers and that delegate's next act is
-refused; the record is exported and verified, and a tampered copy is shown to fail.
+Three ministries issue full powers, a chair opens the conference, delegates join,
+announce their devices and speak in encrypted messages, one ministry revokes its
+delegate's full powers: that delegate's next act is refused and the next epoch key leaves
+its device out. The record is exported and verified, and a tampered copy fails.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from typing import Any
 
 from rich.console import Console
 
+from accord.core import events as ev
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import issue_full_powers, revoke
+from accord.core.epochs import NoKeyError
 from accord.core.errors import Violation
 from accord.core.genesis import genesis_body
+from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
+from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
 from accord.record_file import read_record, write_record
 
@@ -63,6 +68,19 @@ def run_demo(out: Path, console: Console) -> Path:
         sequencer_key, genesis_event(host, conf=CONF, genesis=genesis, time=clock.now), clock.now
     )
     view = seq.verifier
+
+    def member(key: SigningKey) -> Author:
+        """An author whose node holds one device key and a keyring for the conference."""
+        keyring = Keyring(
+            CONF, [], lambda n: ev.Event.parse(seq.entries[n][0], check_signature=False)
+        )
+        author = Author(key, CONF, keyring=keyring)
+        device = DeviceKey.generate()
+        keyring.add_device(device)
+        devices[id(author)] = device
+        return author
+
+    devices: dict[int, DeviceKey] = {}
     say(f"   '{genesis['title']}', chaired by {genesis['chair']['name']}; decision rule: consensus")
     say(f"   genesis hash (publish it out of band): [cyan]{seq.state.genesis_hash}[/cyan]")
 
@@ -81,13 +99,16 @@ def run_demo(out: Path, console: Console) -> Path:
             conferences=[CONF], not_before=clock.now - DAY, not_after=clock.now + 30 * DAY,
             issued_at=clock.now,
         )  # fmt: skip
-        authors[code] = Author(key, CONF)
+        authors[code] = member(key)
         say(f"   {code} → {name}: powers to {', '.join(powers)}, valid 30 days, for {CONF}")
 
     say("\n[bold]4. Delegates join with their full powers; the sequencer checks them.[/bold]")
     for code, author in authors.items():
         receipt = seq.submit(author.join(view, creds[code], clock.tick()), clock.now)
         say(f"   #{receipt['seq']} {delegates[code][0]} ({code}) joined")
+        device = devices[id(author)].public
+        seq.submit(author.announce_device(view, device.text, "laptop", clock.tick()), clock.now)
+        say(f"   #{receipt['seq'] + 1} … and announced a device key (ML-KEM-768 + X25519)")
 
     intruder_root, intruder_key = SigningKey.generate(), SigningKey.generate()
     fake = issue_full_powers(
@@ -97,8 +118,22 @@ def run_demo(out: Path, console: Console) -> Path:
     )  # fmt: skip
     _refused(say, seq, Author(intruder_key, CONF).join(view, fake, clock.tick()), clock.now)
 
-    say("\n[bold]5. The conference talks. Every message is signed and receipted.[/bold]")
-    chair_author = Author(chair, CONF)
+    say("\n[bold]5. The conference talks: every message encrypted, signed, receipted.[/bold]")
+    chair_author = member(chair)
+    device = devices[id(chair_author)].public
+    seq.submit(chair_author.announce_device(view, device.text, "office", clock.tick()), clock.now)
+
+    def speak(author: Author, text: str) -> dict[str, Any]:
+        if seq.state.epoch_problem(ev.PLENARY, clock.now + MINUTE) is not None:
+            receipt = seq.submit(author.rekey(view, clock.tick()), clock.now)
+            epoch = seq.state.current_epoch(ev.PLENARY)
+            assert epoch is not None
+            say(
+                f"   #{receipt['seq']} a new plenary key (epoch {epoch.number}), sealed to "
+                f"the {len(epoch.recipients)} devices entitled to it"
+            )
+        return seq.submit(author.say(view, text, clock.tick()), clock.now)
+
     lines = [
         (chair_author, "The meeting is open. We turn to agenda item 1, points of contact."),
         (authors["ARC"], "Arcadia proposes that each state name a point of contact "
@@ -110,8 +145,10 @@ def run_demo(out: Path, console: Console) -> Path:
     ]  # fmt: skip
     speakers = {id(chair_author): "Chair"} | {id(a): delegates[c][0] for c, a in authors.items()}
     for author, text in lines:
-        receipt = seq.submit(author.say(view, text, clock.tick()), clock.now)
+        receipt = speak(author, text)
         say(f"   #{receipt['seq']} {speakers[id(author)]}: {text}")
+    sample = seq.entries[receipt["seq"]][0]["body"]["content"]
+    say(f"   what the relay stores of the last one: [dim]{sample[:60]}…[/dim]")
 
     say("\n[bold]6. Borduria's ministry learns its delegate's laptop was stolen.[/bold]")
     bor_cred = authors["BOR"].cred
@@ -127,6 +164,15 @@ def run_demo(out: Path, console: Console) -> Path:
         say, seq,
         authors["BOR"].say(view, "Borduria withdraws its support.", clock.tick()), clock.now,
     )  # fmt: skip
+    receipt = speak(authors["ARC"], "Arcadia asks Borduria to send a new delegate.")
+    say(
+        f"   #{receipt['seq']} {delegates['ARC'][0]}: Arcadia asks Borduria to send a new delegate."
+    )
+    try:
+        assert authors["BOR"].keyring is not None
+        authors["BOR"].keyring.read_message(seq.state, receipt["seq"])
+    except NoKeyError:
+        say("   The stolen laptop holds every earlier key, but not this one: it cannot read it.")
 
     say("\n[bold]7. The record is exported to one file and verified offline.[/bold]")
     out.mkdir(parents=True, exist_ok=True)
@@ -137,9 +183,10 @@ def run_demo(out: Path, console: Console) -> Path:
     say(f"   verification: {'[green]valid[/green]' if report.ok else '[red]INVALID[/red]'}, "
         f"{report.entries} entries, head {report.head}")  # fmt: skip
 
-    say("\n[bold]8. Someone edits a message in a copy of the record.[/bold]")
+    say("\n[bold]8. Someone alters one character of a message in a copy of the record.[/bold]")
     tampered = out / f"{CONF}.tampered.accord.jsonl"
-    text = path.read_text("utf-8").replace("within 30 days", "within 90 days")
+    content = sample[:-8] + ("A" if sample[-8] != "A" else "B") + sample[-7:]
+    text = path.read_text("utf-8").replace(sample, content)
     tampered.write_text(text, "utf-8")
     bad = read_record(tampered)
     assert bad.problem is not None

@@ -12,7 +12,15 @@ from accord.core.state import Message
 from accord.core.times import format_time
 
 
-def message_line(m: Message) -> str:
+def message_line(m: Message, text: str | None = None, problem: str | None = None) -> str:
+    """One message; without its text (not decrypted here) it shows as encrypted, and a
+    problem (tampering, no key) shows in red instead of any text."""
     where = "" if m.channel == "plenary" else escape(f" [{m.channel}]")
     void = f" [yellow]({escape(m.void)})[/yellow]" if m.void else ""
-    return f"#{m.seq} {format_time(m.time)}{where} {escape(m.author)}: {escape(m.text)}{void}"
+    if problem is not None:
+        body = f"[red]({escape(problem)})[/red]"
+    elif text is None:
+        body = f"[dim](encrypted, epoch {m.epoch})[/dim]"
+    else:
+        body = escape(text)
+    return f"#{m.seq} {format_time(m.time)}{where} {escape(m.author)}: {body}{void}"

@@ -23,6 +23,7 @@ from rich.table import Table
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.errors import AccordError
 from accord.core.keys import PublicKey, fingerprint
+from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
 from accord.display import message_line
 from accord.node.session import Node
@@ -241,6 +242,38 @@ def register(app: typer.Typer) -> None:
             receipt = node.open_channel(conf, channel, kind, member, _now(), history)
         console.print(f"channel {channel} opened as entry #{receipt['seq']}")
 
+    @channel_app.command("members")
+    def channel_members(
+        conf: str = typer.Option(..., "--conf"),
+        channel: str = typer.Option(..., "--channel"),
+        add: list[str] = typer.Option([], "--add", help="A state to add (repeat)."),
+        remove: list[str] = typer.Option([], "--remove", help="A state to remove (repeat)."),
+        home: Path = HOME,
+    ) -> None:
+        """Add states to a group channel, or leave it (the chair may remove any state).
+        The next message keys a new epoch: a state removed reads nothing said after."""
+        with _node(home) as node:
+            receipt = node.change_members(conf, channel, add, remove, _now())
+        console.print(f"membership of {channel} changed as entry #{receipt['seq']}")
+
+    @channel_app.command("rekey")
+    def channel_rekey(
+        conf: str = typer.Option(..., "--conf"),
+        channel: str = typer.Option("plenary", "--channel"),
+        home: Path = HOME,
+    ) -> None:
+        """Key a new epoch of a channel now, sealed to its members' devices."""
+        with _node(home) as node:
+            node.rekey(conf, channel, _now(), force=True)
+            state = node.view(conf).state
+            assert state is not None
+            epoch = state.current_epoch(channel)
+        assert epoch is not None
+        console.print(
+            f"{channel}: epoch {epoch.number} keyed for {len(epoch.recipients)} devices "
+            f"(entry #{epoch.seq})"
+        )
+
     device_app = typer.Typer(help="This node's devices.", no_args_is_help=True)
     app.add_typer(device_app, name="device")
 
@@ -257,6 +290,74 @@ def register(app: typer.Typer) -> None:
             device = node.add_device(conf, name, _now())
         console.print(f"device '{name}' announced: {device.id()}")
 
+    @device_app.command("withdraw")
+    def device_withdraw(
+        conf: str = typer.Option(..., "--conf"),
+        device: str = typer.Option(..., "--device", help="The device's id (sha256:...)."),
+        reason: str = typer.Option("withdrawn", "--reason"),
+        home: Path = HOME,
+    ) -> None:
+        """Withdraw one of your devices: it is given no key of any later epoch."""
+        with _node(home) as node:
+            receipt = node.withdraw_device(conf, device, reason, _now())
+        console.print(f"device withdrawn as entry #{receipt['seq']}")
+
+    @device_app.command("list")
+    def device_list(conf: str = typer.Option(..., "--conf"), home: Path = HOME) -> None:
+        """The devices announced for each delegate, and which are withdrawn."""
+        with _node(home) as node:
+            state = node.view(conf).state
+            held = {d.public.text for d in node.device_keys()}
+        if state is None:
+            return
+        owners = {fp.key.text: fp.label() for fp in state.credentials.values()}
+        owners[state.genesis.chair.key.text] = f"the chair ({state.genesis.chair.name})"
+        for owner, devices in sorted(state.devices.items()):
+            for seq, time_ms, name, key in devices:
+                device_id = DevicePublicKey.parse(key).id()
+                status = "withdrawn" if device_id in state.revoked_devices else "active"
+                if key in held:
+                    status += " (this node)"
+                console.print(
+                    f"{escape(owners.get(owner, owner))}: '{escape(name)}' {device_id}, "
+                    f"announced #{seq} at {format_time(time_ms)}: {status}",
+                    soft_wrap=True,
+                )
+
+    @app.command("safety-number")
+    def safety_number_cmd(
+        conf: str = typer.Option(..., "--conf"),
+        state: str = typer.Option(..., "--state"),
+        delegate: str = typer.Option(..., "--delegate"),
+        home: Path = HOME,
+    ) -> None:
+        """The safety number to compare with another delegate, by telephone or in person."""
+        with _node(home) as node:
+            fp, number = node.safety_number(conf, state, delegate)
+            verified = node.is_verified(fp)
+        console.print(f"safety number with {escape(fp.label())}:\n  [bold]{number}[/bold]")
+        console.print(
+            "[green]verified[/green]"
+            if verified
+            else "not verified yet: compare it, then run `accord contact verify`"
+        )
+
+    contact_app = typer.Typer(help="Delegates you verified out of band.", no_args_is_help=True)
+    app.add_typer(contact_app, name="contact")
+
+    @contact_app.command("verify")
+    def contact_verify(
+        conf: str = typer.Option(..., "--conf"),
+        state: str = typer.Option(..., "--state"),
+        delegate: str = typer.Option(..., "--delegate"),
+        number: str = typer.Option(..., "--number", help="The safety number they read to you."),
+        home: Path = HOME,
+    ) -> None:
+        """Mark a delegate verified; you are alerted if their key ever changes."""
+        with _node(home) as node:
+            fp = node.mark_verified(conf, state, delegate, number)
+        console.print(f"{escape(fp.label())} verified (key {fp.key.short})")
+
     @app.command()
     def post(
         conf: str = typer.Option(..., "--conf"),
@@ -264,7 +365,8 @@ def register(app: typer.Typer) -> None:
         channel: str = typer.Option("plenary", "--channel"),
         home: Path = HOME,
     ) -> None:
-        """Sync, then sign and post a message (to the plenary, or a channel)."""
+        """Sync, then encrypt, sign and post a message (to the plenary, or a channel),
+        keying a new epoch of the channel first if one is due."""
         with _node(home) as node:
             receipt = node.post(conf, text, _now(), channel)
         console.print(
@@ -315,6 +417,10 @@ def register(app: typer.Typer) -> None:
                         console.print(
                             f"{c}: {result.new} new entries verified, {result.after} in all"
                         )
+                        # Members left, were revoked or changed devices: replace the
+                        # keys of the channels this node reads, so they learn nothing new.
+                        for channel in node.rekey_due(c, _now()):
+                            console.print(f"{c}: new epoch key for channel {channel}")
         if failed:
             raise typer.Exit(1)
 
@@ -345,10 +451,9 @@ def register(app: typer.Typer) -> None:
     def messages(conf: str = typer.Option(..., "--conf"), home: Path = HOME) -> None:
         """The messages of a conference, from the verified replica."""
         with _node(home) as node:
-            state = node.view(conf).state
-        if state is not None:
-            for m in state.messages.values():
-                console.print(message_line(m))
+            read = node.messages(conf)
+        for r in read:
+            console.print(message_line(r.message, r.text, r.problem))
 
     @app.command("export")
     def export_cmd(

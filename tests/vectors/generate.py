@@ -1,7 +1,10 @@
 """Build the protocol test vectors (run `make vectors` to rewrite the files).
 
 Every key is derived from a label (seed = SHA-256 of the UTF-8 label) and every time is
-fixed, so a second implementation can rebuild each object and compare bytes.
+fixed, so a second implementation can rebuild each object and compare bytes. Epoch keys
+and nonces come from a counter (`World.random`). The one randomised step, the HPKE
+encapsulation that seals an epoch key to a device, cannot be fixed from outside, so a
+rebuild reuses the sealed keys of the committed file: `make vectors` draws new ones.
 `tests/test_vectors.py` checks that this code still produces the committed files.
 """
 
@@ -12,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from accord.core.encoding import canonical, hash_json, parse_hash
+from accord.core.epochs import content_header
 from accord.core.events import EVENT_CONTEXT
 from accord.core.keys import SigningKey, fingerprint, safety_number, signing_input
 from accord.core.log import RECEIPT_CONTEXT
-from tests.builders import standard_world
+from accord.core.sealing import DeviceKey, DevicePublicKey, seal_epoch_key
+from tests.builders import device_label, standard_world
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "vectors.json"
@@ -36,8 +41,29 @@ def _unsigned(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k != "sig"}
 
 
-def build() -> tuple[bytes, bytes]:
-    world, _ = standard_world()
+class _Sealer:
+    """Seals epoch keys as `seal_epoch_key` does, reusing committed sealed keys."""
+
+    def __init__(self, fresh: bool) -> None:
+        self.known: dict[tuple[str, int, str], str] = {}
+        if not fresh and RECORD.exists():
+            for line in RECORD.read_bytes().splitlines()[1:]:
+                item = json.loads(line)
+                event = item.get("event")
+                if event and event["type"] == "epoch":
+                    for k in event["body"]["keys"]:
+                        where = (event["channel"], event["body"]["epoch"], k["device"])
+                        self.known[where] = k["sealed"]
+
+    def __call__(
+        self, public: DevicePublicKey, key: bytes, *, conf: str, channel: str, epoch: int
+    ) -> str:
+        known = self.known.get((channel, epoch, public.id()))
+        return known or seal_epoch_key(public, key, conf=conf, channel=channel, epoch=epoch)
+
+
+def build(fresh: bool = False) -> tuple[bytes, bytes]:
+    world, authors = standard_world(seal=_Sealer(fresh))
     entries = world.entries()
     keys = []
     for label in LABELS:
@@ -50,10 +76,33 @@ def build() -> tuple[bytes, bytes]:
                 "fingerprint": fingerprint(k.public),
             }
         )
-    join_event = entries[1][0]
+    join_event = next(e for e, _ in entries if e["type"] == "join")
     credential = join_event["body"]["credential"]
     revocation_event = next(e for e, _ in entries if e["type"] == "revocation")
     revocation = revocation_event["body"]["revocation"]
+    # Ana's device reads the first plenary message: the sealed key, its check, the content.
+    ana = authors["ARC"]
+    device = DeviceKey.from_label(device_label("", ana, "laptop"))
+    epoch_event = next(e for e, _ in entries if e["type"] == "epoch")
+    message_event = next(e for e, _ in entries if e["type"] == "message")
+    assert ana.keyring is not None and world.view.state is not None
+    epoch_key = ana.keyring.epoch_key(world.view.state, "plenary", 1)
+    encryption = {
+        "device": {
+            "label": device_label("", ana, "laptop"),
+            "seed_hex": device.seed.hex(),
+            "public": device.public.text,
+            "id": device.public.id(),
+        },
+        "epoch_event": epoch_event,
+        "epoch_key_hex": epoch_key.hex(),
+        "message_event": message_event,
+        "associated_data": canonical(
+            content_header(message_event, message_event["body"]["epoch"])
+        ).decode("utf-8"),
+        "plaintext": canonical({"text": world.read(ana, next(
+            i for i, (e, _) in enumerate(entries) if e is message_event))}).decode("utf-8"),
+    }  # fmt: skip
     vectors = {
         "about": "Accord protocol v1 test vectors; see docs/protocol.md, section Test vectors.",
         "keys": keys,
@@ -81,6 +130,7 @@ def build() -> tuple[bytes, bytes]:
             "signing_input_hex": signing_input("revocation", _unsigned(revocation)).hex(),
             "id": hash_json(revocation),
         },
+        "encryption": encryption,
         "entries": [
             {
                 "event": event,
@@ -92,7 +142,7 @@ def build() -> tuple[bytes, bytes]:
                 ).hex(),
                 "head_hex": parse_hash(receipt["head"], "head").hex(),
             }
-            for event, receipt in entries[:3]
+            for event, receipt in entries[:4]
         ],
     }
     text = json.dumps(vectors, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -100,7 +150,7 @@ def build() -> tuple[bytes, bytes]:
 
 
 def main() -> None:
-    vectors, record = build()
+    vectors, record = build(fresh=True)
     VECTORS.write_bytes(vectors)
     RECORD.write_bytes(record)
     print(f"wrote {VECTORS} and {RECORD}")

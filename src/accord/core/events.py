@@ -15,14 +15,14 @@ from accord.core import schema
 from accord.core.channels import ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import canonical_checked, check_hash, hash_tag, sha256
+from accord.core.epochs import Encrypted, EpochBody
 from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
 from accord.core.keys import PublicKey, SignatureClaim, SigningKey
 from accord.core.sealing import DevicePublicKey
 
 EVENT_CONTEXT = "event"
-MAX_EVENT_BYTES = 1024 * 1024
-MAX_MESSAGE_CHARS = 64 * 1024
+MAX_EVENT_BYTES = 2 * 1024 * 1024  # 1 MiB of encrypted content in base64, and the header
 PLENARY = "plenary"
 
 GENESIS = "genesis"
@@ -31,7 +31,14 @@ MESSAGE = "message"
 REVOCATION = "revocation"
 DEVICE = "device"
 CHANNEL = "channel"
-EVENT_TYPES = frozenset({GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL})
+EPOCH = "epoch"
+DEVICE_REVOCATION = "device_revocation"
+MEMBERSHIP = "membership"
+EVENT_TYPES = frozenset(
+    {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}
+)
+# Types whose body is content encrypted under the channel's epoch key.
+ENCRYPTED_TYPES = frozenset({MESSAGE})
 
 _FIELDS = ("v", "conf", "type", "channel", "author", "cred", "prev", "seen", "time", "body", "sig")
 
@@ -57,7 +64,27 @@ class DeviceAnnouncement:
     name: str
 
 
-Body = Genesis | FullPowers | Revocation | DeviceAnnouncement | ChannelSpec | str
+@dataclass(frozen=True)
+class DeviceRevocation:
+    """A delegate withdraws one of its devices (by key id): it gets no further keys."""
+
+    device: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """States added to or removed from a group channel."""
+
+    channel: str
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+
+
+Body = (
+    Genesis | FullPowers | Revocation | DeviceAnnouncement | ChannelSpec | EpochBody
+    | Encrypted | DeviceRevocation | MembershipChange
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -134,8 +161,28 @@ def _parse_body(kind: str, body: Any) -> Body:
         return FullPowers.parse(schema.obj(body, "join body", ("credential",))["credential"])
     if kind == REVOCATION:
         return Revocation.parse(schema.obj(body, "revocation body", ("revocation",))["revocation"])
-    d = schema.obj(body, "message body", ("text",))
-    return schema.text(d["text"], "message text", max_len=MAX_MESSAGE_CHARS)
+    if kind == EPOCH:
+        return EpochBody.parse(body)
+    if kind == DEVICE_REVOCATION:
+        d = schema.obj(body, "device revocation body", ("device", "reason"))
+        return DeviceRevocation(
+            check_hash(d["device"], "revoked device"),
+            schema.text(d["reason"], "reason", max_len=schema.MAX_REASON),
+        )
+    if kind == MEMBERSHIP:
+        d = schema.obj(body, "membership body", ("channel", "add", "remove"))
+        add, remove = (
+            () if d[k] == [] else schema.string_list(d[k], f"states to {k}", schema.STATE_CODE, 256)
+            for k in ("add", "remove")
+        )
+        if not add and not remove:
+            raise SchemaError("a membership change adds or removes at least one state")
+        if set(add) & set(remove):
+            raise SchemaError("a membership change cannot add and remove the same state")
+        return MembershipChange(
+            schema.text(d["channel"], "channel id", pattern=schema.CHANNEL_ID), add, remove
+        )
+    return Encrypted.parse(body)
 
 
 def make_event(

@@ -19,6 +19,8 @@ ROLES = frozenset({"member", "observer"})
 OBSERVER_ACCESS = frozenset({"none", "plenary"})
 DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000
 DEFAULT_SILENCE_PERIOD_MS = 72 * 3600 * 1000
+DEFAULT_EPOCH_MAX_AGE_MS = 7 * 24 * 3600 * 1000
+DEFAULT_EPOCH_MAX_MESSAGES = 10_000
 MAX_STATES = 256
 
 
@@ -28,18 +30,25 @@ class Rules:
     silence_period_ms: int
     observers: str
     clock_skew_ms: int
+    # A channel's epoch key is replaced after this long or this many encrypted acts, so
+    # that one stolen epoch key exposes a bounded part of a channel.
+    epoch_max_age_ms: int = DEFAULT_EPOCH_MAX_AGE_MS
+    epoch_max_messages: int = DEFAULT_EPOCH_MAX_MESSAGES
 
     @classmethod
     def parse(cls, value: Any) -> Rules:
         d = schema.obj(
             value, "rules of procedure",
-            ("decision_rule", "silence_period_ms", "observers", "clock_skew_ms"),
+            ("decision_rule", "silence_period_ms", "observers", "clock_skew_ms",
+             "epoch_max_age_ms", "epoch_max_messages"),
         )  # fmt: skip
         return cls(
             decision_rule=schema.choice(d["decision_rule"], "decision rule", DECISION_RULES),
             silence_period_ms=schema.integer(d["silence_period_ms"], "silence period", 1),
             observers=schema.choice(d["observers"], "observer access", OBSERVER_ACCESS),
             clock_skew_ms=schema.integer(d["clock_skew_ms"], "clock skew"),
+            epoch_max_age_ms=schema.integer(d["epoch_max_age_ms"], "epoch maximum age", 1),
+            epoch_max_messages=schema.integer(d["epoch_max_messages"], "epoch maximum messages", 1),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -48,6 +57,8 @@ class Rules:
             "silence_period_ms": self.silence_period_ms,
             "observers": self.observers,
             "clock_skew_ms": self.clock_skew_ms,
+            "epoch_max_age_ms": self.epoch_max_age_ms,
+            "epoch_max_messages": self.epoch_max_messages,
         }
 
 
@@ -140,6 +151,8 @@ def genesis_body(
     silence_period_ms: int = DEFAULT_SILENCE_PERIOD_MS,
     observers: str = "plenary",
     clock_skew_ms: int = DEFAULT_CLOCK_SKEW_MS,
+    epoch_max_age_ms: int = DEFAULT_EPOCH_MAX_AGE_MS,
+    epoch_max_messages: int = DEFAULT_EPOCH_MAX_MESSAGES,
 ) -> dict[str, Any]:
     """The body of a genesis event, states in code order, checked as a verifier would.
 
@@ -150,7 +163,14 @@ def genesis_body(
         host=Party(*host),
         chair=Party(*chair),
         sequencer=sequencer,
-        rules=Rules(decision_rule, silence_period_ms, observers, clock_skew_ms),
+        rules=Rules(
+            decision_rule,
+            silence_period_ms,
+            observers,
+            clock_skew_ms,
+            epoch_max_age_ms,
+            epoch_max_messages,
+        ),
         states=tuple(AccreditedState.parse(s) for s in states),
     ).to_json()
     Genesis.parse(body)  # refuse to produce what no verifier would accept

@@ -19,6 +19,7 @@ from typing import Any
 
 from accord.core.encoding import canonical, hash_tag, parse_json
 from accord.core.errors import AccordError, EncodingError, RecordFormatError, Violation
+from accord.core.events import MAX_EVENT_BYTES
 from accord.core.log import Checkpoint
 from accord.core.signatures import SignatureChecks
 from accord.core.state import ConferenceState, Notice
@@ -26,8 +27,8 @@ from accord.core.verify import LogVerifier, check_genesis
 
 FORMAT = "accord-record"
 VERSION = 1
-# One event is at most 1 MiB canonical; its line adds the receipt and JSON framing.
-MAX_LINE_BYTES = 1024 * 1024 + 4096
+# One event is at most MAX_EVENT_BYTES canonical; its line adds the receipt and framing.
+MAX_LINE_BYTES = MAX_EVENT_BYTES + 4096
 
 
 def header_line() -> bytes:

@@ -142,14 +142,27 @@ def open_epoch_key(device: DeviceKey, sealed: str, *, conf: str, channel: str, e
     return key
 
 
-def encrypt_content(epoch_key: bytes, plaintext: bytes, header: dict[str, Any]) -> str:
-    """Encrypt `plaintext` bound to `header` (the event's clear fields); tagged text."""
-    nonce = secrets.token_bytes(NONCE_SIZE)
-    ciphertext = ChaCha20Poly1305(epoch_key).encrypt(nonce, plaintext, canonical(header))
+def _aad(header: dict[str, Any] | bytes) -> bytes:
+    return header if isinstance(header, bytes) else canonical(header)
+
+
+def encrypt_content(
+    epoch_key: bytes,
+    plaintext: bytes,
+    header: dict[str, Any] | bytes,
+    nonce: bytes | None = None,
+) -> str:
+    """Encrypt `plaintext` bound to `header` (the event's clear fields, or their canonical
+    bytes); tagged text. `nonce` is for reproducible test vectors only."""
+    if nonce is None:
+        nonce = secrets.token_bytes(NONCE_SIZE)
+    elif len(nonce) != NONCE_SIZE:
+        raise ValueError(f"a nonce is {NONCE_SIZE} bytes")
+    ciphertext = ChaCha20Poly1305(epoch_key).encrypt(nonce, plaintext, _aad(header))
     return encode_tagged(CONTENT_ALG, nonce + ciphertext)
 
 
-def decrypt_content(epoch_key: bytes, sealed: str, header: dict[str, Any]) -> bytes:
+def decrypt_content(epoch_key: bytes, sealed: str, header: dict[str, Any] | bytes) -> bytes:
     """Decrypt, or raise `TamperedError`: never returns bytes that were not sealed here."""
     try:
         raw = b64u_decode(sealed.partition(":")[2]) if sealed.startswith(CONTENT_ALG + ":") else b""
@@ -158,9 +171,7 @@ def decrypt_content(epoch_key: bytes, sealed: str, header: dict[str, Any]) -> by
     if len(raw) < NONCE_SIZE + 16:
         raise TamperedError("the encrypted content is malformed")
     try:
-        return ChaCha20Poly1305(epoch_key).decrypt(
-            raw[:NONCE_SIZE], raw[NONCE_SIZE:], canonical(header)
-        )
+        return ChaCha20Poly1305(epoch_key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], _aad(header))
     except InvalidTag as exc:
         raise TamperedError(
             "the encrypted content does not open under this header: it was altered or moved "

@@ -17,7 +17,16 @@ from accord.core import events as ev
 from accord.core.channels import Channel, ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_json
+from accord.core.epochs import Encrypted, Epoch, EpochBody
 from accord.core.genesis import AccreditedState, Genesis
+from accord.core.times import format_time
+
+MAX_TIME = 2**63
+
+# Events after which the set of devices that may read a channel can differ.
+_MEMBERSHIP_TYPES = frozenset(
+    {ev.JOIN, ev.REVOCATION, ev.DEVICE, ev.DEVICE_REVOCATION, ev.CHANNEL, ev.MEMBERSHIP}
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,8 @@ class Message:
     channel: str
     author: str
     state: str | None
-    text: str
     credential: str | None
+    epoch: int  # the content is encrypted: members read it with `accord.core.keyring`
     void: str | None = None
 
 
@@ -60,6 +69,14 @@ class ConferenceState:
     # Devices announced, by identity key: (sequence number, time, name, device key).
     devices: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
     device_owner: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (owner, seq)
+    # Device id -> (owner identity, device key), for every device ever announced.
+    device_ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+    revoked_devices: dict[str, int] = field(default_factory=dict)  # device id -> seq
+    epochs: dict[str, list[Epoch]] = field(default_factory=dict)  # channel -> epochs so far
+    _readers: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _identities: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _cache_from: int = field(default=0, repr=False)  # the caches hold for these times
+    _cache_until: int = field(default=0, repr=False)
     # Sequence number and receipt time of every act, per credential, interleaved in a
     # compact array (16 bytes an act): a revocation dated before its publication voids
     # the acts already recorded since that date.
@@ -80,6 +97,100 @@ class ConferenceState:
         rev = self.revocation(fp)
         return rev.revoked_at if rev else None
 
+    # -- who may read what ------------------------------------------------------------
+    def reading_states(self, channel: str) -> tuple[frozenset[str], bool]:
+        """The states whose delegates read `channel`, and whether the chair does."""
+        if channel == ev.PLENARY:
+            observers = self.genesis.rules.observers == "plenary"
+            codes = (c for c, s in self.states.items() if s.role == "member" or observers)
+            return frozenset(codes), True
+        room = self.channels[channel]
+        return frozenset(room.spec.members), room.chair_member
+
+    def history(self, channel: str) -> str:
+        """The channel's history rule; the plenary is the conference's own record, which
+        every member reads whole."""
+        return "all" if channel == ev.PLENARY else self.channels[channel].spec.history
+
+    def may_read(self, channel: str, state: str | None) -> bool:
+        """Whether a delegate of `state` (None: the chair) reads `channel`."""
+        states, chair = self.reading_states(channel)
+        return chair if state is None else state in states
+
+    def reading_identities(self, channel: str, time: int) -> frozenset[str]:
+        """The identity keys that read `channel` at `time`: the chair (where it sits) and
+        each delegate of a reading state whose full powers are joined and not revoked as
+        of `time` (a revocation dated later takes effect, for keys too, at its date)."""
+        if not self._cache_from <= time < self._cache_until:
+            self._readers.clear()
+            self._identities.clear()
+            self._cache_from = time
+        cached = self._identities.get(channel)
+        if cached is not None:
+            return cached
+        if not self._identities:
+            self._cache_until = MAX_TIME
+        self._cache_from = max(self._cache_from, time)
+        states, chair = self.reading_states(channel)
+        owners = {self.genesis.chair.key.text} if chair else set()
+        for fp in self.credentials.values():
+            if fp.state not in states:
+                continue
+            rev = self.revocation(fp)
+            if rev is None or rev.revoked_at > time:
+                owners.add(fp.key.text)
+                if rev is not None:
+                    self._cache_until = min(self._cache_until, rev.revoked_at)
+        result = self._identities[channel] = frozenset(owners)
+        return result
+
+    def readers(self, channel: str, time: int) -> frozenset[str]:
+        """The ids of the devices that must hold `channel`'s key at `time`: every device,
+        not withdrawn, of a reading identity."""
+        owners = self.reading_identities(channel, time)
+        cached = self._readers.get(channel)
+        if cached is not None:
+            return cached
+        result = frozenset(
+            device
+            for device, (owner, _) in self.device_ids.items()
+            if owner in owners and device not in self.revoked_devices
+        )
+        self._readers[channel] = result
+        return result
+
+    def current_epoch(self, channel: str) -> Epoch | None:
+        epochs = self.epochs.get(channel)
+        return epochs[-1] if epochs else None
+
+    def epoch_problem(self, channel: str, time: int) -> str | None:
+        """Why `channel` needs a new epoch before content is sent at `time`, if it does."""
+        current = self.current_epoch(channel)
+        rules = self.genesis.rules
+        if current is None:
+            return f"no key has been given out in channel {channel!r} yet"
+        if current.recipients != self.readers(channel, time):
+            return (
+                f"the members or devices of channel {channel!r} changed after epoch "
+                f"{current.number} was keyed"
+            )
+        if current.keyed_by not in self.reading_identities(channel, time):
+            return (
+                f"whoever keyed epoch {current.number} of {channel!r} may no longer read it, "
+                "yet knows its key"
+            )
+        if time - current.time > rules.epoch_max_age_ms:
+            return (
+                f"epoch {current.number} of {channel!r}, keyed at {format_time(current.time)}, "
+                f"is older than the rules allow ({rules.epoch_max_age_ms // 1000} s)"
+            )
+        if current.acts >= rules.epoch_max_messages:
+            return (
+                f"epoch {current.number} of {channel!r} has carried the "
+                f"{rules.epoch_max_messages} acts the rules allow"
+            )
+        return None
+
     def author_label(self, event: ev.Event) -> str:
         if event.cred is None:
             if event.author == self.genesis.chair.key:
@@ -93,6 +204,8 @@ class ConferenceState:
         notices: list[Notice] = []
         if event.cred is not None:
             self.acts.setdefault(event.cred, array("q")).extend((seq, time))
+        if event.type in _MEMBERSHIP_TYPES:
+            self._cache_until = 0
         if event.type == ev.JOIN:
             assert isinstance(event.body, FullPowers)
             self.credentials[event.body.id] = event.body
@@ -111,14 +224,33 @@ class ConferenceState:
             owner, key = event.author.text, event.body.key.text
             self.devices.setdefault(owner, []).append((seq, time, event.body.name, key))
             self.device_owner[key] = (owner, seq)
-        elif event.type == ev.MESSAGE:
-            assert isinstance(event.body, str)
+            self.device_ids[event.body.key.id()] = (owner, key)
+        elif event.type == ev.DEVICE_REVOCATION:
+            assert isinstance(event.body, ev.DeviceRevocation)
+            self.revoked_devices[event.body.device] = seq
+        elif event.type == ev.MEMBERSHIP:
+            assert isinstance(event.body, ev.MembershipChange)
+            change = event.body
+            room = self.channels[change.channel]
+            members = (set(room.spec.members) | set(change.add)) - set(change.remove)
+            spec = dataclasses.replace(room.spec, members=tuple(sorted(members)))
+            self.channels[change.channel] = dataclasses.replace(room, spec=spec)
+        elif event.type == ev.EPOCH:
+            assert isinstance(event.body, EpochBody)
+            number = event.body.epoch
+            epoch = Epoch(number, seq, time, event.body.recipients, event.author.text)
+            self.epochs.setdefault(event.channel, []).append(epoch)
+        elif event.type in ev.ENCRYPTED_TYPES:
+            assert isinstance(event.body, Encrypted)
+            current = self.current_epoch(event.channel)
+            assert current is not None
+            current.acts += 1
             self.message_count += 1
             if self.keep_messages:
                 fp = self.credentials.get(event.cred) if event.cred else None
                 self.messages[seq] = Message(
                     seq, time, event.channel, self.author_label(event),
-                    fp.state if fp else None, event.body, event.cred,
+                    fp.state if fp else None, event.cred, event.body.epoch,
                 )  # fmt: skip
         return notices
 
@@ -167,6 +299,11 @@ class ConferenceState:
             "messages": [dataclasses.asdict(m) for _, m in sorted(self.messages.items())],
             "voided": [[s, r] for s, r in sorted(self.voided.items())],
             "devices": {owner: [list(d) for d in ds] for owner, ds in sorted(self.devices.items())},
+            "revoked_devices": [[d, s] for d, s in sorted(self.revoked_devices.items())],
+            "epochs": {
+                channel: [[e.number, e.seq, e.time, sorted(e.recipients), e.acts] for e in es]
+                for channel, es in sorted(self.epochs.items())
+            },
         }
 
     def digest(self) -> str:

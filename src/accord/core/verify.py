@@ -18,6 +18,7 @@ from accord.core import events as ev
 from accord.core.channels import ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_tag, parse_hash
+from accord.core.epochs import Encrypted, EpochBody
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import Genesis
 from accord.core.log import HEAD_BEFORE_GENESIS, Receipt, next_head
@@ -38,8 +39,11 @@ REQUIRED_POWER: dict[str, str | None] = {
     ev.JOIN: None,
     ev.DEVICE: None,
     ev.CHANNEL: "negotiate",
+    ev.MEMBERSHIP: "negotiate",
+    ev.EPOCH: None,
+    ev.DEVICE_REVOCATION: None,
 }
-OBSERVERS_CANNOT = frozenset({ev.MESSAGE, ev.CHANNEL})
+OBSERVERS_CANNOT = frozenset({ev.MESSAGE, ev.CHANNEL, ev.MEMBERSHIP})
 
 
 @dataclass
@@ -325,8 +329,37 @@ class LogVerifier:
                     f"{event.channel!r} ({', '.join(room.spec.members)})",
                     seq,
                 )
+        if event.type == ev.EPOCH and not state.may_read(event.channel, author_state):
+            raise Violation(
+                "not_channel_member",
+                f"{where}: {author_state or 'the chair'} does not read channel "
+                f"{event.channel!r}, so it cannot give out its key",
+                seq,
+            )
+        if event.type == ev.EPOCH:
+            self._check_epoch(event, seq, time, where)
+        if event.type in ev.ENCRYPTED_TYPES:
+            self._check_encrypted(event, seq, time, where)
         if event.type == ev.CHANNEL:
             self._check_new_channel(event, author_state, seq, where)
+        if event.type == ev.MEMBERSHIP:
+            self._check_membership(event, author_state, seq, where)
+        if event.type == ev.DEVICE_REVOCATION:
+            assert isinstance(event.body, ev.DeviceRevocation)
+            device = event.body.device
+            if state.device_ids.get(device, ("",))[0] != event.author.text:
+                raise Violation(
+                    "device_rule",
+                    f"{where}: device {device} is not one of the author's announced devices",
+                    seq,
+                )
+            if device in state.revoked_devices:
+                raise Violation(
+                    "device_rule",
+                    f"{where}: device {device} was already withdrawn "
+                    f"(#{state.revoked_devices[device]})",
+                    seq,
+                )
         if event.type == ev.REVOCATION:
             self._check_revocation(event, seq, where)
         if event.type == ev.DEVICE:
@@ -336,6 +369,97 @@ class LogVerifier:
                     "duplicate_device",
                     f"{where}: this device key was already announced (#"
                     f"{state.device_owner[event.body.key.text][1]})",
+                    seq,
+                )
+
+    def _check_epoch(self, event: ev.Event, seq: int, time: int, where: str) -> None:
+        assert self.state is not None and isinstance(event.body, EpochBody)
+        state, body, channel = self.state, event.body, event.channel
+        current = state.current_epoch(channel)
+        expected = 1 if current is None else current.number + 1
+        if body.epoch != expected:
+            raise Violation(
+                "epoch_sequence",
+                f"{where}: keys epoch {body.epoch} of channel {channel!r}, but the next "
+                f"epoch is {expected} (another member rekeyed first, or a replay)",
+                seq,
+            )
+        readers = state.readers(channel, time)
+        if body.recipients != readers:
+            extra, missing = body.recipients - readers, readers - body.recipients
+            raise Violation(
+                "epoch_recipients",
+                f"{where}: epoch {body.epoch} of {channel!r} is sealed to {len(extra)} "
+                f"device(s) that may not read the channel (never members, removed, revoked "
+                f"or withdrawn) and misses {len(missing)} that must read it",
+                seq,
+            )
+        linked = state.history(channel) == "all" and expected > 1
+        if linked != (body.link is not None):
+            raise Violation(
+                "channel_rule",
+                f"{where}: channel {channel!r} keeps {state.history(channel)} history, so "
+                f"epoch {body.epoch} {'must' if linked else 'must not'} link to the previous key",
+                seq,
+            )
+
+    def _check_encrypted(self, event: ev.Event, seq: int, time: int, where: str) -> None:
+        assert self.state is not None and isinstance(event.body, Encrypted)
+        current = self.state.current_epoch(event.channel)
+        if current is not None and event.body.epoch != current.number:
+            raise Violation(
+                "wrong_epoch",
+                f"{where}: encrypted under epoch {event.body.epoch} of {event.channel!r}, "
+                f"but the current epoch is {current.number}",
+                seq,
+            )
+        problem = self.state.epoch_problem(event.channel, time)
+        if problem is not None:
+            raise Violation(
+                "stale_epoch", f"{where}: {problem}: a new epoch must be keyed first", seq
+            )
+
+    def _check_membership(
+        self, event: ev.Event, author_state: str | None, seq: int, where: str
+    ) -> None:
+        assert self.state is not None and isinstance(event.body, ev.MembershipChange)
+        change, state = event.body, self.state
+        if event.channel != ev.PLENARY:
+            raise Violation("malformed", f"{where}: membership changes go in the plenary", seq)
+        room = state.channels.get(change.channel)
+        if room is None:
+            raise Violation("unknown_channel", f"{where}: no channel {change.channel!r}", seq)
+        if room.spec.kind != "group":
+            raise Violation(
+                "channel_rule",
+                f"{where}: the members of a {room.spec.kind} channel are fixed at its creation",
+                seq,
+            )
+        if not room.admits(author_state, author_state is None):
+            raise Violation(
+                "not_channel_member",
+                f"{where}: {author_state or 'the chair'} is not a member of {change.channel!r}",
+                seq,
+            )
+        for code in change.add:
+            accredited = state.states.get(code)
+            if accredited is None or accredited.role != "member" or code in room.spec.members:
+                raise Violation(
+                    "channel_rule",
+                    f"{where}: {code} cannot be added to {change.channel!r}: not an accredited "
+                    "member state, or already a member",
+                    seq,
+                )
+        for code in change.remove:
+            if code not in room.spec.members:
+                raise Violation(
+                    "channel_rule", f"{where}: {code} is not a member of {change.channel!r}", seq
+                )
+            if author_state is not None and code != author_state:
+                raise Violation(
+                    "channel_rule",
+                    f"{where}: a delegation may leave a channel, but only the chair removes "
+                    f"another ({code})",
                     seq,
                 )
 

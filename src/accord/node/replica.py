@@ -61,6 +61,17 @@ alerts = Table(
     Column("at", BigInteger, nullable=False),
 )
 
+# Delegates whose safety number this delegate compared out of band, with the key it was
+# computed from: the mark holds until that delegate's key changes.
+verified = Table(
+    "verified",
+    metadata,
+    Column("state", String(16), primary_key=True),
+    Column("delegate", Text, primary_key=True),
+    Column("key", Text, nullable=False),
+    Column("at", BigInteger, nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -184,6 +195,25 @@ class Replica:
                     for i, (e, r) in enumerate(verified)
                 ],
             )
+
+    # -- verified contacts ---------------------------------------------------------
+    def mark_verified(self, state: str, delegate: str, key: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                verified.delete().where(
+                    (verified.c.state == state) & (verified.c.delegate == delegate)
+                )
+            )
+            c.execute(
+                insert(verified).values(
+                    state=state, delegate=delegate, key=key, at=int(time.time() * 1000)
+                )
+            )
+
+    def verified_contacts(self) -> dict[tuple[str, str], tuple[str, int]]:
+        """(state, delegate) -> (key verified, when)."""
+        with self.engine.connect() as c:
+            return {(r.state, r.delegate): (r.key, r.at) for r in c.execute(select(verified))}
 
     # -- alerts --------------------------------------------------------------------
     def alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:

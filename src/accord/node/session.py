@@ -7,6 +7,7 @@ conference, join, post, sync, report status, export.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +15,17 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core.author import Author, genesis_event
-from accord.core.credentials import FullPowers, issue_full_powers, revoke
+from accord.core.credentials import FullPowers, Revocation, issue_full_powers, revoke
 from accord.core.encoding import hash_tag
+from accord.core.epochs import NoKeyError
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import genesis_body
-from accord.core.keys import PublicKey, SigningKey
+from accord.core.keyring import Keyring
+from accord.core.keys import PublicKey, SigningKey, safety_number
 from accord.core.log import Checkpoint, Receipt
 from accord.core.record import checkpoint_line, entry_line, header_line
-from accord.core.sealing import DeviceKey, DevicePublicKey
+from accord.core.sealing import DeviceKey, DevicePublicKey, TamperedError
+from accord.core.state import Message
 from accord.core.times import format_time
 from accord.core.verify import LogVerifier, check_genesis
 from accord.node.client import RelayClient, RelayError
@@ -30,6 +34,10 @@ from accord.node.replica import Alert, Replica
 
 IDENTITY = "identity"
 DAY_MS = 86_400_000
+# Event types after which this node checks whether to alert its delegate.
+_WATCHED = frozenset({ev.DEVICE, ev.JOIN, ev.REVOCATION, ev.DEVICE_REVOCATION})
+# Refusals that mean another member rekeyed the channel first: sync and try again.
+EPOCH_RACES = frozenset({"epoch_sequence", "stale_epoch", "wrong_epoch", "epoch_recipients"})
 
 
 def root_label(state: str) -> str:
@@ -52,12 +60,22 @@ class NodeError(AccordError):
     """A workflow step that cannot be done, with the reason."""
 
 
+@dataclass(frozen=True)
+class ReadMessage:
+    """A message as this node reads it: its text, or why it cannot be shown."""
+
+    message: Message
+    text: str | None
+    problem: str | None = None
+
+
 class Node:
     def __init__(self, home: Path, keystore: Keystore) -> None:
         self.home = home
         self.keystore = keystore
         self.replica = Replica(home / "replica.sqlite")
         self._views: dict[str, LogVerifier] = {}
+        self._keyrings: dict[str, Keyring] = {}
 
     @classmethod
     def create(cls, home: Path, passphrase: str) -> Node:
@@ -77,6 +95,27 @@ class Node:
         if view is None:
             view = self._views[conf] = self.replica.load(conf)
         return view
+
+    def keyring(self, conf: str) -> Keyring:
+        """The epoch keys this node's devices can open in `conf` (kept while it runs)."""
+        keyring = self._keyrings.get(conf)
+        if keyring is None:
+            keyring = Keyring(conf, self.device_keys(), lambda seq: self._event_at(conf, seq))
+            self._keyrings[conf] = keyring
+        return keyring
+
+    def _event_at(self, conf: str, seq: int) -> ev.Event:
+        stored = self.replica.entry(conf, seq)
+        if stored is None:
+            raise NodeError(f"entry #{seq} of {conf} is not in this node's replica")
+        return ev.Event.parse(stored[0], check_signature=False)  # verified when stored
+
+    def device_keys(self) -> list[DeviceKey]:
+        return [
+            self.keystore.get_device(DevicePublicKey.parse(info.public))
+            for info in self.keystore.list()
+            if info.kind == "device"
+        ]
 
     # -- keys and credentials ------------------------------------------------------
     def create_root(self, state: str) -> PublicKey:
@@ -155,6 +194,8 @@ class Node:
         self._check_receipt(receipt, PublicKey.parse(sequencer), genesis_hash, 0)
         self.replica.add_membership(conf, relay, genesis_hash)
         self.sync(conf)
+        if chair_key == me.public:
+            self.ensure_device(conf, now)
         return genesis_hash
 
     def follow(self, relay: str, conf: str, genesis_hash: str | None) -> SyncResult:
@@ -199,34 +240,151 @@ class Node:
         receipt = self._submit(conf, view, event)
         self.replica.set_credential(conf, credential)
         self._confirm(conf, event, receipt)
+        self.ensure_device(conf, now)
         return receipt
 
     def author(self, conf: str, view: LogVerifier) -> Author:
         membership = self._membership(conf)
         me = self.identity
+        keyring = self.keyring(conf)
         if membership.credential is not None:
-            return Author(me, conf, FullPowers.parse(membership.credential).id)
+            return Author(me, conf, FullPowers.parse(membership.credential).id, keyring)
         if view.state is not None and view.state.genesis.chair.key == me.public:
-            return Author(me, conf, None)
+            return Author(me, conf, None, keyring)
         raise NodeError(f"this node has not joined {conf} (and does not chair it)")
 
     def add_device(self, conf: str, name: str, now: int) -> DevicePublicKey:
-        """Create this device's encryption key pair and announce it under the identity."""
+        """Create a new encryption key pair on this node and announce it under the
+        identity (each node also has one from joining: `ensure_device`)."""
         device = DeviceKey.generate()
         self.keystore.add_device(device)
+        self.keyring(conf).add_device(device)
         self.act(conf, now, lambda a, view: a.announce_device(view, device.public.text, name, now))
         return device.public
 
+    def ensure_device(self, conf: str, now: int) -> None:
+        """Make sure this node has a device announced in `conf`, so that it is given the
+        channels' keys: announce one it holds, or create one."""
+        state = self.view(conf).state
+        assert state is not None
+        mine = {d[3] for d in state.devices.get(self.identity.public.text, [])}
+        held = self.device_keys()
+        if any(d.public.text in mine and d.public.id() not in state.revoked_devices for d in held):
+            return
+        fresh = [d for d in held if d.public.text not in mine]
+        device = fresh[0] if fresh else DeviceKey.generate()
+        if not fresh:
+            self.keystore.add_device(device)
+            self.keyring(conf).add_device(device)
+        name = f"node on {socket.gethostname()}"
+        self.act(conf, now, lambda a, view: a.announce_device(view, device.public.text, name, now))
+
+    def withdraw_device(self, conf: str, device: str, reason: str, now: int) -> dict[str, Any]:
+        """Withdraw one of this identity's devices (by id): it is given no further keys."""
+        return self.act(conf, now, lambda a, view: a.withdraw_device(view, device, reason, now))
+
     def post(self, conf: str, text: str, now: int, channel: str = ev.PLENARY) -> dict[str, Any]:
-        return self.act(
-            conf, now, lambda a, view: a.event(view, ev.MESSAGE, {"text": text}, now, channel)
-        )
+        """Encrypt and post a message, keying a new epoch of the channel first if the
+        record says one is due (members changed, or the rules' age or count reached)."""
+        return self.send(conf, ev.MESSAGE, {"text": text}, now, channel)
+
+    def send(
+        self, conf: str, type: str, content: dict[str, Any], now: int, channel: str
+    ) -> dict[str, Any]:
+        for attempt in range(3):
+            try:
+                self.rekey(conf, channel, now)
+                return self.act(
+                    conf, now, lambda a, view: a.encrypted(view, type, content, now, channel)
+                )
+            except RelayError as exc:
+                if exc.code not in EPOCH_RACES or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def rekey(self, conf: str, channel: str, now: int, force: bool = False) -> bool:
+        """Key a new epoch of `channel` if one is due (or `force`); whether it did."""
+        self.sync(conf)
+        state = self.view(conf).state
+        assert state is not None
+        if channel != ev.PLENARY and channel not in state.channels:
+            raise NodeError(f"{conf} has no channel {channel!r}")
+        if not force and state.epoch_problem(channel, now) is None:
+            return False
+        try:
+            self.act(conf, now, lambda a, view: a.rekey(view, now, channel))
+        except NoKeyError as exc:
+            raise NodeError(
+                f"channel {channel!r} keeps its whole history for members who join later, "
+                "and this node does not hold its current key to pass on; a member who does "
+                f"must rekey it first (their node does so when it syncs). ({exc})"
+            ) from exc
+        return True
+
+    def rekey_due(self, conf: str, now: int) -> list[str]:
+        """Rekey every channel this node reads whose epoch is due for replacement (after
+        a member left, was removed or revoked, or a device changed): the channels it
+        rekeyed. Channels it cannot rekey (no key to link history) are left to others."""
+        state = self.view(conf).state
+        if state is None:
+            return []
+        me = self.identity.public.text
+        done = []
+        for channel in [ev.PLENARY, *sorted(state.channels)]:
+            if me not in state.reading_identities(channel, now):
+                continue
+            if state.current_epoch(channel) is None:
+                continue  # nothing was said yet: the first speaker keys it
+            if state.epoch_problem(channel, now) is None:
+                continue
+            try:
+                if self.rekey(conf, channel, now):
+                    done.append(channel)
+            except NodeError:
+                continue
+            except RelayError as exc:
+                if exc.code not in EPOCH_RACES:
+                    raise
+            state = self.view(conf).state
+            assert state is not None
+        return done
+
+    def messages(self, conf: str) -> list[ReadMessage]:
+        """The conference's messages, decrypted where this node's devices hold the key;
+        content that does not open is reported as tampering (and raises an alert), never
+        shown as text."""
+        state = self.view(conf).state
+        if state is None:
+            return []
+        keyring = self.keyring(conf)
+        out = []
+        for m in state.messages.values():
+            try:
+                out.append(ReadMessage(m, keyring.read_message(state, m.seq)))
+            except NoKeyError:
+                out.append(
+                    ReadMessage(m, None, "not readable: sent while this node was not a member")
+                )
+            except TamperedError as exc:
+                self._raise_alert(
+                    conf, m.seq, "tampered_content",
+                    f"the content of entry #{m.seq} by {m.author} does not decrypt: {exc}",
+                )  # fmt: skip
+                out.append(ReadMessage(m, None, f"TAMPERED: {exc}"))
+        return out
 
     def open_channel(
         self, conf: str, channel: str, kind: str, members: list[str], now: int, history: str
     ) -> dict[str, Any]:
         return self.act(
             conf, now, lambda a, view: a.open_channel(view, channel, kind, members, now, history)
+        )
+
+    def change_members(
+        self, conf: str, channel: str, add: list[str], remove: list[str], now: int
+    ) -> dict[str, Any]:
+        return self.act(
+            conf, now, lambda a, view: a.change_members(view, channel, now, add, remove)
         )
 
     def publish_revocation(self, conf: str, revocation: dict[str, Any], now: int) -> dict[str, Any]:
@@ -304,8 +462,8 @@ class Node:
                     if view.length == 1:
                         # Before anything is stored: another conference never enters.
                         check_genesis(view, membership.genesis_hash)
-                    if entry["event"]["type"] == ev.DEVICE:
-                        self._device_alert(conf, view, membership, entry, view.length - 1)
+                    if entry["event"]["type"] in _WATCHED:
+                        self._key_alerts(conf, view, membership, entry, view.length - 1)
                     pending.append((entry["event"], entry["receipt"]))
                     if progress is not None:
                         progress(view.length, length)
@@ -357,14 +515,77 @@ class Node:
                 last,
             )
 
-    def _device_alert(
+    def _key_alerts(
         self, conf: str, view: LogVerifier, membership: Any, entry: dict[str, Any], seq: int
+    ) -> None:
+        """Alerts for changes of keys that concern this delegate: a device, a credential
+        revocation or a new key for itself, its delegation or a contact it verified."""
+        event = ev.Event.parse(entry["event"], check_signature=False)  # verified just now
+        state = view.state
+        assert state is not None
+        when = format_time(entry["receipt"]["time"])
+        mine = FullPowers.parse(membership.credential) if membership.credential else None
+        if event.type == ev.DEVICE:
+            self._device_alert(conf, view, mine, event, when, seq)
+        elif event.type == ev.JOIN:
+            assert isinstance(event.body, FullPowers)
+            fp = event.body
+            known = self.replica.verified_contacts().get((fp.state, fp.delegate))
+            if known is not None and known[0] != fp.key.text:
+                self._raise_alert(
+                    conf, seq, "verified_key_changed",
+                    f"{fp.label()}, whose safety number you verified on {format_time(known[1])}, "
+                    f"joined with another key at {when} (entry #{seq}). Compare safety numbers "
+                    "again before trusting anything signed with it",
+                )  # fmt: skip
+            earlier = [
+                c for c in state.credentials.values()
+                if (c.state, c.delegate) == (fp.state, fp.delegate) and c.key != fp.key
+            ]  # fmt: skip
+            if mine is not None and fp.state == mine.state and earlier and fp.key != mine.key:
+                self._raise_alert(
+                    conf, seq, "colleague_key_changed",
+                    f"{fp.label()} now acts with a new key (joined at {when}, entry #{seq}); "
+                    "check with them that it is theirs",
+                )  # fmt: skip
+        elif event.type == ev.REVOCATION and mine is not None:
+            assert isinstance(event.body, Revocation)
+            rev = event.body
+            target = state.credentials.get(rev.credential)
+            if rev.credential == mine.id:
+                self._raise_alert(
+                    conf, seq, "credential_revoked",
+                    f"your full powers were revoked by {rev.state} as of "
+                    f"{format_time(rev.revoked_at)} (entry #{seq}): {rev.reason}",
+                )  # fmt: skip
+            elif target is not None and target.state == mine.state:
+                self._raise_alert(
+                    conf, seq, "colleague_revoked",
+                    f"the full powers of {target.label()} were revoked as of "
+                    f"{format_time(rev.revoked_at)} (entry #{seq}): {rev.reason}",
+                )  # fmt: skip
+        elif event.type == ev.DEVICE_REVOCATION:
+            assert isinstance(event.body, ev.DeviceRevocation)
+            if any(d.public.id() == event.body.device for d in self.device_keys()):
+                self._raise_alert(
+                    conf, seq, "device_withdrawn",
+                    f"this node's device was withdrawn at {when} (entry #{seq}): it will be "
+                    "given no new keys. If you did not do this, your identity key is "
+                    "compromised: have your ministry revoke your full powers",
+                )  # fmt: skip
+
+    def _device_alert(
+        self,
+        conf: str,
+        view: LogVerifier,
+        mine: FullPowers | None,
+        event: ev.Event,
+        when: str,
+        seq: int,
     ) -> None:
         """A device announced for this identity that this node does not hold, or for a
         colleague of this delegation: someone may hold a stolen key."""
-        event = ev.Event.parse(entry["event"])
         assert isinstance(event.body, ev.DeviceAnnouncement) and view.state is not None
-        when = format_time(entry["receipt"]["time"])
         name = event.body.name
         me = self.identity.public
         if event.author == me:
@@ -376,16 +597,52 @@ class Node:
                     "compromised: have your ministry revoke your full powers now",
                 )  # fmt: skip
             return
-        if membership.credential is None or event.cred is None:
+        if mine is None or event.cred is None:
             return
-        mine = FullPowers.parse(membership.credential)
         theirs = view.state.credentials.get(event.cred)
+        if len(view.state.devices.get(event.author.text, [])) == 1:
+            return  # a colleague's first device comes with joining, which is the news
         if theirs is not None and theirs.state == mine.state:
             self._raise_alert(
                 conf, seq, "colleague_device",
                 f"a new device '{name}' was added to {theirs.label()}'s identity at {when} "
                 f"(entry #{seq}); check with them that it was theirs",
             )  # fmt: skip
+
+    # -- out-of-band verification -----------------------------------------------------
+    def contact(self, conf: str, state_code: str, delegate: str) -> FullPowers:
+        """The current full powers (not revoked) of a delegate, by state and name."""
+        self.sync(conf)
+        state = self.view(conf).state
+        assert state is not None
+        found = [
+            fp for fp in state.credentials.values()
+            if (fp.state, fp.delegate) == (state_code, delegate) and state.revocation(fp) is None
+        ]  # fmt: skip
+        if not found:
+            raise NodeError(f"no delegate {delegate!r} of {state_code} holds full powers in {conf}")
+        return found[-1]
+
+    def safety_number(self, conf: str, state_code: str, delegate: str) -> tuple[FullPowers, str]:
+        """The safety number to compare, out of band, with that delegate."""
+        fp = self.contact(conf, state_code, delegate)
+        return fp, safety_number(self.identity.public, fp.key)
+
+    def mark_verified(self, conf: str, state_code: str, delegate: str, number: str) -> FullPowers:
+        """Record that the safety number was compared and matched (it must match the one
+        computed here); the mark holds until that delegate's key changes."""
+        fp, expected = self.safety_number(conf, state_code, delegate)
+        if "".join(number.split()) != "".join(expected.split()):
+            raise NodeError(
+                f"that is not the safety number with {fp.label()}: do not mark them verified; "
+                "someone may be impersonating them"
+            )
+        self.replica.mark_verified(fp.state, fp.delegate, fp.key.text)
+        return fp
+
+    def is_verified(self, fp: FullPowers) -> bool:
+        known = self.replica.verified_contacts().get((fp.state, fp.delegate))
+        return known is not None and known[0] == fp.key.text
 
     def _raise_alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:
         for existing in self.replica.alerts(conf):

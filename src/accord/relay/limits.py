@@ -6,10 +6,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from accord.core.events import MAX_EVENT_BYTES
+
 
 @dataclass(frozen=True)
 class Limits:
-    max_body_bytes: int = 1024 * 1024 + 16 * 1024  # one event at the core's limit, and framing
+    max_body_bytes: int = MAX_EVENT_BYTES + 16 * 1024  # one event at the core's limit, framing
     request_window_ms: int = 5 * 60 * 1000  # how far a request's time may be from ours
     rate_per_second: float = 200.0  # sustained requests per key
     burst: int = 400

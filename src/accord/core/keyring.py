@@ -1,0 +1,143 @@
+"""A member's keys to a conference's channels: which epoch keys its devices were given.
+
+The keyring opens epoch keys lazily, from the `epoch` events of the verified log, and
+walks back along epoch links where the channel's history rule allows it. It never decides
+who may read: the verifier has already checked that each epoch was sealed to exactly the
+devices entitled to it; the keyring only finds out what this node's devices can open.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from accord.core import events as ev
+from accord.core.epochs import (
+    Encrypted,
+    EpochBody,
+    NoKeyError,
+    decrypt_body,
+    key_check,
+    open_link,
+    parse_message_content,
+)
+from accord.core.errors import AccordError
+from accord.core.sealing import (
+    EPOCH_KEY_SIZE,
+    NONCE_SIZE,
+    DeviceKey,
+    TamperedError,
+    open_epoch_key,
+    seal_epoch_key,
+)
+from accord.core.state import ConferenceState
+
+
+class Keyring:
+    """The epoch keys one node can obtain in one conference.
+
+    `event_at(seq)` returns the verified event at `seq` (from the replica or memory);
+    `random(n)` is the source of fresh keys and nonces (the operating system's, except
+    in reproducible test vectors)."""
+
+    def __init__(
+        self,
+        conf: str,
+        devices: Iterable[DeviceKey],
+        event_at: Callable[[int], ev.Event],
+        random: Callable[[int], bytes] = secrets.token_bytes,
+    ) -> None:
+        self.conf = conf
+        self.devices = {d.public.id(): d for d in devices}
+        self.event_at = event_at
+        self.random = random
+        self.seal: Callable[..., str] = seal_epoch_key  # replaced only by test vectors
+        self._keys: dict[tuple[str, int], bytes] = {}
+
+    def add_device(self, device: DeviceKey) -> None:
+        self.devices[device.public.id()] = device
+
+    def new_key(self) -> bytes:
+        return self.random(EPOCH_KEY_SIZE)
+
+    def nonce(self) -> bytes:
+        return self.random(NONCE_SIZE)
+
+    def remember(self, channel: str, epoch: int, key: bytes) -> None:
+        """The key of an epoch this node keyed itself."""
+        self._keys[(channel, epoch)] = key
+
+    def _body(self, state: ConferenceState, channel: str, number: int) -> EpochBody:
+        body = self.event_at(state.epochs[channel][number - 1].seq).body
+        assert isinstance(body, EpochBody)
+        return body
+
+    def epoch_key(self, state: ConferenceState, channel: str, number: int) -> bytes:
+        """The key of epoch `number` of `channel`; `NoKeyError` if this node's devices were
+        not given it, `TamperedError` if what they were given is not the epoch's key."""
+        known = self._keys.get((channel, number))
+        if known is not None:
+            return known
+        epochs = state.epochs.get(channel, [])
+        if not 1 <= number <= len(epochs):
+            raise NoKeyError(f"channel {channel!r} has no epoch {number}")
+        # The first epoch, from `number` on, whose key a device of ours holds; in a channel
+        # with `from_join` history only `number` itself will do.
+        held = number
+        while True:
+            key = self._keys.get((channel, held))
+            if key is not None:
+                break
+            body = self._body(state, channel, held)
+            mine = next((d for d in self.devices if body.sealed_for(d) is not None), None)
+            if mine is not None:
+                key = self._open(body, channel, held, mine)
+                break
+            if state.history(channel) != "all" or held == len(epochs):
+                raise NoKeyError(
+                    f"this node's devices were not given the key of epoch {number} of channel "
+                    f"{channel!r}: it was sent while they were not members"
+                )
+            held += 1
+        while held > number:  # walk back along the links
+            link = self._body(state, channel, held).link
+            if link is None:
+                raise NoKeyError(f"epoch {held} of {channel!r} has no link to earlier keys")
+            key = open_link(key, link, conf=self.conf, channel=channel, epoch=held)
+            held -= 1
+            body = self._body(state, channel, held)
+            if key_check(key, conf=self.conf, channel=channel, epoch=held) != body.check:
+                raise TamperedError(
+                    f"the key linked to epoch {held} of {channel!r} is not that epoch's key"
+                )
+            self._keys[(channel, held)] = key
+        return key
+
+    def _open(self, body: EpochBody, channel: str, number: int, device: str) -> bytes:
+        sealed = body.sealed_for(device)
+        assert sealed is not None
+        key = open_epoch_key(
+            self.devices[device], sealed, conf=self.conf, channel=channel, epoch=number
+        )
+        if key_check(key, conf=self.conf, channel=channel, epoch=number) != body.check:
+            raise TamperedError(
+                f"the key sealed to this device for epoch {number} of {channel!r} is not the "
+                "key the epoch announces: its author gave different keys to different devices"
+            )
+        self._keys[(channel, number)] = key
+        return key
+
+    def content(self, state: ConferenceState, event: ev.Event) -> dict[str, Any]:
+        """The decrypted content of an encrypted event (`TamperedError`, `NoKeyError`)."""
+        assert isinstance(event.body, Encrypted)
+        key = self.epoch_key(state, event.channel, event.body.epoch)
+        return decrypt_body(key, event.signed, event.body)
+
+    def read_message(self, state: ConferenceState, seq: int) -> str:
+        """The text of the message at `seq`."""
+        content = self.content(state, self.event_at(seq))
+        try:
+            return parse_message_content(content)
+        except AccordError as exc:
+            raise TamperedError(f"the decrypted message is not a message: {exc}") from exc
