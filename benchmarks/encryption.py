@@ -148,7 +148,7 @@ def epoch_change(members: int, repeat: int) -> tuple[float, float, float, int]:
     number = state.current_epoch(ev.PLENARY).number  # type: ignore[union-attr]
 
     def open_key() -> None:
-        keyring._keys.clear()  # noqa: SLF001 - time the opening, not the cache
+        keyring.forget()  # time the opening, not the cache
         keyring.epoch_key(state, ev.PLENARY, number)
 
     opening = per_call(open_key, repeat)

@@ -61,6 +61,10 @@ class Keyring:
     def new_key(self) -> bytes:
         return self.random(EPOCH_KEY_SIZE)
 
+    def forget(self) -> None:
+        """Drop the keys opened so far; they are opened again from the log when needed."""
+        self._keys.clear()
+
     def nonce(self) -> bytes:
         return self.random(NONCE_SIZE)
 
