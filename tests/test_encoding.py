@@ -79,6 +79,23 @@ def test_base64url_round_trip(raw: bytes) -> None:
     assert b64u_decode(text) == raw
 
 
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"))
+def test_base64url_accepts_exactly_the_canonical_spellings(text: str) -> None:
+    import base64
+
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        canonical_spelling = base64.urlsafe_b64encode(raw).rstrip(b"=").decode() == text
+    except ValueError:
+        canonical_spelling = False
+    try:
+        decoded = b64u_decode(text)
+    except EncodingError:
+        assert not canonical_spelling
+    else:
+        assert canonical_spelling and decoded == raw
+
+
 @pytest.mark.parametrize("text", ["AB==", "AB=", "A", "AB+/", "AB c", "AF"])
 def test_base64url_has_one_spelling(text: str) -> None:
     # "AF" decodes to the same byte as "AA" with non-zero padding bits: refused.

@@ -225,7 +225,9 @@ def encrypt_body(
     nonce: bytes | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The body of an encrypted event whose clear fields (without body) are `header`."""
-    plaintext = canonical(content)
+    # Content objects have fixed ASCII member names and no floats: the fast encoder writes
+    # their RFC 8785 form (`canonical_checked`), and refuses unpaired surrogates.
+    plaintext = canonical_checked(content)
     if len(plaintext) > MAX_CONTENT_BYTES:
         raise SchemaError(f"content is {len(plaintext)} bytes; the limit is {MAX_CONTENT_BYTES}")
     sealed = encrypt_content(epoch_key, plaintext, _header_bytes(header, epoch), nonce=nonce)

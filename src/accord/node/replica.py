@@ -96,7 +96,7 @@ class Replica:
         self.engine: Engine = create_engine(f"sqlite:///{path}")
         make_durable(self.engine)
         metadata.create_all(self.engine)
-        # The replica holds the conference's messages: readable by its owner only.
+        # The replica holds the record (content encrypted) and alerts: its owner's only.
         path.chmod(0o600)
 
     def close(self) -> None:

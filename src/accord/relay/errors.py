@@ -31,6 +31,10 @@ STATUS = {
     "wrong_root": 403,
     "wrong_conference_credential": 403,
     "observer_cannot_act": 403,
+    "not_channel_member": 403,
+    "channel_rule": 403,
+    "device_rule": 403,
+    "epoch_recipients": 400,
     "unknown_conference": 404,
     "unknown_entry": 404,
     "conference_exists": 409,
@@ -41,6 +45,12 @@ STATUS = {
     "unknown_head": 409,
     "seen_invalid": 409,
     "genesis_repeated": 409,
+    "channel_exists": 409,
+    "duplicate_device": 409,
+    # Another member keyed the channel first, or a new epoch is due: sync and retry.
+    "epoch_sequence": 409,
+    "wrong_epoch": 409,
+    "stale_epoch": 409,
     "rate_limited": 429,
     "unavailable": 503,
 }
