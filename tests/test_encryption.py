@@ -17,7 +17,7 @@ from accord.core.epochs import (
     epoch_body,
     key_check,
 )
-from accord.core.errors import Violation
+from accord.core.errors import SchemaError, Violation
 from accord.core.record import verify_record
 from accord.core.sealing import DeviceKey, DevicePublicKey, TamperedError
 from tests.builders import SECOND, World, standard_world
@@ -321,3 +321,94 @@ def test_different_keys_to_different_devices_are_caught_by_the_check() -> None:
     assert boris.keyring is not None
     with pytest.raises(TamperedError, match="different keys"):
         boris.keyring.epoch_key(state, ev.PLENARY, 1)
+
+
+def test_a_refused_rekey_leaves_no_wrong_key_behind() -> None:
+    # Two members rekey at once; the second is refused. Its own key for that epoch number
+    # must not be used: its next message is under the epoch the log holds.
+    world = World()
+    ana, boris = world.join("ARC", "Ana"), world.join("BOR", "Boris")
+    world.say(ana, "Epoch 1.")
+    world.add_device(ana, "phone")
+    t = world.tick()
+    first, second = ana.rekey(world.view, t), boris.rekey(world.view, t)
+    world.submit(first)
+    assert "next epoch is 3" in refused(world, second, "epoch_sequence")
+    world.submit(boris.say(world.view, "Borduria's position.", world.tick()))
+    seq = world.message_seqs()[-1]
+    assert world.read(ana, seq) == world.read(boris, seq) == "Borduria's position."
+
+
+def test_expired_full_powers_get_no_new_keys() -> None:
+    world = World()
+    k, cred = world.credential("BOR", "Boris", not_after=world.clock + 60 * SECOND)
+    boris = world.member(k)
+    world.submit(boris.join(world.view, cred, world.tick()))
+    world.add_device(boris, "laptop")
+    ana = world.join("ARC", "Ana")
+    world.say(ana, "While Boris holds full powers.")
+    world.tick(120 * SECOND)
+    world.say(ana, "After they expired.")
+    before, after = world.message_seqs()
+    assert world.read(boris, before) == "While Boris holds full powers."
+    with pytest.raises(NoKeyError):
+        world.read(boris, after)
+
+
+def test_device_limits_keep_every_channel_keyable(monkeypatch: pytest.MonkeyPatch) -> None:
+    world = World()
+    ana = world.join("ARC", "Ana")
+    for n in range(7):  # the laptop and 7 more: the most one identity may have active
+        world.add_device(ana, f"device {n}")
+    ninth = DeviceKey.from_label("ninth")
+    event = ana.announce_device(world.view, ninth.public.text, "ninth", world.tick())
+    assert "already has 8 devices" in refused(world, event, "device_rule")
+    # The plenary's readers are capped at what one epoch event can carry (1,024 devices),
+    # so no one can make it unkeyable by announcing devices; here with a cap of 10.
+    monkeypatch.setattr("accord.core.verify.MAX_RECIPIENTS", 10)
+    boris = world.join("BOR", "Boris")  # the chair's, Ana's 8 and Boris's laptop: 10
+    extra = DeviceKey.from_label("one too many")
+    event = boris.announce_device(world.view, extra.public.text, "phone", world.tick())
+    assert "already has 10 reading devices" in refused(world, event, "device_rule")
+    world.say(boris, "Still keyable.")
+
+
+def test_only_the_opener_or_the_chair_adds_states_to_a_group() -> None:
+    world = World(states=("ARC", "BOR", "CAL"))
+    ana, boris, _ = world.join("ARC", "Ana"), world.join("BOR", "Boris"), world.join("CAL", "Carla")
+    world.submit(ana.open_channel(world.view, "wg", "group", ["ARC", "BOR"], world.tick(), "all"))
+    world.say(ana, "Arcadia's fallback position.", "wg")
+    assert "who opened 'wg'" in refused(
+        world, boris.change_members(world.view, "wg", world.tick(), add=["CAL"]), "channel_rule"
+    )
+    world.submit(ana.change_members(world.view, "wg", world.tick(), add=["CAL"]))
+
+
+def test_a_blank_message_is_refused_before_it_is_sealed() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana")
+    world.rekey_if_needed(ana)
+    with pytest.raises(SchemaError, match="empty"):
+        ana.say(world.view, "   ", world.tick())
+
+
+def test_a_non_member_reading_a_long_channel_loads_each_epoch_once() -> None:
+    world = World(states=("ARC", "BOR", "CAL"))
+    ana, boris, carla = (
+        world.join("ARC", "Ana"),
+        world.join("BOR", "Boris"),
+        world.join("CAL", "Carla"),
+    )
+    world.submit(ana.open_channel(world.view, "wg", "group", ["ARC", "BOR"], world.tick(), "all"))
+    for n in range(20):  # a new epoch for each message
+        world.submit(ana.rekey(world.view, world.tick(), "wg"))
+        world.submit(boris.say(world.view, f"message {n}", world.tick(), "wg"))
+    assert carla.keyring is not None and world.view.state is not None
+    loads: list[int] = []
+    inner = carla.keyring.event_at
+    carla.keyring.event_at = lambda seq: loads.append(seq) or inner(seq)  # type: ignore[func-returns-value]
+    for seq in world.message_seqs("wg"):
+        with pytest.raises(NoKeyError):
+            carla.keyring.read_message(world.view.state, seq)
+    # 20 messages, 20 epochs: each message and each epoch event is loaded once.
+    assert len(loads) <= 40

@@ -85,6 +85,7 @@ def test_demo_through_a_relay_and_logs_without_content(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "states computed: 1 distinct" in result.stdout and ": valid" in result.stdout
         assert "refused" in result.stdout and "device reported stolen" in result.stdout
+        assert "Borduria's node on that message: not readable" in result.stdout
     log = (tmp_path / "relay.log").read_text()
     assert '"msg": "batch committed"' in log  # the relay logs what it does...
     for phrase in ("Agenda item 1", "reachability checks", "Borduria withdraws"):

@@ -69,7 +69,7 @@ def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
             receipt = delegates[code].join(relay, conf, credential, genesis, _now())
             say(f"   #{receipt['seq']} {person} ({code}) joined, powers to {', '.join(powers)}")
 
-        say("\n[bold]4. The conference talks; each node syncs, verifies, then signs.[/bold]")
+        say("\n[bold]4. The conference talks; each node syncs, verifies, encrypts, signs.[/bold]")
         for speaker, text in [
             (host, "The meeting is open. Agenda item 1: points of contact."),
             (delegates["ARC"], "Arcadia proposes a point of contact within 30 days."),
@@ -89,6 +89,18 @@ def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
             delegates["BOR"].post(conf, "Borduria withdraws its support.", _now())
         except AccordError as exc:
             say(f"   [red]refused[/red]: {exc}")
+        text = "Arcadia asks Borduria to name a new delegate."
+        receipt = delegates["ARC"].post(conf, text, _now())
+        state = delegates["ARC"].view(conf).state
+        epoch = state.current_epoch("plenary") if state else None
+        say(
+            f"   #{receipt['seq']} {text} (under plenary key epoch "
+            f"{epoch.number if epoch else '?'}, sealed to {len(epoch.recipients) if epoch else 0} "
+            "devices: Borduria's is not one of them)"
+        )
+        delegates["BOR"].sync(conf)
+        last = delegates["BOR"].messages(conf)[-1]
+        say(f"   Borduria's node on that message: {last.problem or last.text}")
 
         say("\n[bold]6. Every delegation's replica agrees; Calvia exports the record.[/bold]")
         digests = set()

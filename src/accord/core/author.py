@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core.encoding import hash_json
-from accord.core.epochs import encrypt_body, epoch_body
+from accord.core.epochs import encrypt_body, epoch_body, parse_message_content
 from accord.core.errors import AccordError
 from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
@@ -108,7 +108,9 @@ class Author:
     def say(
         self, view: LogVerifier, text: str, time: int, channel: str = ev.PLENARY
     ) -> dict[str, Any]:
-        return self.encrypted(view, ev.MESSAGE, {"text": text}, time, channel)
+        content = {"text": text}
+        parse_message_content(content)  # what readers will check, checked before sealing
+        return self.encrypted(view, ev.MESSAGE, content, time, channel)
 
     def open_channel(
         self,

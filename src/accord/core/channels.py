@@ -56,6 +56,7 @@ class Channel:
     spec: ChannelSpec
     created_seq: int
     chair_member: bool  # the chair sits in consultations and in channels it created
+    opened_by: str | None = None  # the state that opened it; None: the chair
 
     def admits(self, state: str | None, is_chair: bool) -> bool:
         return (is_chair and self.chair_member) or (
@@ -70,4 +71,5 @@ class Channel:
             "history": self.spec.history,
             "created_seq": self.created_seq,
             "chair_member": self.chair_member,
+            "opened_by": self.opened_by,
         }

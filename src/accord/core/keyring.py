@@ -53,10 +53,16 @@ class Keyring:
         self.event_at = event_at
         self.random = random
         self.seal: Callable[..., str] = seal_epoch_key  # replaced only by test vectors
-        self._keys: dict[tuple[str, int], bytes] = {}
+        self._keys: dict[tuple[str, int], bytes] = {}  # opened and checked
+        # Keys this node drew for epochs it proposed: used only if the log's epoch of that
+        # number carries their check (another member may have keyed that number first).
+        self._proposed: dict[tuple[str, int], list[bytes]] = {}
+        # Epochs with nothing sealed to this node's devices (fixed once in the log).
+        self._not_mine: set[tuple[str, int]] = set()
 
     def add_device(self, device: DeviceKey) -> None:
         self.devices[device.public.id()] = device
+        self._not_mine.clear()
 
     def new_key(self) -> bytes:
         return self.random(EPOCH_KEY_SIZE)
@@ -64,13 +70,14 @@ class Keyring:
     def forget(self) -> None:
         """Drop the keys opened so far; they are opened again from the log when needed."""
         self._keys.clear()
+        self._not_mine.clear()
 
     def nonce(self) -> bytes:
         return self.random(NONCE_SIZE)
 
     def remember(self, channel: str, epoch: int, key: bytes) -> None:
-        """The key of an epoch this node keyed itself."""
-        self._keys[(channel, epoch)] = key
+        """The key of an epoch this node proposed (its event may yet be refused)."""
+        self._proposed.setdefault((channel, epoch), []).append(key)
 
     def _body(self, state: ConferenceState, channel: str, number: int) -> EpochBody:
         body = self.event_at(state.epochs[channel][number - 1].seq).body
@@ -93,15 +100,20 @@ class Keyring:
             key = self._keys.get((channel, held))
             if key is not None:
                 break
-            body = self._body(state, channel, held)
-            mine = next((d for d in self.devices if body.sealed_for(d) is not None), None)
-            if mine is not None:
-                key = self._open(body, channel, held, mine)
-                break
+            if (channel, held) not in self._not_mine or (channel, held) in self._proposed:
+                body = self._body(state, channel, held)
+                key = self._proposed_key(body, channel, held)
+                if key is not None:
+                    break
+                mine = next((d for d in self.devices if body.sealed_for(d) is not None), None)
+                if mine is not None:
+                    key = self._open(body, channel, held, mine)
+                    break
+                self._not_mine.add((channel, held))
             if state.history(channel) != "all" or held == len(epochs):
                 raise NoKeyError(
                     f"this node's devices were not given the key of epoch {number} of channel "
-                    f"{channel!r}: it was sent while they were not members"
+                    f"{channel!r}: they did not read the channel then"
                 )
             held += 1
         while held > number:  # walk back along the links
@@ -117,6 +129,13 @@ class Keyring:
                 )
             self._keys[(channel, held)] = key
         return key
+
+    def _proposed_key(self, body: EpochBody, channel: str, number: int) -> bytes | None:
+        for key in self._proposed.pop((channel, number), []):
+            if key_check(key, conf=self.conf, channel=channel, epoch=number) == body.check:
+                self._keys[(channel, number)] = key
+                return key
+        return None
 
     def _open(self, body: EpochBody, channel: str, number: int, device: str) -> bytes:
         sealed = body.sealed_for(device)

@@ -119,8 +119,9 @@ class ConferenceState:
 
     def reading_identities(self, channel: str, time: int) -> frozenset[str]:
         """The identity keys that read `channel` at `time`: the chair (where it sits) and
-        each delegate of a reading state whose full powers are joined and not revoked as
-        of `time` (a revocation dated later takes effect, for keys too, at its date)."""
+        each delegate of a reading state whose full powers are joined, not expired and not
+        revoked as of `time` (a revocation dated later takes effect, for keys too, at its
+        date; so does expiry)."""
         if not self._cache_from <= time < self._cache_until:
             self._readers.clear()
             self._identities.clear()
@@ -137,10 +138,10 @@ class ConferenceState:
             if fp.state not in states:
                 continue
             rev = self.revocation(fp)
-            if rev is None or rev.revoked_at > time:
+            ends = min(fp.not_after, rev.revoked_at if rev else fp.not_after)
+            if time < ends:  # neither expired nor revoked as of `time`
                 owners.add(fp.key.text)
-                if rev is not None:
-                    self._cache_until = min(self._cache_until, rev.revoked_at)
+                self._cache_until = min(self._cache_until, ends)
         result = self._identities[channel] = frozenset(owners)
         return result
 
@@ -216,8 +217,9 @@ class ConferenceState:
         elif event.type == ev.CHANNEL:
             assert isinstance(event.body, ChannelSpec)
             chair = event.cred is None and event.author == self.genesis.chair.key
+            opener = None if event.cred is None else self.credentials[event.cred].state
             self.channels[event.body.id] = Channel(
-                event.body, seq, chair or event.body.kind == "consultation"
+                event.body, seq, chair or event.body.kind == "consultation", opener
             )
         elif event.type == ev.DEVICE:
             assert isinstance(event.body, ev.DeviceAnnouncement)

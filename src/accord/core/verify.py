@@ -18,7 +18,7 @@ from accord.core import events as ev
 from accord.core.channels import ChannelSpec
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_tag, parse_hash
-from accord.core.epochs import Encrypted, EpochBody
+from accord.core.epochs import MAX_RECIPIENTS, Encrypted, EpochBody
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import Genesis
 from accord.core.log import HEAD_BEFORE_GENESIS, Receipt, next_head
@@ -44,6 +44,7 @@ REQUIRED_POWER: dict[str, str | None] = {
     ev.DEVICE_REVOCATION: None,
 }
 OBSERVERS_CANNOT = frozenset({ev.MESSAGE, ev.CHANNEL, ev.MEMBERSHIP})
+MAX_DEVICES = 8  # active devices per identity
 
 
 @dataclass
@@ -363,14 +364,40 @@ class LogVerifier:
         if event.type == ev.REVOCATION:
             self._check_revocation(event, seq, where)
         if event.type == ev.DEVICE:
-            assert isinstance(event.body, ev.DeviceAnnouncement)
-            if event.body.key.text in state.device_owner:
-                raise Violation(
-                    "duplicate_device",
-                    f"{where}: this device key was already announced (#"
-                    f"{state.device_owner[event.body.key.text][1]})",
-                    seq,
-                )
+            self._check_device(event, seq, time, where)
+
+    def _check_device(self, event: ev.Event, seq: int, time: int, where: str) -> None:
+        assert self.state is not None and isinstance(event.body, ev.DeviceAnnouncement)
+        state = self.state
+        if event.body.key.text in state.device_owner:
+            raise Violation(
+                "duplicate_device",
+                f"{where}: this device key was already announced (#"
+                f"{state.device_owner[event.body.key.text][1]})",
+                seq,
+            )
+        owner = event.author.text
+        active = [
+            d for d, (o, _) in state.device_ids.items()
+            if o == owner and d not in state.revoked_devices
+        ]  # fmt: skip
+        if len(active) >= MAX_DEVICES:
+            raise Violation(
+                "device_rule",
+                f"{where}: this identity already has {MAX_DEVICES} devices; withdraw one first",
+                seq,
+            )
+        # Every channel's readers are among the plenary's: keeping the plenary keyable
+        # (an epoch holds at most MAX_RECIPIENTS sealed keys) keeps every channel keyable.
+        if owner in state.reading_identities(ev.PLENARY, time) and (
+            len(state.readers(ev.PLENARY, time)) >= MAX_RECIPIENTS
+        ):
+            raise Violation(
+                "device_rule",
+                f"{where}: the plenary already has {MAX_RECIPIENTS} reading devices, the most "
+                "one epoch can be sealed to",
+                seq,
+            )
 
     def _check_epoch(self, event: ev.Event, seq: int, time: int, where: str) -> None:
         assert self.state is not None and isinstance(event.body, EpochBody)
@@ -439,6 +466,13 @@ class LogVerifier:
             raise Violation(
                 "not_channel_member",
                 f"{where}: {author_state or 'the chair'} is not a member of {change.channel!r}",
+                seq,
+            )
+        if change.add and author_state != room.opened_by and author_state is not None:
+            raise Violation(
+                "channel_rule",
+                f"{where}: only {room.opened_by or 'the chair'}, who opened {change.channel!r}, "
+                "or the chair sitting in it, adds states to it",
                 seq,
             )
         for code in change.add:

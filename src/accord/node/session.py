@@ -8,6 +8,7 @@ conference, join, post, sync, report status, export.
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from accord.core import events as ev
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import FullPowers, Revocation, issue_full_powers, revoke
 from accord.core.encoding import hash_tag
-from accord.core.epochs import NoKeyError
+from accord.core.epochs import NoKeyError, parse_message_content
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import genesis_body
 from accord.core.keyring import Keyring
@@ -76,6 +77,7 @@ class Node:
         self.replica = Replica(home / "replica.sqlite")
         self._views: dict[str, LogVerifier] = {}
         self._keyrings: dict[str, Keyring] = {}
+        self._joins: dict[tuple[str, str], str] = {}  # (conf, credential) -> join event hash
 
     @classmethod
     def create(cls, home: Path, passphrase: str) -> Node:
@@ -286,17 +288,27 @@ class Node:
     def post(self, conf: str, text: str, now: int, channel: str = ev.PLENARY) -> dict[str, Any]:
         """Encrypt and post a message, keying a new epoch of the channel first if the
         record says one is due (members changed, or the rules' age or count reached)."""
-        return self.send(conf, ev.MESSAGE, {"text": text}, now, channel)
+        content = {"text": text}
+        parse_message_content(content)  # refused here, not reported as tampering by readers
+        return self.send(conf, ev.MESSAGE, content, now, channel)
 
     def send(
         self, conf: str, type: str, content: dict[str, Any], now: int, channel: str
     ) -> dict[str, Any]:
+        self.sync(conf)
+        self.ensure_device(conf, now)  # a chair who only followed has none yet
         for attempt in range(3):
+            if attempt:
+                # Another member keyed first, or the clock crossed an epoch's age or a
+                # revocation's date: look again at the time now.
+                now = max(now, int(time.time() * 1000))
             try:
                 self.rekey(conf, channel, now)
-                return self.act(
-                    conf, now, lambda a, view: a.encrypted(view, type, content, now, channel)
-                )
+
+                def make(author: Author, view: LogVerifier, at: int = now) -> dict[str, Any]:
+                    return author.encrypted(view, type, content, at, channel)
+
+                return self.act(conf, now, make)
             except RelayError as exc:
                 if exc.code not in EPOCH_RACES or attempt == 2:
                     raise
@@ -319,6 +331,15 @@ class Node:
                 "and this node does not hold its current key to pass on; a member who does "
                 f"must rekey it first (their node does so when it syncs). ({exc})"
             ) from exc
+        except TamperedError as exc:
+            current = state.current_epoch(channel)
+            self._raise_alert(
+                conf, current.seq if current else None, "bad_epoch_key",
+                f"the key this node was given for channel {channel!r} does not open or is "
+                f"not the epoch's key ({exc}): the member who keyed it sent a bad key. This "
+                "node cannot pass the channel's history on; another member must rekey it",
+            )  # fmt: skip
+            raise NodeError(f"cannot rekey {channel!r}: {exc}") from exc
         return True
 
     def rekey_due(self, conf: str, now: int) -> list[str]:
@@ -363,7 +384,7 @@ class Node:
                 out.append(ReadMessage(m, keyring.read_message(state, m.seq)))
             except NoKeyError:
                 out.append(
-                    ReadMessage(m, None, "not readable: sent while this node was not a member")
+                    ReadMessage(m, None, "not readable here: this node was not given its key")
                 )
             except TamperedError as exc:
                 self._raise_alert(
@@ -530,6 +551,7 @@ class Node:
         elif event.type == ev.JOIN:
             assert isinstance(event.body, FullPowers)
             fp = event.body
+            self._joins[(conf, fp.id)] = event.hash
             known = self.replica.verified_contacts().get((fp.state, fp.delegate))
             if known is not None and known[0] != fp.key.text:
                 self._raise_alert(
@@ -600,14 +622,27 @@ class Node:
         if mine is None or event.cred is None:
             return
         theirs = view.state.credentials.get(event.cred)
-        if len(view.state.devices.get(event.author.text, [])) == 1:
-            return  # a colleague's first device comes with joining, which is the news
+        if (
+            len(view.state.devices.get(event.author.text, [])) == 1
+            and event.prev is not None
+            and event.prev == self._join_hash(event.conf, event.cred, view)
+        ):
+            return  # the device a colleague's node announces on joining: the join is the news
         if theirs is not None and theirs.state == mine.state:
             self._raise_alert(
                 conf, seq, "colleague_device",
                 f"a new device '{name}' was added to {theirs.label()}'s identity at {when} "
                 f"(entry #{seq}); check with them that it was theirs",
             )  # fmt: skip
+
+    def _join_hash(self, conf: str, cred: str, view: LogVerifier) -> str | None:
+        """The hash of the event by which a credential joined: seen in this sync, or
+        stored by an earlier one."""
+        known = self._joins.get((conf, cred))
+        if known is None and view.state is not None and cred in view.state.joined_at:
+            stored = self.replica.entry(conf, view.state.joined_at[cred])
+            known = ev.Event.parse(stored[0], check_signature=False).hash if stored else None
+        return known
 
     # -- out-of-band verification -----------------------------------------------------
     def contact(self, conf: str, state_code: str, delegate: str) -> FullPowers:
