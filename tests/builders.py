@@ -20,6 +20,8 @@ from accord.core.genesis import genesis_body
 from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
 from accord.core.log import make_checkpoint, make_receipt, next_head
+from accord.core.negotiation import Negotiation
+from accord.core.negotiation import read as read_negotiation
 from accord.core.record import checkpoint_line, entry_line, header_line
 from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
@@ -215,6 +217,20 @@ class World:
             borrowed = Author(author.key, self.conf, author.cred, lender.keyring)
             return borrowed.say(self.view, text, time, channel)
         raise AssertionError(f"nobody holds the key of {channel!r}")
+
+    def act(self, author: Author, type: str, content: dict[str, Any]) -> dict[str, Any]:
+        """Encrypt and submit a negotiation act in the plenary (keying an epoch if due)."""
+        self.rekey_if_needed(author)
+        return self.submit(author.encrypted(self.view, type, content, self.tick()))
+
+    def negotiation(self, reader: Author | None = None) -> Negotiation:
+        """The negotiation as `reader`'s node (by default the chair's) computes it."""
+        who = reader or self.chair
+        assert who.keyring is not None and self.view.state is not None
+        entries = [
+            (seq, r["time"], self.event_at(seq)) for seq, (_, r) in enumerate(self.seq.entries)
+        ]
+        return read_negotiation(self.view.state, who.keyring, entries, self.view.last_time)
 
     def rekey_if_needed(self, author: Author, channel: str = ev.PLENARY) -> None:
         assert self.view.state is not None

@@ -34,11 +34,26 @@ CHANNEL = "channel"
 EPOCH = "epoch"
 DEVICE_REVOCATION = "device_revocation"
 MEMBERSHIP = "membership"
+# The negotiation's acts (`accord.core.negotiation`): their type is public, their content
+# encrypted like a message's.
+TEXT = "text"  # the chair tables a text or issues a revised version
+AMEND = "amend"  # a delegation proposes an amendment
+STANCE = "stance"  # support, oppose, or (its proponent) withdraw a proposal
+PARAGRAPH_STATUS = "paragraph_status"  # agreed ad ref, or reopened
+DECISION = "decision"  # the chair opens a decision: consensus, silence or vote
+OBJECTION = "objection"  # a formal objection, or silence broken
+VOTE = "vote"
+CLOSE = "close"  # the chair closes a decision, declaring an outcome the log must support
+STATEMENT = "statement"  # reservation, interpretative statement, explanation, dissociation
+NEGOTIATION_TYPES = frozenset(
+    {TEXT, AMEND, STANCE, PARAGRAPH_STATUS, DECISION, OBJECTION, VOTE, CLOSE, STATEMENT}
+)
 EVENT_TYPES = frozenset(
     {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}
+    | NEGOTIATION_TYPES
 )
 # Types whose body is content encrypted under the channel's epoch key.
-ENCRYPTED_TYPES = frozenset({MESSAGE})
+ENCRYPTED_TYPES = frozenset({MESSAGE}) | NEGOTIATION_TYPES
 
 _FIELDS = ("v", "conf", "type", "channel", "author", "cred", "prev", "seen", "time", "body", "sig")
 

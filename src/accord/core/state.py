@@ -247,6 +247,8 @@ class ConferenceState:
             current = self.current_epoch(event.channel)
             assert current is not None
             current.acts += 1
+            if event.type != ev.MESSAGE:
+                return notices  # a negotiation act: `accord.core.negotiation` reads it
             self.message_count += 1
             if self.keep_messages:
                 fp = self.credentials.get(event.cred) if event.cred else None

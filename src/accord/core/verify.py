@@ -42,8 +42,20 @@ REQUIRED_POWER: dict[str, str | None] = {
     ev.MEMBERSHIP: "negotiate",
     ev.EPOCH: None,
     ev.DEVICE_REVOCATION: None,
+    ev.TEXT: None,  # the chair's
+    ev.AMEND: "negotiate",
+    ev.STANCE: "negotiate",
+    ev.PARAGRAPH_STATUS: None,  # the chair's; a delegation reopening needs negotiate
+    ev.DECISION: None,  # the chair's
+    ev.OBJECTION: None,  # consensus needs adopt, breaking silence any delegation
+    ev.VOTE: "adopt",
+    ev.CLOSE: None,  # the chair's
+    ev.STATEMENT: None,
 }
-OBSERVERS_CANNOT = frozenset({ev.MESSAGE, ev.CHANNEL, ev.MEMBERSHIP})
+OBSERVERS_CANNOT = frozenset(
+    {ev.MESSAGE, ev.CHANNEL, ev.MEMBERSHIP, ev.AMEND, ev.STANCE, ev.OBJECTION, ev.VOTE}
+)
+CHAIR_ONLY = frozenset({ev.TEXT, ev.DECISION, ev.CLOSE})
 MAX_DEVICES = 8  # active devices per identity
 
 
@@ -321,6 +333,14 @@ class LogVerifier:
                     seq,
                 )
         author_state = None if event.cred is None else state.credentials[event.cred].state
+        if event.type in CHAIR_ONLY and event.cred is not None:
+            raise Violation(
+                "chair_only", f"{where}: only the chair may post a {event.type} act", seq
+            )
+        if event.type in ev.NEGOTIATION_TYPES and event.channel != ev.PLENARY:
+            raise Violation(
+                "channel_rule", f"{where}: the negotiation's acts go in the plenary", seq
+            )
         if event.channel != ev.PLENARY:
             room = state.channels[event.channel]
             if not room.admits(author_state, event.cred is None):

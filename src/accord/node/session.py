@@ -24,6 +24,8 @@ from accord.core.genesis import genesis_body
 from accord.core.keyring import Keyring
 from accord.core.keys import PublicKey, SigningKey, safety_number
 from accord.core.log import Checkpoint, Receipt
+from accord.core.negotiation import Negotiation
+from accord.core.negotiation import read as read_negotiation
 from accord.core.record import checkpoint_line, entry_line, header_line
 from accord.core.sealing import DeviceKey, DevicePublicKey, TamperedError
 from accord.core.state import Message
@@ -55,6 +57,10 @@ class SyncResult:
     @property
     def new(self) -> int:
         return self.after - self.before
+
+
+def _full(prefix: str) -> str:
+    return prefix if prefix.startswith("sha256:") else "sha256:" + prefix
 
 
 class NodeError(AccordError):
@@ -313,6 +319,35 @@ class Node:
                 if exc.code not in EPOCH_RACES or attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    # -- the negotiation -----------------------------------------------------------------
+    def negotiation(self, conf: str) -> Negotiation:
+        """Texts, proposals, decisions and statements as this node recomputes them from its
+        verified replica (acts it cannot decrypt are flagged, not applied)."""
+        view = self.view(conf)
+        if view.state is None:
+            raise NodeError(f"nothing replicated for {conf}")
+        entries = (
+            (receipt["seq"], receipt["time"], ev.Event.parse(event, check_signature=False))
+            for event, receipt in self.replica.iter_entries(conf)
+            if event["type"] in ev.NEGOTIATION_TYPES
+        )
+        return read_negotiation(view.state, self.keyring(conf), entries, view.last_time)
+
+    def negotiate(self, conf: str, type: str, content: dict[str, Any], now: int) -> dict[str, Any]:
+        """Encrypt, sign and post one negotiation act in the plenary; the receipt."""
+        if type not in ev.NEGOTIATION_TYPES:
+            raise NodeError(f"{type} is not a negotiation act")
+        return self.send(conf, type, content, now, ev.PLENARY)
+
+    def proposal(self, conf: str, prefix: str) -> str:
+        """The full id of the proposal whose id starts with `prefix` (as shown)."""
+        ids = [p for p in self.negotiation(conf).proposals if p.startswith(_full(prefix))]
+        if len(ids) != 1:
+            raise NodeError(
+                f"{'no' if not ids else 'more than one'} proposal starts with {prefix!r}"
+            )
+        return ids[0]
 
     def rekey(self, conf: str, channel: str, now: int, force: bool = False) -> bool:
         """Key a new epoch of `channel` if one is due (or `force`); whether it did."""

@@ -34,6 +34,7 @@ STATUS = {
     "not_channel_member": 403,
     "channel_rule": 403,
     "device_rule": 403,
+    "chair_only": 403,
     "epoch_recipients": 400,
     "unknown_conference": 404,
     "unknown_entry": 404,

@@ -1,0 +1,345 @@
+"""The negotiation's commands: `accord text ...`, `accord decision ...`, `accord statement`.
+
+Every act is encrypted, signed and posted in the plenary through the node; every view
+(`text show`, `decision show`) is recomputed from the node's verified replica.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+from rich.markup import escape
+
+from accord.core import events as ev
+from accord.core.texts import Version, diff_versions
+from accord.core.times import format_time
+from accord.node_cli import HOME, _node, _now, console
+
+
+def _read_version(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(f"{path}: {exc}") from exc
+    Version.parse(value)  # refuse here what every member would flag
+    assert isinstance(value, dict)
+    return value
+
+
+def _deadline(text: str, zone: str) -> int:
+    """`2026-12-04 12:00` in the named time zone, as protocol milliseconds."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise typer.BadParameter(f"unknown time zone {zone!r}") from exc
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not a date and time: {text!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return int(moment.timestamp() * 1000)
+
+
+def _posted(what: str, receipt: dict[str, Any]) -> None:
+    console.print(
+        f"{what}: entry #{receipt['seq']}, receipt time {format_time(receipt['time'])}, "
+        f"id {str(receipt['event']).removeprefix('sha256:')[:12]}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    text_app = typer.Typer(
+        help="Negotiating texts: table, amend, revise, read.", no_args_is_help=True
+    )
+    decision_app = typer.Typer(help="Decisions: consensus, silence, vote.", no_args_is_help=True)
+    app.add_typer(text_app, name="text")
+    app.add_typer(decision_app, name="decision")
+    conf_opt = typer.Option(..., "--conf")
+    text_opt = typer.Option(..., "--text", help="The text's id.")
+
+    @text_app.command("table")
+    def table(conf: str = conf_opt, file: Path = typer.Argument(...), home: Path = HOME) -> None:
+        """The chair tables a text (a JSON version: text, version 1, title, paragraphs)."""
+        version = _read_version(file)
+        with _node(home) as node:
+            receipt = node.negotiate(conf, ev.TEXT, {"version": version, "outcomes": []}, _now())
+        _posted(f"{version['text']} version {version['version']} tabled", receipt)
+
+    @text_app.command("revise")
+    def revise(
+        conf: str = conf_opt,
+        file: Path = typer.Argument(..., help="The revised version, as JSON."),
+        incorporate: list[str] = typer.Option([], "--incorporate", help="A proposal id."),
+        merge: list[str] = typer.Option([], "--merge", help="A proposal id."),
+        drop: list[str] = typer.Option([], "--drop", help="A proposal id."),
+        home: Path = HOME,
+    ) -> None:
+        """The chair issues a revised version, saying what became of each proposal."""
+        version = _read_version(file)
+        with _node(home) as node:
+            outcomes = [
+                {"proposal": node.proposal(conf, p), "outcome": outcome}
+                for outcome, ids in (("incorporated", incorporate), ("merged", merge),
+                                     ("dropped", drop))
+                for p in ids
+            ]  # fmt: skip
+            receipt = node.negotiate(
+                conf, ev.TEXT, {"version": version, "outcomes": outcomes}, _now()
+            )
+        _posted(f"{version['text']} version {version['version']} issued", receipt)
+
+    @text_app.command("show")
+    def show(
+        conf: str = conf_opt,
+        text: str = text_opt,
+        version: int | None = typer.Option(None, "--version"),
+        home: Path = HOME,
+    ) -> None:
+        """The compiled text: brackets, alternatives, attributions, ad ref marks."""
+        with _node(home) as node:
+            node.sync(conf)
+            negotiation = node.negotiation(conf)
+        console.print(escape(negotiation.render(text, version)))
+        for p in negotiation.proposals.values():
+            if p.amendment.text_id == text and p.open:
+                console.print(
+                    f"  proposal {p.id.removeprefix('sha256:')[:12]} by {p.state}: "
+                    f"{p.amendment.op} in {p.amendment.paragraph}"
+                )
+        for f in negotiation.flags:
+            console.print(
+                f"  [yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}"
+            )
+
+    @text_app.command("amend")
+    def amend(
+        conf: str = conf_opt,
+        text: str = text_opt,
+        paragraph: str = typer.Option(..., "--paragraph", help="The paragraph's id."),
+        op: str = typer.Option(
+            ...,
+            "--op",
+            help="replace_words, insert_words, delete_words, "
+            "replace_paragraph, add_after, delete_paragraph",
+        ),
+        old: str | None = typer.Option(
+            None, "--old", help="The words replaced, deleted, or after which to insert."
+        ),
+        new: str | None = typer.Option(None, "--new", help="The new words or paragraph text."),
+        occurrence: int = typer.Option(1, "--occurrence"),
+        new_id: str | None = typer.Option(None, "--new-id", help="add_after: the new id."),
+        new_number: str | None = typer.Option(None, "--new-number"),
+        rationale: str | None = typer.Option(None, "--rationale"),
+        home: Path = HOME,
+    ) -> None:
+        """Propose an amendment to a paragraph of the current version."""
+        with _node(home) as node:
+            node.sync(conf)
+            current = node.negotiation(conf).texts[text].current
+            new_paragraph = None
+            if op == "add_after":
+                new_paragraph = {"id": new_id, "kind": "operative", "number": new_number,
+                                 "segments": [new]}  # fmt: skip
+                new = None
+            content = {
+                "text": text, "version": current.number, "paragraph": paragraph, "op": op,
+                "old": old, "occurrence": occurrence, "new": new,
+                "new_paragraph": new_paragraph, "rationale": rationale,
+            }  # fmt: skip
+            receipt = node.negotiate(conf, ev.AMEND, content, _now())
+        _posted("proposal made", receipt)
+
+    def _stance(conf: str, proposal: str, what: str, home: Path) -> None:
+        with _node(home) as node:
+            node.sync(conf)
+            content = {"proposal": node.proposal(conf, proposal), "stance": what}
+            receipt = node.negotiate(conf, ev.STANCE, content, _now())
+        _posted(f"{what} recorded", receipt)
+
+    @text_app.command("support")
+    def support(
+        conf: str = conf_opt, proposal: str = typer.Argument(...), home: Path = HOME
+    ) -> None:
+        """Support another delegation's proposal."""
+        _stance(conf, proposal, "support", home)
+
+    @text_app.command("oppose")
+    def oppose(
+        conf: str = conf_opt, proposal: str = typer.Argument(...), home: Path = HOME
+    ) -> None:
+        """Oppose another delegation's proposal."""
+        _stance(conf, proposal, "oppose", home)
+
+    @text_app.command("withdraw")
+    def withdraw(
+        conf: str = conf_opt, proposal: str = typer.Argument(...), home: Path = HOME
+    ) -> None:
+        """Withdraw your delegation's proposal."""
+        _stance(conf, proposal, "withdraw", home)
+
+    def _status(conf: str, text: str, paragraph: str, what: str, reason: str | None,
+                home: Path) -> None:  # fmt: skip
+        with _node(home) as node:
+            node.sync(conf)
+            current = node.negotiation(conf).texts[text].current
+            content = {"text": text, "version": current.number, "paragraph": paragraph,
+                       "status": what, "reason": reason}  # fmt: skip
+            receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now())
+        _posted(f"paragraph {paragraph} {what.replace('_', ' ')}", receipt)
+
+    @text_app.command("agree")
+    def agree(
+        conf: str = conf_opt, text: str = text_opt,
+        paragraph: str = typer.Option(..., "--paragraph"), home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """The chair marks a paragraph agreed ad referendum."""
+        _status(conf, text, paragraph, "agreed_ad_ref", None, home)
+
+    @text_app.command("reopen")
+    def reopen(
+        conf: str = conf_opt, text: str = text_opt,
+        paragraph: str = typer.Option(..., "--paragraph"),
+        reason: str = typer.Option(..., "--reason"), home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """Reopen a paragraph agreed ad ref (the reason is recorded)."""
+        _status(conf, text, paragraph, "open", reason, home)
+
+    @text_app.command("diff")
+    def diff(
+        conf: str = conf_opt, text: str = text_opt,
+        a: int = typer.Option(..., "--from"), b: int = typer.Option(..., "--to"),
+        home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """What changed between two versions, paragraph by paragraph."""
+        with _node(home) as node:
+            record = node.negotiation(conf).texts[text]
+        for change in diff_versions(record.versions[a - 1], record.versions[b - 1]):
+            console.print(f"{change.number} ({change.change}): {escape(change.words)}")
+
+    @decision_app.command("open")
+    def open_decision(
+        conf: str = conf_opt,
+        decision: str = typer.Option(..., "--id"),
+        text: str = text_opt,
+        version: int | None = typer.Option(None, "--version", help="Default: the current one."),
+        paragraph: str | None = typer.Option(None, "--paragraph"),
+        procedure: str = typer.Option("consensus", "--procedure", help="consensus, silence, vote"),
+        rule: str | None = typer.Option(
+            None, "--rule", help="vote: simple_majority or two_thirds_majority"
+        ),
+        deadline: str | None = typer.Option(None, "--deadline", help="silence: 2026-12-04 12:00"),
+        time_zone: str = typer.Option("UTC", "--time-zone", help="silence: e.g. Europe/Vienna"),
+        home: Path = HOME,
+    ) -> None:
+        """The chair opens a decision on a version (or a paragraph of it)."""
+        with _node(home) as node:
+            node.sync(conf)
+            record = node.negotiation(conf).texts[text]
+            v = record.current if version is None else record.versions[version - 1]
+            content = {
+                "decision": decision,
+                "subject": {"text": text, "version": v.number, "hash": v.hash,
+                            "paragraph": paragraph},
+                "procedure": procedure, "rule": rule,
+                "deadline": _deadline(deadline, time_zone) if deadline else None,
+                "time_zone": time_zone if deadline else None,
+            }  # fmt: skip
+            receipt = node.negotiate(conf, ev.DECISION, content, _now())
+        _posted(f"decision {decision} opened ({procedure})", receipt)
+
+    @decision_app.command("object")
+    def object_(
+        conf: str = conf_opt, decision: str = typer.Option(..., "--id"),
+        reason: str = typer.Option(..., "--reason"),
+        amendment: bool = typer.Option(False, "--amendment", help="Break silence with an "
+                                       "amendment rather than an objection."),
+        home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """Object (consensus), or break silence; keep the receipt: it proves the time."""
+        content = {"decision": decision, "kind": "amendment" if amendment else "objection",
+                   "text": reason}  # fmt: skip
+        with _node(home) as node:
+            receipt = node.negotiate(conf, ev.OBJECTION, content, _now())
+        _posted("objection recorded", receipt)
+
+    @decision_app.command("vote")
+    def vote(
+        conf: str = conf_opt, decision: str = typer.Option(..., "--id"),
+        choice: str = typer.Argument(..., help="yes, no or abstain"),
+        explanation: str | None = typer.Option(None, "--explanation"), home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """Cast your state's vote (one per state)."""
+        with _node(home) as node:
+            content = {"decision": decision, "vote": choice, "explanation": explanation}
+            receipt = node.negotiate(conf, ev.VOTE, content, _now())
+        _posted("vote cast", receipt)
+
+    @decision_app.command("close")
+    def close(
+        conf: str = conf_opt, decision: str = typer.Option(..., "--id"),
+        outcome: str = typer.Option(..., "--outcome", help="adopted or not_adopted"),
+        home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """The chair closes a decision and declares its outcome (every member checks it)."""
+        with _node(home) as node:
+            receipt = node.negotiate(
+                conf, ev.CLOSE, {"decision": decision, "claimed": outcome}, _now()
+            )
+        _posted(f"decision {decision} closed", receipt)
+
+    @decision_app.command("show")
+    def show_decisions(conf: str = conf_opt, home: Path = HOME) -> None:
+        """Every decision, its procedure, and the outcome recomputed from the record."""
+        with _node(home) as node:
+            node.sync(conf)
+            negotiation = node.negotiation(conf)
+        for d in negotiation.decisions.values():
+            outcome = d.outcome(negotiation.last_time)
+            line = f"{d.id}: {d.procedure} on {d.subject.label()}: [bold]{outcome}[/bold]"
+            if d.deadline is not None:
+                line += f", deadline {format_time(d.deadline)} ({d.time_zone})"
+            if d.procedure == "vote":
+                line += f", {d.tally()}"
+            console.print(line)
+            for seq, time, state, kind, _ in d.objections:
+                console.print(f"  {kind} by {state}, #{seq} received {format_time(time)}")
+            for seq, time, state, kind in d.late:
+                console.print(
+                    f"  late {kind} by {state}, #{seq} received {format_time(time)}: no effect"
+                )
+        for s in negotiation.statements:
+            console.print(
+                f"statement ({s.kind}) by {s.state} on {escape(s.subject)}: {escape(s.text)}"
+            )
+        for f in negotiation.flags:
+            console.print(
+                f"[yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}"
+            )
+
+    @app.command("statement")
+    def statement(
+        conf: str = conf_opt,
+        kind: str = typer.Option(
+            ..., "--kind", help="reservation, interpretative, explanation_of_position, dissociation"
+        ),
+        words: str = typer.Argument(..., help="The statement."),
+        decision: str | None = typer.Option(None, "--decision"),
+        text: str | None = typer.Option(None, "--text"),
+        paragraph: str | None = typer.Option(None, "--paragraph"),
+        home: Path = HOME,
+    ) -> None:
+        """A statement attributed to your state, on a decision or a paragraph."""
+        content = {
+            "subject": {"decision": decision, "text": None if decision else text,
+                        "paragraph": paragraph},
+            "kind": kind, "text": words,
+        }  # fmt: skip
+        with _node(home) as node:
+            receipt = node.negotiate(conf, ev.STATEMENT, content, _now())
+        _posted("statement recorded", receipt)

@@ -1,0 +1,311 @@
+"""The negotiation as every member recomputes it: drafting with brackets and attributions,
+revisions and ad ref marks, and the decision procedures with their edge cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accord.core import events as ev
+from accord.core.author import Author
+from accord.core.errors import Violation
+from accord.core.texts import Version, diff_versions
+from tests import negotiating as n
+from tests.builders import SECOND, World
+
+
+def convene(observers: tuple[str, ...] = ()) -> tuple[World, dict[str, Author]]:
+    world = World(states=("ARC", "BOR", "CAL", "DUN"), observers=observers)
+    delegates = {
+        "ARC": world.join("ARC", "Ana"),
+        "BOR": world.join("BOR", "Boris"),
+        "CAL": world.join("CAL", "Carla", ["negotiate"]),  # cannot adopt
+        "DUN": world.join("DUN", "Dara"),
+    }
+    return world, delegates
+
+
+def proposal_id(receipt: dict[str, Any]) -> str:
+    return str(receipt["event"])
+
+
+def test_a_first_reading_compiles_to_attributed_brackets() -> None:
+    world, d = convene()
+    world.act(world.chair, ev.TEXT, n.table(n.version()))
+    p72 = proposal_id(
+        world.act(
+            d["ARC"],
+            ev.AMEND,
+            n.amend("op2", "insert_words", old="notify affected States", new=" within 72 hours"),
+        )
+    )
+    pdel = proposal_id(
+        world.act(
+            d["BOR"],
+            ev.AMEND,
+            n.amend(
+                "op2", "insert_words", old="notify affected States", new=" without undue delay"
+            ),
+        )
+    )
+    world.act(d["CAL"], ev.STANCE, n.stance(pdel, "support"))
+    world.act(d["DUN"], ev.STANCE, n.stance(p72, "oppose"))
+    world.act(d["DUN"], ev.AMEND, n.amend("op3", "delete_paragraph"))
+    world.act(d["CAL"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="should"))
+    world.act(
+        d["ARC"],
+        ev.AMEND,
+        n.amend(
+            "op3",
+            "add_after",
+            new_paragraph=("op4", "operative", "4", "This arrangement is voluntary."),
+        ),
+    )
+    negotiation = world.negotiation(d["DUN"])
+    assert not negotiation.flags
+    text = negotiation.render(n.TEXT_ID)
+    assert (
+        "2. A State shall notify affected States[ within 72 hours (Proposed: ARC; opposed: DUN)]"
+        "[ without undue delay (Proposed: BOR; supported: CAL)] of a significant incident."
+    ) in text
+    assert "1. Each State [shall][should (Proposed: CAL)] designate" in text
+    assert (
+        "[3. States shall review this arrangement every two years.][DELETE (Deletion "
+        "proposed: DUN)]" in text
+    )
+    assert "[4. This arrangement is voluntary.] (Proposed: ARC)" in text
+    # Every member computes the same compiled text from the log.
+    assert (
+        world.negotiation(d["ARC"]).render(n.TEXT_ID)
+        == text
+        == world.negotiation().render(n.TEXT_ID)
+    )
+
+
+def test_withdrawing_a_supported_proposal_and_who_may_do_it() -> None:
+    world, d = convene()
+    world.act(world.chair, ev.TEXT, n.table(n.version()))
+    p = proposal_id(
+        world.act(d["ARC"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="may"))
+    )
+    world.act(d["BOR"], ev.STANCE, n.stance(p, "support"))
+    world.act(d["BOR"], ev.STANCE, n.stance(p, "withdraw"))  # not Borduria's to withdraw
+    world.act(d["ARC"], ev.STANCE, n.stance(p, "withdraw"))
+    world.act(d["CAL"], ev.STANCE, n.stance(p, "support"))  # too late: withdrawn
+    negotiation = world.negotiation()
+    assert [f.reason for f in negotiation.flags] == [
+        "only ARC may withdraw its proposal",
+        "proposal by ARC is no longer open",
+    ]
+    proposal = negotiation.proposals[p]
+    assert proposal.withdrawn_at is not None and list(proposal.supporters) == ["BOR"]
+    assert "[may" not in negotiation.render(n.TEXT_ID)
+
+
+def test_a_revision_decides_proposals_and_versions_diff_by_paragraph() -> None:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    keep = proposal_id(
+        world.act(d["CAL"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="should"))
+    )
+    drop = proposal_id(world.act(d["DUN"], ev.AMEND, n.amend("op3", "delete_paragraph")))
+    paragraphs = list(n.PARAGRAPHS)
+    paragraphs[1] = (
+        "op1",
+        "operative",
+        "1",
+        "Each State should designate a point of contact for ICT incidents.",
+    )
+    v2 = n.version(2, paragraphs)
+    world.act(world.chair, ev.TEXT, n.table(v2, [(keep, "incorporated"), (drop, "dropped")]))
+    negotiation = world.negotiation()
+    record = negotiation.texts[n.TEXT_ID]
+    assert [v.number for v in record.versions] == [1, 2]
+    assert negotiation.proposals[keep].outcome == "incorporated"
+    assert "CAL's proposal incorporated, DUN's proposal dropped" in record.history[-1][1]
+    changes = diff_versions(record.versions[0], record.versions[1])
+    assert [(c.paragraph, c.change) for c in changes] == [("op1", "changed")]
+    assert "[-shall-] {+should+}" in changes[0].words
+    # Proposals name a version: one against version 1 now has no effect.
+    world.act(d["ARC"], ev.AMEND, n.amend("op2", "delete_paragraph", version=1))
+    assert "the text is at version 2" in world.negotiation().flags[-1].reason
+
+
+def test_ad_ref_marks_reopening_and_amending_a_deleted_paragraph() -> None:
+    world, d = convene()
+    world.act(world.chair, ev.TEXT, n.table(n.version()))
+    world.act(world.chair, ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref"))
+    world.act(d["ARC"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="may"))
+    world.act(d["ARC"], ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref"))
+    world.act(d["ARC"], ev.PARAGRAPH_STATUS, n.status("op1", "open", reason="NAUEA: see op2"))
+    world.act(d["ARC"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="may"))
+    # The chair deletes op3 in version 2; an amendment to it afterwards has no effect.
+    v2 = n.version(2, [p for p in n.PARAGRAPHS if p[0] != "op3"])
+    world.act(world.chair, ev.TEXT, n.table(v2))
+    world.act(d["DUN"], ev.AMEND, n.amend("op3", "replace_paragraph", new="x", version=2))
+    negotiation = world.negotiation()
+    assert [f.reason for f in negotiation.flags] == [
+        "paragraph 1 is agreed ad ref: reopen it first",
+        "only the chair marks a paragraph agreed ad ref",
+        "paragraph op3 is not in version 2 (deleted)",
+    ]
+    assert "reopened by ARC: NAUEA: see op2" in negotiation.texts[n.TEXT_ID].history[2][1]
+
+
+def test_consensus_with_an_objection_and_a_chair_who_claims_adoption() -> None:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
+    world.act(d["CAL"], ev.OBJECTION, n.objection("adopt-v1"))  # Calvia cannot adopt
+    world.act(d["DUN"], ev.OBJECTION, n.objection("adopt-v1", text="Dunland objects to op2."))
+    world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
+    negotiation = world.negotiation()
+    decision = negotiation.decisions["adopt-v1"]
+    assert decision.outcome(world.clock) == "not_adopted"
+    reasons = [f.reason for f in negotiation.flags]
+    assert "CAL's delegate lacks the power to adopt, so cannot object" in reasons
+    assert any("the claim is invalid" in r for r in reasons)
+
+
+def test_consensus_adopted_with_statements() -> None:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
+    world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
+    world.act(
+        d["CAL"],
+        ev.STATEMENT,
+        n.statement("interpretative", "Calvia reads 'significant' as...", decision_id="adopt-v1"),
+    )
+    world.act(
+        d["DUN"], ev.STATEMENT, n.statement("dissociation", "Dunland dissociates.", paragraph="op2")
+    )
+    world.act(d["DUN"], ev.OBJECTION, n.objection("adopt-v1"))  # after the close: no effect
+    negotiation = world.negotiation()
+    assert negotiation.decisions["adopt-v1"].outcome(world.clock) == "adopted"
+    assert [(s.state, s.kind) for s in negotiation.statements] == [
+        ("CAL", "interpretative"),
+        ("DUN", "dissociation"),
+    ]
+    assert negotiation.flags[-1].reason == "decision adopt-v1 was already closed"
+
+
+def test_silence_broken_one_second_before_the_deadline_not_one_second_after() -> None:
+    for offset, outcome in ((-SECOND, "not_adopted"), (SECOND, "adopted")):
+        world, d = convene()
+        v1 = n.version()
+        world.act(world.chair, ev.TEXT, n.table(v1))
+        deadline = world.clock + 3600 * SECOND
+        world.act(
+            world.chair,
+            ev.DECISION,
+            n.decision("silence-v1", v1, "silence", deadline=deadline, time_zone="Europe/Vienna"),
+        )
+        world.rekey_if_needed(d["CAL"])
+        world.clock = deadline + offset - SECOND  # the act is received at deadline + offset
+        world.act(
+            d["CAL"], ev.OBJECTION, n.objection("silence-v1", "amendment", "Insert 'promptly'.")
+        )
+        negotiation = world.negotiation()
+        decision = negotiation.decisions["silence-v1"]
+        assert decision.outcome(negotiation.last_time) == outcome, offset
+        if outcome == "adopted":
+            assert [(s, k) for _, _, s, k in decision.late] == [("CAL", "amendment")]
+        else:
+            assert decision.objections[0][2] == "CAL"
+
+
+def test_a_recorded_vote_one_vote_a_state_and_the_power_to_adopt() -> None:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(
+        world.chair, ev.DECISION, n.decision("vote-v1", v1, "vote", rule="two_thirds_majority")
+    )
+    world.act(d["ARC"], ev.VOTE, n.vote("vote-v1", "yes"))
+    world.act(d["BOR"], ev.VOTE, n.vote("vote-v1", "yes", "Borduria votes yes because..."))
+    world.act(d["BOR"], ev.VOTE, n.vote("vote-v1", "no"))  # a second vote from Borduria
+    world.act(d["DUN"], ev.VOTE, n.vote("vote-v1", "abstain"))
+    # Calvia's delegate lacks the power to adopt: the relay refuses the act itself.
+    world.rekey_if_needed(d["CAL"])
+    with pytest.raises(Violation) as refused:
+        world.submit(d["CAL"].encrypted(world.view, ev.VOTE, n.vote("vote-v1", "no"), world.tick()))
+    assert refused.value.code == "power_missing"
+    world.act(world.chair, ev.CLOSE, n.close("vote-v1", "adopted"))
+    negotiation = world.negotiation()
+    decision = negotiation.decisions["vote-v1"]
+    assert decision.tally() == {"yes": 2, "no": 0, "abstain": 1}
+    assert decision.outcome(world.clock) == "adopted"  # abstentions are not votes cast
+    assert "BOR has already voted" in negotiation.flags[0].reason
+    assert [s.kind for s in negotiation.statements] == ["explanation_of_vote"]
+
+
+def test_only_the_chair_tables_opens_and_closes() -> None:
+    world, d = convene()
+    world.rekey_if_needed(d["ARC"])
+    for kind, content in ((ev.TEXT, n.table(n.version())), (ev.CLOSE, n.close("x", "adopted"))):
+        with pytest.raises(Violation) as refused:
+            world.submit(d["ARC"].encrypted(world.view, kind, content, world.tick()))
+        assert refused.value.code == "chair_only"
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["ARC", "BOR", "CAL", "DUN"]),
+        st.sampled_from(
+            [
+                "insert",
+                "replace",
+                "delete_words",
+                "support",
+                "oppose",
+                "withdraw",
+                "delete_paragraph",
+            ]
+        ),
+        st.sampled_from(["op1", "op2", "op3"]),
+        st.sampled_from(["shall", "State", "[Option A]", "every two years", "notify"]),
+    ),
+    max_size=15,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(OPS)
+def test_every_replica_compiles_the_same_text(ops: list[tuple[str, str, str, str]]) -> None:
+    world, d = convene()
+    world.act(world.chair, ev.TEXT, n.table(n.version()))
+    made: list[str] = []
+    for state, op, paragraph, words in ops:
+        if op in ("support", "oppose", "withdraw"):
+            if made:
+                world.act(d[state], ev.STANCE, n.stance(made[len(made) // 2], op))
+            continue
+        content = {
+            "insert": n.amend(paragraph, "insert_words", old=words, new=f" {words}!"),
+            "replace": n.amend(paragraph, "replace_words", old=words, new=words.upper()),
+            "delete_words": n.amend(paragraph, "delete_words", old=words),
+            "delete_paragraph": n.amend(paragraph, "delete_paragraph"),
+        }[op]
+        made.append(proposal_id(world.act(d[state], ev.AMEND, content)))
+    texts = {world.negotiation(reader).render(n.TEXT_ID) for reader in (world.chair, *d.values())}
+    assert len(texts) == 1
+    # Whatever was proposed, the tabled text is still there, word for word, outside brackets.
+    negotiation = world.negotiation()
+    for compiled in negotiation.compiled(n.TEXT_ID):
+        tabled = "".join(
+            piece if isinstance(piece, str) else piece.alternatives[0].text  # type: ignore[union-attr]
+            for piece in compiled.pieces
+        )
+        assert tabled == compiled.paragraph.plain
+
+
+def test_a_version_is_named_by_its_hash() -> None:
+    a, b = Version.parse(n.version()), Version.parse(n.version(title="Another title"))
+    assert a.hash != b.hash and a.hash == Version.parse(n.version()).hash

@@ -1,0 +1,104 @@
+"""A negotiation over a real relay: tabling, amendments with support and opposition, a
+revision, a silence procedure broken in time and another broken too late, adoption by
+consensus with a statement, a chair's false claim; seen through the command line too."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from accord.core import events as ev
+from tests import negotiating as n
+from tests.delegations import PASSPHRASE, convene, now
+from tests.relay_process import relay
+
+
+def accord(home: Path, *args: str) -> str:
+    env = {**os.environ, "ACCORD_PASSPHRASE": PASSPHRASE, "ACCORD_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "accord", *args], capture_output=True, text=True, env=env,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        cast = convene(r.url, tmp_path)
+        conf, chair = cast.conf, cast.host
+        arc, bor, cal = (cast.delegates[c] for c in ("ARC", "BOR", "CAL"))
+        try:
+            v1 = n.version()
+            chair.negotiate(conf, ev.TEXT, n.table(v1), now())
+            receipt = arc.negotiate(conf, ev.AMEND, n.amend(
+                "op2", "insert_words", old="notify affected States", new=" within 72 hours"),
+                now())  # fmt: skip
+            p72 = str(receipt["event"])
+            bor.negotiate(conf, ev.STANCE, n.stance(p72, "support"), now())
+            cal.negotiate(conf, ev.STANCE, n.stance(p72, "oppose"), now())
+            compiled = cal.negotiation(conf).render(n.TEXT_ID)
+            assert "[ within 72 hours (Proposed: ARC; supported: BOR; opposed: CAL)]" in compiled
+
+            # Silence on version 1, broken by Calvia in time (receipt before the deadline).
+            chair.negotiate(conf, ev.DECISION, n.decision(
+                "silence-1", v1, "silence", deadline=now() + 60_000, time_zone="Europe/Vienna"),
+                now())  # fmt: skip
+            broke = cal.negotiate(conf, ev.OBJECTION, n.objection(
+                "silence-1", "amendment", "Calvia proposes 'without undue delay'."), now())  # fmt: skip
+            # The chair revises, taking in Arcadia's proposal.
+            paragraphs = list(n.PARAGRAPHS)
+            paragraphs[2] = ("op2", "operative", "2", "A State shall notify affected States "
+                             "within 72 hours of a significant incident.")  # fmt: skip
+            v2 = n.version(2, paragraphs)
+            chair.negotiate(conf, ev.TEXT, n.table(v2, [(p72, "incorporated")]), now())
+            # Silence on version 2, broken by Borduria only after the deadline.
+            deadline = now() + 1500
+            chair.negotiate(conf, ev.DECISION, n.decision(
+                "silence-2", v2, "silence", deadline=deadline, time_zone="UTC"), now())  # fmt: skip
+            time.sleep(max(0.0, (deadline - now()) / 1000) + 0.5)
+            late = bor.negotiate(conf, ev.OBJECTION, n.objection("silence-2"), now())
+            assert late["time"] >= deadline
+            # Consensus on version 2 with an interpretative statement; then a false claim.
+            chair.negotiate(conf, ev.DECISION, n.decision("adopt-2", v2), now())
+            chair.negotiate(conf, ev.CLOSE, n.close("adopt-2", "adopted"), now())
+            cal.negotiate(conf, ev.STATEMENT, n.statement(
+                "interpretative", "Calvia reads 'significant' narrowly.", decision_id="adopt-2"),
+                now())  # fmt: skip
+            chair.negotiate(conf, ev.DECISION, n.decision("adopt-op3", v2, paragraph="op3"), now())
+            bor.negotiate(conf, ev.OBJECTION, n.objection("adopt-op3"), now())
+            chair.negotiate(conf, ev.CLOSE, n.close("adopt-op3", "adopted"), now())
+
+            results = {}
+            for node in (chair, arc, bor, cal):
+                node.sync(conf)
+                negotiation = node.negotiation(conf)
+                results[id(node)] = {
+                    d.id: d.outcome(negotiation.last_time) for d in negotiation.decisions.values()
+                }
+            assert len({tuple(sorted(v.items())) for v in results.values()}) == 1
+            assert results[id(cal)] == {
+                "silence-1": "not_adopted", "silence-2": "adopted", "adopt-2": "adopted",
+                "adopt-op3": "not_adopted",
+            }  # fmt: skip
+            negotiation = arc.negotiation(conf)
+            assert negotiation.decisions["silence-1"].objections[0][0] == broke["seq"]
+            assert negotiation.decisions["silence-2"].late[0][0] == late["seq"]
+            assert any("the claim is invalid" in f.reason for f in negotiation.flags)
+        finally:
+            cast.close()
+        # The same, as a delegate reads it at the command line.
+        home = tmp_path / "delegate-ARC"
+        shown = accord(home, "text", "show", "--conf", conf, "--text", n.TEXT_ID)
+        assert "version 2" in shown and "within 72 hours of a significant incident" in shown
+        decisions = accord(home, "decision", "show", "--conf", conf)
+        assert "silence-2: silence on cica version 2: adopted" in decisions
+        assert "late objection by BOR" in decisions
+        assert "adopt-op3: consensus on cica version 2, paragraph op3: not_adopted" in decisions
+        assert "the claim is invalid" in decisions
+        diff = accord(home, "text", "diff", "--conf", conf, "--text", n.TEXT_ID, "--from", "1",
+                      "--to", "2")  # fmt: skip
+        assert "{+within 72 hours+}" in diff
