@@ -42,7 +42,7 @@ NAMES = {
 
 # A well-formed encrypted body that no key opens: for acts refused before their content
 # could matter (authority, chains, heads).
-OPAQUE: dict[str, Any] = {"epoch": 1, "content": "chacha20poly1305:" + "A" * 40}
+OPAQUE: dict[str, Any] = {"epoch": 1, "content": "chacha20poly1305:" + "A" * 40, "commit": "A" * 43}
 
 
 def key(label: str) -> SigningKey:

@@ -34,7 +34,11 @@ class Cast:
 
 
 def convene(
-    relay: str, home: Path, states: tuple[str, ...] = ("ARC", "BOR", "CAL"), conf: str = "talks"
+    relay: str,
+    home: Path,
+    states: tuple[str, ...] = ("ARC", "BOR", "CAL"),
+    conf: str = "talks",
+    powers: tuple[str, ...] = ("negotiate", "adopt"),
 ) -> Cast:
     """Ministries create roots, the host opens the conference, delegates join."""
     ministries = {}
@@ -60,7 +64,7 @@ def convene(
         delegate = Node.create(home / f"delegate-{code}", PASSPHRASE)
         key = delegate.create_identity()
         credential = ministries[code].issue_powers(
-            code, DELEGATES[code], key, ["negotiate", "adopt"], [conf], now()
+            code, DELEGATES[code], key, list(powers), [conf], now()
         )
         delegate.join(relay, conf, credential, genesis, now())
         cast.delegates[code] = delegate

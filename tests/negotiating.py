@@ -113,3 +113,10 @@ def statement(
     subject = {"decision": decision_id, "text": None if decision_id else TEXT_ID,
                "paragraph": paragraph}  # fmt: skip
     return {"subject": subject, "kind": kind, "text": text}
+
+
+def signature(
+    v: dict[str, Any], act: str = "signature", ad_referendum: bool = False
+) -> dict[str, Any]:
+    return {"text": v["text"], "version": v["version"], "hash": Version.parse(v).hash, "act": act,
+            "ad_referendum": ad_referendum}  # fmt: skip

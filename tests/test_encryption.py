@@ -274,7 +274,11 @@ def test_ciphertext_moved_to_another_event_channel_or_position_is_tampering() ->
     world.say(ana, "Arcadia's position.")
     original = world.event_at(world.view.length - 1)
     assert isinstance(original.body, Encrypted)
-    stolen_body = {"epoch": original.body.epoch, "content": original.body.content}
+    stolen_body = {
+        "epoch": original.body.epoch,
+        "content": original.body.content,
+        "commit": original.body.commit,
+    }
     state = world.view.state
     assert state is not None and boris.keyring is not None
 

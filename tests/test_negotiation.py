@@ -309,3 +309,41 @@ def test_every_replica_compiles_the_same_text(ops: list[tuple[str, str, str, str
 def test_a_version_is_named_by_its_hash() -> None:
     a, b = Version.parse(n.version()), Version.parse(n.version(title="Another title"))
     assert a.hash != b.hash and a.hash == Version.parse(n.version()).hash
+
+
+def test_signatures_initialling_and_a_signature_ad_referendum_confirmed() -> None:
+    from accord.core.credentials import confirm
+
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(d["ARC"], ev.SIGNATURE, n.signature(v1))  # not adopted yet: no effect
+    world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
+    world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
+    world.act(d["ARC"], ev.SIGNATURE, n.signature(v1, "initialling"))
+    world.act(d["ARC"], ev.SIGNATURE, n.signature(v1))
+    bor = world.act(d["BOR"], ev.SIGNATURE, n.signature(v1, ad_referendum=True))
+    # Calvia's delegate holds no power to sign: the relay refuses the act.
+    world.rekey_if_needed(d["CAL"])
+    with pytest.raises(Violation) as refused:
+        world.submit(d["CAL"].encrypted(world.view, ev.SIGNATURE, n.signature(v1), world.tick()))
+    assert refused.value.code == "power_missing"
+    pending = world.negotiation()
+    assert [(s.state, s.act, s.pending) for s in pending.signatures] == [
+        ("ARC", "initialling", False),
+        ("ARC", "signature", False),
+        ("BOR", "signature", True),
+    ]
+    assert "has not been adopted" in pending.flags[0].reason
+    # Only Borduria's root confirms Borduria's signature.
+    forged = confirm(
+        world.roots["ARC"], state="ARC", signature=str(bor["event"]), confirmed_at=world.clock
+    )
+    world.act(d["ARC"], ev.CONFIRMATION, {"confirmation": forged})
+    real = confirm(
+        world.roots["BOR"], state="BOR", signature=str(bor["event"]), confirmed_at=world.clock
+    )
+    world.act(d["BOR"], ev.CONFIRMATION, {"confirmation": real})
+    done = world.negotiation()
+    assert "no signature of ARC with that id" in done.flags[-1].reason
+    assert [s.pending for s in done.signatures] == [False, False, False]

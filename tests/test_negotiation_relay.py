@@ -28,7 +28,7 @@ def accord(home: Path, *args: str) -> str:
 
 def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
     with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
-        cast = convene(r.url, tmp_path)
+        cast = convene(r.url, tmp_path, powers=("negotiate", "adopt", "sign"))
         conf, chair = cast.conf, cast.host
         arc, bor, cal = (cast.delegates[c] for c in ("ARC", "BOR", "CAL"))
         try:
@@ -88,6 +88,8 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             assert negotiation.decisions["silence-1"].objections[0][0] == broke["seq"]
             assert negotiation.decisions["silence-2"].late[0][0] == late["seq"]
             assert any("the claim is invalid" in f.reason for f in negotiation.flags)
+            arc.negotiate(conf, ev.SIGNATURE, n.signature(v2), now())
+            bor.negotiate(conf, ev.SIGNATURE, n.signature(v2, ad_referendum=True), now())
         finally:
             cast.close()
         # The same, as a delegate reads it at the command line.
@@ -102,3 +104,10 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
         diff = accord(home, "text", "diff", "--conf", conf, "--text", n.TEXT_ID, "--from", "1",
                       "--to", "2")  # fmt: skip
         assert "{+within 72 hours+}" in diff
+        act = tmp_path / "final-act.json"
+        accord(home, "final-act", "--conf", conf, "--text", n.TEXT_ID, "--out", str(act))
+        verified = accord(home, "verify", str(act))
+        assert "VALID FINAL ACT" in verified and "version 2" in verified
+        assert "signature by Ana Reyes (ARC)" in verified
+        assert "ad referendum, pending confirmation by its state" in verified
+        assert "statement (interpretative) by CAL" in verified

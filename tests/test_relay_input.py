@@ -143,7 +143,11 @@ def test_malformed_event(running: tuple[RelayProcess, Writer], body: bytes) -> N
 def test_event_with_a_bad_signature(running: tuple[RelayProcess, Writer]) -> None:
     r, w = running
     event = _message(w)
-    event["body"] = {"epoch": 1, "content": "chacha20poly1305:" + "B" * 40}  # changed after
+    event["body"] = {
+        "epoch": 1,
+        "content": "chacha20poly1305:" + "B" * 40,
+        "commit": "B" * 43,
+    }  # changed after
     _refused(
         _post(r.url, "/v1/conferences/load/events", canonical(event), w.key), 400, "bad_signature"
     )

@@ -47,6 +47,7 @@ def test_the_encryption_vector_opens_from_first_principles() -> None:
     from cryptography.hazmat.primitives import hashes, hmac, hpke
     from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
     def b64(text: str) -> bytes:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -84,7 +85,12 @@ def test_the_encryption_vector_opens_from_first_principles() -> None:
     alg, _, raw = message["body"]["content"].partition(":")
     assert alg == "chacha20poly1305"
     sealed_content = b64(raw)
-    plaintext = ChaCha20Poly1305(key).decrypt(
-        sealed_content[:12], sealed_content[12:], canonical(header)
-    )
+    nonce = sealed_content[:12]
+    content_key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=nonce, info=b"accord/v1/content-key"
+    ).derive(key)
+    assert content_key.hex() == v["content_key_hex"]
+    commit = hashlib.sha256(b"accord/v1/content-commit\x00" + content_key).digest()
+    assert base64.urlsafe_b64encode(commit).decode().rstrip("=") == message["body"]["commit"]
+    plaintext = ChaCha20Poly1305(content_key).decrypt(nonce, sealed_content[12:], canonical(header))
     assert plaintext.decode() == v["plaintext"]

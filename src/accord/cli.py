@@ -13,12 +13,14 @@ from rich.table import Table
 
 from accord import __version__, negotiation_cli, node_cli
 from accord.core.errors import AccordError, RecordFormatError
+from accord.core.final_act import verify as verify_final_act
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
 from accord.core.times import format_time
 from accord.demo import run_demo
 from accord.demo_relay import run_relay_demo
 from accord.display import message_line
+from accord.final_act_view import print_final_act
 from accord.record_file import read_record
 from accord.relay.limits import Limits
 
@@ -35,18 +37,29 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 @app.command()
 def verify(
-    file: Path = typer.Argument(..., help="An exported record (.accord.jsonl)."),
+    file: Path = typer.Argument(..., help="An exported record (.accord.jsonl) or final act."),
     genesis: str | None = typer.Option(
         None, "--genesis", help="The genesis hash you expect (obtained out of band)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     show_messages: bool = typer.Option(False, "--messages", help="List the messages."),
 ) -> None:
-    """Verify a record offline. Exit 0: valid; 1: invalid (reason printed); 2: unreadable."""
+    """Verify a record or a final act offline. Exit 0: valid; 1: invalid (reason printed);
+    2: unreadable."""
     if not file.is_file():
         err.print(f"[red]error:[/red] {file} is not a readable file")
         raise typer.Exit(EXIT_UNREADABLE)
     total = file.stat().st_size
+    with open(file, "rb") as f:
+        is_final_act = f.read(16).startswith(b'{"adopted":')
+    if is_final_act:
+        try:
+            act = verify_final_act(file.read_bytes())
+        except RecordFormatError as exc:
+            err.print(f"[red]error:[/red] {file}: {exc}")
+            raise typer.Exit(EXIT_UNREADABLE) from exc
+        print_final_act(console, act)
+        raise typer.Exit(EXIT_VALID if act.ok else EXIT_INVALID)
     try:
         with Progress(
             "[progress.description]{task.description}", BarColumn(), DownloadColumn(),

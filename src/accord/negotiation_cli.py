@@ -19,6 +19,7 @@ from accord.core import events as ev
 from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
 from accord.node_cli import HOME, _node, _now, console
+from accord.record_file import write_record
 
 
 def _read_version(path: Path) -> dict[str, Any]:
@@ -321,6 +322,39 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"[yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}"
             )
+
+    @app.command("final-act")
+    def final_act_cmd(
+        conf: str = conf_opt, text: str = text_opt,
+        out: Path = typer.Option(..., "--out"), home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """Export the final act of the latest adopted version: one file anyone verifies
+        offline with `accord verify`."""
+        with _node(home) as node:
+            data = node.final_act(conf, text)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_record(out, [data])
+        console.print(f"final act written to {out}; check it with `accord verify {out}`")
+
+    @app.command("signature")
+    def signature_cmd(
+        conf: str = conf_opt, text: str = text_opt,
+        version: int | None = typer.Option(None, "--version", help="Default: the current one."),
+        initial: bool = typer.Option(False, "--initial", help="Initial (authenticate) only."),
+        ad_referendum: bool = typer.Option(False, "--ad-referendum",
+                                           help="Pending until your state's root confirms."),
+        home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """Sign (or initial) an adopted version of a text for your state."""
+        with _node(home) as node:
+            node.sync(conf)
+            record = node.negotiation(conf).texts[text]
+            v = record.current if version is None else record.versions[version - 1]
+            content = {"text": text, "version": v.number, "hash": v.hash,
+                       "act": "initialling" if initial else "signature",
+                       "ad_referendum": ad_referendum}  # fmt: skip
+            receipt = node.negotiate(conf, ev.SIGNATURE, content, _now())
+        _posted(f"{content['act']} of {text} version {v.number}", receipt)
 
     @app.command("statement")
     def statement(

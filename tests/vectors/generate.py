@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from accord.core import events as ev
 from accord.core.encoding import canonical, hash_json, parse_hash
 from accord.core.epochs import content_header
 from accord.core.events import EVENT_CONTEXT
@@ -96,6 +97,9 @@ def build(fresh: bool = False) -> tuple[bytes, bytes]:
         },
         "epoch_event": epoch_event,
         "epoch_key_hex": epoch_key.hex(),
+        "content_key_hex": ana.keyring.content_key(
+            world.view.state, ev.Event.parse(message_event)
+        ).hex(),
         "message_event": message_event,
         "associated_data": canonical(
             content_header(message_event, message_event["body"]["epoch"])

@@ -25,6 +25,7 @@ _POWER = re.compile(r"^(negotiate|adopt|sign)$")
 
 FULL_POWERS_CONTEXT = "full-powers"
 REVOCATION_CONTEXT = "revocation"
+CONFIRMATION_CONTEXT = "confirmation"
 
 _FP_FIELDS = (
     "v", "state", "root", "delegate", "key", "powers", "conferences",
@@ -137,6 +138,45 @@ class Revocation:
         _check_sig_form(d["sig"])
         root.verify_object(REVOCATION_CONTEXT, d, "the root's signature on the revocation")
         return dataclasses.replace(rev, id=hash_tag(sha256(canonical_checked(d))))
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A state root confirms a signature made ad referendum (VCLT art. 12(2)(b)): it then
+    counts as a full signature of that state."""
+
+    state: str
+    root: PublicKey
+    signature: str  # the hash of the signature event
+    confirmed_at: int
+    signed: dict[str, Any]
+
+    @classmethod
+    def parse(cls, value: Any) -> Confirmation:
+        d = schema.obj(value, "confirmation", ("v", "state", "root", "signature", "confirmed_at",
+                                               "sig"))  # fmt: skip
+        schema.version(d, "confirmation")
+        root = PublicKey.parse(d["root"], "confirmation root key")
+        confirmation = cls(
+            state=schema.text(d["state"], "confirming state", pattern=schema.STATE_CODE),
+            root=root,
+            signature=check_hash(d["signature"], "confirmed signature"),
+            confirmed_at=schema.integer(d["confirmed_at"], "confirmed_at"),
+            signed=d,
+        )
+        _check_sig_form(d["sig"])
+        root.verify_object(CONFIRMATION_CONTEXT, d, "the root's signature on the confirmation")
+        return confirmation
+
+
+def confirm(root: SigningKey, *, state: str, signature: str, confirmed_at: int) -> dict[str, Any]:
+    unsigned = {
+        "v": 1, "state": state, "root": root.public.text, "signature": signature,
+        "confirmed_at": confirmed_at,
+    }  # fmt: skip
+    signed = root.sign_object(CONFIRMATION_CONTEXT, unsigned)
+    Confirmation.parse(signed)
+    return signed
 
 
 def _check_sig_form(sig: object) -> None:

@@ -21,6 +21,7 @@ ciphertext moved to another event, channel or position does not open.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, hmac
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from accord.core import schema
 from accord.core.encoding import (
@@ -42,6 +44,7 @@ from accord.core.errors import AccordError, EncodingError, SchemaError
 from accord.core.sealing import (
     CONTENT_ALG,
     EPOCH_KEY_SIZE,
+    NONCE_SIZE,
     DevicePublicKey,
     TamperedError,
     decrypt_content,
@@ -55,6 +58,8 @@ MAX_CONTENT_BYTES = 1024 * 1024 + 1024  # a 1 MiB body and the JSON around it
 _CONTENT_FORM = re.compile(r"^chacha20poly1305:[A-Za-z0-9_-]+$")
 _CHECK_LABEL = b"accord/v1/epoch-check\x00"
 _LINK_LABEL = b"accord/v1/epoch-link\x00"
+_CONTENT_KEY_LABEL = b"accord/v1/content-key"
+_COMMIT_LABEL = b"accord/v1/content-commit\x00"
 
 
 class NoKeyError(AccordError):
@@ -111,15 +116,30 @@ class EpochBody:
 
 @dataclass(frozen=True)
 class Encrypted:
-    """The body of an event whose content only the channel's members read."""
+    """The body of an event whose content only the channel's members read.
+
+    The content is encrypted under a key of its own, derived from the epoch key and the
+    nonce; `commit` (SHA-256 of that key) binds it, so that one event's key can be
+    disclosed (in a final act) without the epoch's, and checked by anyone."""
 
     epoch: int
     content: str
+    commit: str
 
     @classmethod
     def parse(cls, value: Any) -> Encrypted:
-        d = schema.obj(value, "encrypted body", ("epoch", "content"))
-        return cls(schema.integer(d["epoch"], "epoch number", 1), content_text(d["content"]))
+        d = schema.obj(value, "encrypted body", ("epoch", "content", "commit"))
+        commit = schema.text(d["commit"], "content key commitment", max_len=64)
+        if len(_b64(commit, "content key commitment")) != 32:
+            raise SchemaError("a content key commitment is 32 bytes")
+        return cls(
+            schema.integer(d["epoch"], "epoch number", 1), content_text(d["content"]), commit
+        )
+
+    @property
+    def nonce(self) -> bytes:
+        raw = _b64(self.content.partition(":")[2], "encrypted content")
+        return raw[:NONCE_SIZE]
 
 
 @dataclass
@@ -220,6 +240,18 @@ def _header_bytes(signed: Mapping[str, Any], epoch: int) -> bytes:
     return canonical_checked(content_header(signed, epoch))
 
 
+def content_key(epoch_key: bytes, nonce: bytes) -> bytes:
+    """The key of one event's content: HKDF-SHA256 of the epoch key, salted with the
+    event's nonce."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=EPOCH_KEY_SIZE, salt=nonce, info=_CONTENT_KEY_LABEL
+    ).derive(epoch_key)
+
+
+def commitment(key: bytes) -> str:
+    return b64u_encode(hashlib.sha256(_COMMIT_LABEL + key).digest())
+
+
 def encrypt_body(
     epoch_key: bytes, epoch: int, content: dict[str, Any], header: Mapping[str, Any],
     nonce: bytes | None = None,
@@ -230,13 +262,27 @@ def encrypt_body(
     plaintext = canonical_checked(content)
     if len(plaintext) > MAX_CONTENT_BYTES:
         raise SchemaError(f"content is {len(plaintext)} bytes; the limit is {MAX_CONTENT_BYTES}")
-    sealed = encrypt_content(epoch_key, plaintext, _header_bytes(header, epoch), nonce=nonce)
-    return {"epoch": epoch, "content": sealed}
+    nonce = nonce if nonce is not None else secrets.token_bytes(NONCE_SIZE)
+    key = content_key(epoch_key, nonce)
+    sealed = encrypt_content(key, plaintext, _header_bytes(header, epoch), nonce=nonce)
+    return {"epoch": epoch, "content": sealed, "commit": commitment(key)}
 
 
 def decrypt_body(epoch_key: bytes, signed: Mapping[str, Any], body: Encrypted) -> dict[str, Any]:
     """The content of an encrypted event, or `TamperedError`."""
-    plaintext = decrypt_content(epoch_key, body.content, _header_bytes(signed, body.epoch))
+    try:
+        nonce = body.nonce
+    except SchemaError as exc:
+        raise TamperedError("the encrypted content is malformed") from exc
+    return open_disclosed(content_key(epoch_key, nonce), signed, body)
+
+
+def open_disclosed(key: bytes, signed: Mapping[str, Any], body: Encrypted) -> dict[str, Any]:
+    """The content of an encrypted event with its own key (as a final act discloses it):
+    the key must match the event's commitment, and the content its header."""
+    if commitment(key) != body.commit:
+        raise TamperedError("the content key does not match the event's commitment")
+    plaintext = decrypt_content(key, body.content, _header_bytes(signed, body.epoch))
     try:
         value = parse_json(plaintext)
     except AccordError as exc:

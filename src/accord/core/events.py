@@ -45,9 +45,12 @@ OBJECTION = "objection"  # a formal objection, or silence broken
 VOTE = "vote"
 CLOSE = "close"  # the chair closes a decision, declaring an outcome the log must support
 STATEMENT = "statement"  # reservation, interpretative statement, explanation, dissociation
+SIGNATURE = "signature"  # signature or initialling of an adopted text, possibly ad referendum
+CONFIRMATION = "confirmation"  # a state root confirms a signature made ad referendum
 NEGOTIATION_TYPES = frozenset(
-    {TEXT, AMEND, STANCE, PARAGRAPH_STATUS, DECISION, OBJECTION, VOTE, CLOSE, STATEMENT}
-)
+    {TEXT, AMEND, STANCE, PARAGRAPH_STATUS, DECISION, OBJECTION, VOTE, CLOSE, STATEMENT,
+     SIGNATURE, CONFIRMATION}
+)  # fmt: skip
 EVENT_TYPES = frozenset(
     {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}
     | NEGOTIATION_TYPES

@@ -17,6 +17,7 @@ from accord.core.epochs import (
     Encrypted,
     EpochBody,
     NoKeyError,
+    content_key,
     decrypt_body,
     key_check,
     open_link,
@@ -156,6 +157,11 @@ class Keyring:
         assert isinstance(event.body, Encrypted)
         key = self.epoch_key(state, event.channel, event.body.epoch)
         return decrypt_body(key, event.signed, event.body)
+
+    def content_key(self, state: ConferenceState, event: ev.Event) -> bytes:
+        """The key of one event's content alone, to disclose it (in a final act)."""
+        assert isinstance(event.body, Encrypted)
+        return content_key(self.epoch_key(state, event.channel, event.body.epoch), event.body.nonce)
 
     def read_message(self, state: ConferenceState, seq: int) -> str:
         """The text of the message at `seq`."""

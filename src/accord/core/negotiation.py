@@ -17,6 +17,7 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core import schema
+from accord.core.credentials import Confirmation
 from accord.core.epochs import NoKeyError
 from accord.core.errors import AccordError, SchemaError
 from accord.core.keyring import Keyring
@@ -127,6 +128,24 @@ class Statement:
 
 
 @dataclass
+class Signature:
+    seq: int
+    time: int
+    id: str  # the signature event's hash
+    state: str
+    signer: str  # label of the delegate
+    act: str  # signature or initialling
+    version_hash: str
+    ad_referendum: bool
+    confirmed_seq: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        """A signature ad referendum awaits its state's confirmation."""
+        return self.ad_referendum and self.confirmed_seq is None
+
+
+@dataclass
 class TextRecord:
     versions: list[Version] = field(default_factory=list)
     status: dict[str, str] = field(default_factory=dict)  # paragraph -> agreed_ad_ref
@@ -144,6 +163,7 @@ class Negotiation:
     proposals: dict[str, Proposal] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     last_time: int = 0
 
@@ -163,6 +183,14 @@ class Negotiation:
             return f"the chair ({self.state.genesis.chair.name})", None, frozenset()
         fp = self.state.credentials[event.cred]
         return fp.label(), fp.state, frozenset(fp.powers)
+
+    def adopted(self, version_hash: str) -> Decision | None:
+        """The decision by which a whole version was adopted, if one was."""
+        for d in self.decisions.values():
+            if (d.subject.hash == version_hash and d.subject.paragraph is None
+                    and d.outcome(self.last_time) == "adopted"):  # fmt: skip
+                return d
+        return None
 
     def _text(self, text_id: str) -> TextRecord:
         record = self.texts.get(text_id)
@@ -491,6 +519,49 @@ def _statement(
     n.statements.append(Statement(seq, state, kind, subject, text))
 
 
+def _signature(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    d = schema.obj(content, "signature", ("text", "version", "hash", "act", "ad_referendum"))
+    act = schema.choice(d["act"], "act", {"signature", "initialling"})
+    if not isinstance(d["ad_referendum"], bool):
+        raise SchemaError("ad_referendum must be true or false")
+    record = n._text(schema.text(d["text"], "text id", pattern=TEXT_ID))
+    number = schema.integer(d["version"], "version", 1)
+    if number > len(record.versions) or record.versions[number - 1].hash != d["hash"]:
+        raise _Refused("the hash signed is not that of the version named")
+    if state is None:
+        raise _Refused("the chair does not sign for a state")
+    if "sign" not in powers:
+        raise _Refused("signing needs full powers to sign")
+    if n.adopted(d["hash"]) is None:
+        raise _Refused(f"version {number} of {record.current.text_id} has not been adopted")
+    if any(s.state == state and s.act == act and s.version_hash == d["hash"] and not s.pending
+           for s in n.signatures):  # fmt: skip
+        raise _Refused(f"{state} has already made this {act}")
+    n.signatures.append(Signature(
+        seq, time, event.hash, state, n._actor(event)[0], act, d["hash"], d["ad_referendum"]
+    ))  # fmt: skip
+
+
+def _confirmation(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    d = schema.obj(content, "confirmation act", ("confirmation",))
+    confirmation = Confirmation.parse(d["confirmation"])
+    accredited = n.state.states.get(confirmation.state)
+    if accredited is None or accredited.root != confirmation.root:
+        raise _Refused("the confirmation is not signed by the state's accredited root")
+    signature = next((s for s in n.signatures if s.id == confirmation.signature), None)
+    if signature is None or signature.state != confirmation.state:
+        raise _Refused(f"no signature of {confirmation.state} with that id")
+    if not signature.pending:
+        raise _Refused("that signature is not awaiting confirmation")
+    signature.confirmed_seq = seq
+
+
 _HANDLERS = {
     ev.TEXT: _table,
     ev.AMEND: _amend,
@@ -501,6 +572,8 @@ _HANDLERS = {
     ev.VOTE: _vote,
     ev.CLOSE: _close,
     ev.STATEMENT: _statement,
+    ev.SIGNATURE: _signature,
+    ev.CONFIRMATION: _confirmation,
 }
 
 

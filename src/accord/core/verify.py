@@ -51,10 +51,13 @@ REQUIRED_POWER: dict[str, str | None] = {
     ev.VOTE: "adopt",
     ev.CLOSE: None,  # the chair's
     ev.STATEMENT: None,
+    ev.SIGNATURE: "sign",
+    ev.CONFIRMATION: None,  # carries a root's signed confirmation, checked by the fold
 }
 OBSERVERS_CANNOT = frozenset(
-    {ev.MESSAGE, ev.CHANNEL, ev.MEMBERSHIP, ev.AMEND, ev.STANCE, ev.OBJECTION, ev.VOTE}
-)
+    {ev.MESSAGE, ev.CHANNEL, ev.MEMBERSHIP, ev.AMEND, ev.STANCE, ev.OBJECTION, ev.VOTE,
+     ev.SIGNATURE}
+)  # fmt: skip
 CHAIR_ONLY = frozenset({ev.TEXT, ev.DECISION, ev.CLOSE})
 MAX_DEVICES = 8  # active devices per identity
 

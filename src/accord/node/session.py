@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.core import events as ev
+from accord.core import final_act
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import FullPowers, Revocation, issue_full_powers, revoke
 from accord.core.encoding import hash_tag
@@ -339,6 +340,27 @@ class Node:
         if type not in ev.NEGOTIATION_TYPES:
             raise NodeError(f"{type} is not a negotiation act")
         return self.send(conf, type, content, now, ev.PLENARY)
+
+    def final_act(self, conf: str, text_id: str) -> bytes:
+        """The final act of the latest adopted version of `text_id`: the whole record and
+        the keys of every act that establishes outcomes (see `accord.core.final_act`)."""
+        self.sync(conf)
+        negotiation = self.negotiation(conf)
+        record = negotiation.texts.get(text_id)
+        adopted = next(
+            (v for v in reversed(record.versions) if negotiation.adopted(v.hash)), None
+        ) if record else None  # fmt: skip
+        if adopted is None:
+            raise NodeError(f"no version of {text_id!r} has been adopted in {conf}")
+        lines = self.export(conf)
+        view, keyring = self.view(conf), self.keyring(conf)
+        assert view.state is not None
+        keys = {}
+        for event_json, _ in self.replica.iter_entries(conf):
+            if event_json["type"] in final_act.DISCLOSED_TYPES:
+                event = ev.Event.parse(event_json, check_signature=False)
+                keys[event.hash] = keyring.content_key(view.state, event)
+        return final_act.build(lines, text_id, adopted.hash, keys)
 
     def proposal(self, conf: str, prefix: str) -> str:
         """The full id of the proposal whose id starts with `prefix` (as shown)."""

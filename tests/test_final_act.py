@@ -1,0 +1,115 @@
+"""The final act: one file that proves what was adopted, by whom, when, under which rule,
+and who signed; verified offline, and refused when tampered with or incomplete."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from accord.core import events as ev
+from accord.core import final_act
+from accord.core.encoding import canonical
+from accord.core.errors import RecordFormatError
+from tests import negotiating as n
+from tests.builders import World
+from tests.test_negotiation import convene
+
+
+def _adopted_with_signatures() -> tuple[World, dict[str, bytes], str]:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(d["ARC"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="should"))
+    world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
+    world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
+    world.act(d["DUN"], ev.STATEMENT, n.statement("dissociation", "Dunland dissociates from 3.",
+                                                  paragraph="op3"))  # fmt: skip
+    world.act(d["ARC"], ev.SIGNATURE, n.signature(v1))
+    world.act(d["BOR"], ev.SIGNATURE, n.signature(v1, ad_referendum=True))
+    state = world.view.state
+    assert state is not None and world.chair.keyring is not None
+    keys = {}
+    for seq in range(world.view.length):
+        event = world.event_at(seq)
+        if event.type in final_act.DISCLOSED_TYPES:
+            keys[event.hash] = world.chair.keyring.content_key(state, event)
+    from accord.core.texts import Version
+
+    return world, keys, Version.parse(v1).hash
+
+
+def test_a_final_act_verifies_offline_and_says_what_was_adopted(tmp_path: Path) -> None:
+    world, keys, adopted = _adopted_with_signatures()
+    data = final_act.build(world.lines(), n.TEXT_ID, adopted, keys)
+    report = final_act.verify(data)
+    assert report.ok, report.problem
+    assert report.decision is not None and report.decision.procedure == "consensus"
+    assert [(s.state, s.pending) for s in report.signatures] == [("ARC", False), ("BOR", True)]
+    assert [s.kind for s in report.statements] == ["dissociation"]
+    assert report.sealed == 0  # no messages in this conference; all acts disclosed
+    assert len(report.negotiation.proposals) == 1  # type: ignore[union-attr]
+    path = tmp_path / "act.json"
+    path.write_bytes(data)
+    out = subprocess.run([sys.executable, "-m", "accord", "verify", str(path)],
+                         capture_output=True, text=True, check=False)  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "VALID FINAL ACT" in out.stdout and "adopted by consensus" in out.stdout
+    assert "signature by Boris (BOR)" in out.stdout and "pending confirmation" in out.stdout
+
+
+def test_a_withheld_act_a_wrong_key_or_an_edit_is_refused() -> None:
+    world, keys, adopted = _adopted_with_signatures()
+    close = next(
+        h
+        for h in keys
+        if world.event_at(
+            next(s for s in range(world.view.length) if world.event_at(s).hash == h)
+        ).type
+        == ev.CLOSE
+    )
+    withheld = {h: k for h, k in keys.items() if h != close}
+    report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, withheld))
+    assert not report.ok and "not disclosed" in (report.problem or "")
+    wrong = dict(keys)
+    wrong[close] = bytes(32)
+    report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, wrong))
+    assert not report.ok and "does not match the event's commitment" in (report.problem or "")
+    document = json.loads(final_act.build(world.lines(), n.TEXT_ID, adopted, keys))
+    document["record"][3]["receipt"]["time"] += 1
+    report = final_act.verify(canonical(document))
+    assert not report.ok and "the record is invalid" in (report.problem or "")
+    report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, "sha256:" + "A" * 43, keys))
+    assert not report.ok and "no version" in (report.problem or "")
+
+
+def test_a_chairs_false_adoption_does_not_make_a_final_act() -> None:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
+    world.act(d["DUN"], ev.OBJECTION, n.objection("adopt-v1"))
+    world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
+    state = world.view.state
+    assert state is not None and world.chair.keyring is not None
+    keys = {
+        world.event_at(s).hash: world.chair.keyring.content_key(state, world.event_at(s))
+        for s in range(world.view.length)
+        if world.event_at(s).type in final_act.DISCLOSED_TYPES
+    }
+    from accord.core.texts import Version
+
+    report = final_act.verify(
+        final_act.build(world.lines(), n.TEXT_ID, Version.parse(v1).hash, keys)
+    )
+    assert not report.ok and "does not show version 1 adopted" in (report.problem or "")
+
+
+def test_what_is_not_a_final_act() -> None:
+    import pytest
+
+    with pytest.raises(RecordFormatError):
+        final_act.verify(b"{}")
+    with pytest.raises(RecordFormatError):
+        final_act.verify(b"not json")
