@@ -146,7 +146,7 @@ def test_event_with_a_bad_signature(running: tuple[RelayProcess, Writer]) -> Non
     event["body"] = {
         "epoch": 1,
         "content": "chacha20poly1305:" + "B" * 40,
-        "commit": "B" * 43,
+        "commit": "A" * 43,
     }  # changed after
     _refused(
         _post(r.url, "/v1/conferences/load/events", canonical(event), w.key), 400, "bad_signature"
