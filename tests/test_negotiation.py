@@ -73,10 +73,10 @@ def test_a_first_reading_compiles_to_attributed_brackets() -> None:
     ) in text
     assert "1. Each State [shall][should (Proposed: CAL)] designate" in text
     assert (
-        "[3. States shall review this arrangement every two years.][DELETE (Deletion "
+        "3. [States shall review this arrangement every two years.][DELETE (Deletion "
         "proposed: DUN)]" in text
     )
-    assert "[4. This arrangement is voluntary.] (Proposed: ARC)" in text
+    assert "4. [This arrangement is voluntary. (Proposed: ARC)]" in text
     # Every member computes the same compiled text from the log.
     assert (
         world.negotiation(d["ARC"]).render(n.TEXT_ID)

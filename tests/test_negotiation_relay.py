@@ -104,6 +104,16 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
         diff = accord(home, "text", "diff", "--conf", conf, "--text", n.TEXT_ID, "--from", "1",
                       "--to", "2")  # fmt: skip
         assert "{+within 72 hours+}" in diff
+        exported = tmp_path / "compiled.docx"
+        accord(home, "text", "export", "--conf", conf, "--text", n.TEXT_ID, "--out", str(exported))
+        from accord.docx_io import import_docx
+
+        assert len(import_docx(exported, n.TEXT_ID)["paragraphs"]) == len(n.PARAGRAPHS)
+        # The chair tables a second text straight from a secretariat's Word document.
+        draft = Path(__file__).parent / "data" / "cica-draft.docx"
+        accord(tmp_path / "host", "text", "table", "--conf", conf, "--text", "draft", str(draft))
+        shown = accord(home, "text", "show", "--conf", conf, "--text", "draft")
+        assert "[within 72 hours][without undue delay]" in shown and "42. [Participating" in shown
         act = tmp_path / "final-act.json"
         accord(home, "final-act", "--conf", conf, "--text", n.TEXT_ID, "--out", str(act))
         verified = accord(home, "verify", str(act))

@@ -16,13 +16,23 @@ import typer
 from rich.markup import escape
 
 from accord.core import events as ev
+from accord.core.errors import AccordError
 from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
+from accord.docx_io import DocxImportError, export_compiled, import_docx
 from accord.node_cli import HOME, _node, _now, console
 from accord.record_file import write_record
 
 
-def _read_version(path: Path) -> dict[str, Any]:
+def _read_version(path: Path, text_id: str | None = None, number: int = 1) -> dict[str, Any]:
+    """A version from JSON, or from a Word document (then `text_id` names it)."""
+    if path.suffix.lower() == ".docx":
+        if text_id is None:
+            raise typer.BadParameter("importing a Word document needs --text (the text's id)")
+        try:
+            return import_docx(path, text_id, number)
+        except (DocxImportError, AccordError) as exc:
+            raise typer.BadParameter(str(exc)) from exc
     try:
         value = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
@@ -65,9 +75,15 @@ def register(app: typer.Typer) -> None:
     text_opt = typer.Option(..., "--text", help="The text's id.")
 
     @text_app.command("table")
-    def table(conf: str = conf_opt, file: Path = typer.Argument(...), home: Path = HOME) -> None:
-        """The chair tables a text (a JSON version: text, version 1, title, paragraphs)."""
-        version = _read_version(file)
+    def table(
+        conf: str = conf_opt,
+        file: Path = typer.Argument(..., help="A JSON version, or a Word document (.docx)."),
+        text: str | None = typer.Option(None, "--text", help="The text's id (for .docx)."),
+        home: Path = HOME,
+    ) -> None:
+        """The chair tables a text: a JSON version (text, version 1, title, paragraphs), or
+        a Word document with numbered paragraphs and square brackets."""
+        version = _read_version(file, text)
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.TEXT, {"version": version, "outcomes": []}, _now())
         _posted(f"{version['text']} version {version['version']} tabled", receipt)
@@ -82,7 +98,7 @@ def register(app: typer.Typer) -> None:
         home: Path = HOME,
     ) -> None:
         """The chair issues a revised version, saying what became of each proposal."""
-        version = _read_version(file)
+        version = _read_version(file)  # JSON: a revision names its version number
         with _node(home) as node:
             outcomes = [
                 {"proposal": node.proposal(conf, p), "outcome": outcome}
@@ -117,6 +133,18 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"  [yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}"
             )
+
+    @text_app.command("export")
+    def export_text(
+        conf: str = conf_opt, text: str = text_opt,
+        out: Path = typer.Option(..., "--out", help="A .docx file."), home: Path = HOME,
+    ) -> None:  # fmt: skip
+        """The compiled text as a Word document a secretariat would circulate."""
+        with _node(home) as node:
+            node.sync(conf)
+            negotiation = node.negotiation(conf)
+        export_compiled(out, negotiation, text)
+        console.print(f"compiled text of {text} written to {out}")
 
     @text_app.command("amend")
     def amend(

@@ -53,8 +53,9 @@ def _segments(value: Any, what: str) -> tuple[Segment, ...]:
         else:
             d = schema.obj(item, f"{what} bracket", ("alternatives",))
             alts = d["alternatives"]
-            if not isinstance(alts, list) or not 2 <= len(alts) <= MAX_ALTERNATIVES:
-                raise SchemaError(f"a bracket holds 2 to {MAX_ALTERNATIVES} alternatives")
+            # One alternative: text not agreed, which may go; several: competing wordings.
+            if not isinstance(alts, list) or not 1 <= len(alts) <= MAX_ALTERNATIVES:
+                raise SchemaError(f"a bracket holds 1 to {MAX_ALTERNATIVES} alternatives")
             out.append(
                 Bracket(
                     tuple(schema.text(a, "alternative", MAX_PARAGRAPH_CHARS, _ANY) for a in alts)
@@ -273,11 +274,12 @@ class CompiledParagraph:
     def render(self) -> str:
         """The paragraph as a secretariat would circulate it."""
         body = "".join(_render_piece(p) for p in self.pieces)
-        lines = [f"{self.paragraph.number}. {body}"]
+        number = f"{self.paragraph.number}. "
+        lines = [number + body]
         if self.proposed:
-            lines = [f"[{self.paragraph.number}. {body}] ({self.replacements[0].attribution()})"]
+            lines = [f"{number}[{body} ({self.replacements[0].attribution()})]"]
         if self.deletions:
-            lines[0] = f"[{lines[0]}][DELETE ({_joined(self.deletions, deletion=True)})]"
+            lines[0] = f"{number}[{body}][DELETE ({_joined(self.deletions, deletion=True)})]"
         for n, alt in enumerate(self.replacements if not self.proposed else (), start=2):
             assert alt.amendment.new is not None
             lines.append(f"   Alt. {n}: [{alt.amendment.new}] ({alt.attribution()})")
