@@ -30,10 +30,18 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     for step in (
         "joined", "refused (not_accredited)", "refused (revoked)", "verification: valid",
-        "sealed to the 3 devices", "cannot read it",
+        "sealed to the 3 devices", "cannot read it", "[ without undue delay (Proposed: BOR; "
+        "supported: CAL; opposed: ARC)]", "outcome, recomputed by every member: not adopted",
+        "statement (interpretative) by BOR", "VALID FINAL ACT",
     ):  # fmt: skip
         assert step in result.stdout
     return out
+
+
+def test_verify_accepts_the_demo_final_act(demo_dir: Path) -> None:
+    result = accord("verify", str(demo_dir / "poc.final-act.json"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "adopted by consensus" in result.stdout and "signature by Ana Reyes" in result.stdout
 
 
 def test_verify_accepts_the_demo_record(demo_dir: Path) -> None:

@@ -3,7 +3,9 @@
 Three ministries issue full powers, a chair opens the conference, delegates join,
 announce their devices and speak in encrypted messages, one ministry revokes its
 delegate's full powers: that delegate's next act is refused and the next epoch key leaves
-its device out. The record is exported and verified, and a tampered copy fails.
+its device out. In between, a text is negotiated to adoption and signature, and its final
+act verified (`accord.demo_negotiation`). The record is exported and verified, and a
+tampered copy fails.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
 from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
+from accord.demo_negotiation import run_negotiation
 from accord.record_file import read_record, write_record
 
 CONF = "cyber-cbm-2026"
@@ -150,7 +153,14 @@ def run_demo(out: Path, console: Console) -> Path:
     sample = seq.entries[receipt["seq"]][0]["body"]["content"]
     say(f"   what the relay stores of the last one: [dim]{sample[:60]}…[/dim]")
 
-    say("\n[bold]6. Borduria's ministry learns its delegate's laptop was stolen.[/bold]")
+    def rekey_if_due(author: Author) -> None:
+        if seq.state.epoch_problem(ev.PLENARY, clock.now + MINUTE) is not None:
+            seq.submit(author.rekey(view, clock.tick()), clock.now)
+
+    out.mkdir(parents=True, exist_ok=True)
+    run_negotiation(console, seq, clock, chair_author, authors, out, rekey_if_due)
+
+    say("\n[bold]11. Borduria's ministry learns its delegate's laptop was stolen.[/bold]")
     bor_cred = authors["BOR"].cred
     assert bor_cred is not None
     revocation = revoke(
@@ -174,7 +184,7 @@ def run_demo(out: Path, console: Console) -> Path:
     except NoKeyError:
         say("   The stolen laptop holds every earlier key, but not this one: it cannot read it.")
 
-    say("\n[bold]7. The record is exported to one file and verified offline.[/bold]")
+    say("\n[bold]12. The record is exported to one file and verified offline.[/bold]")
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{CONF}.accord.jsonl"
     write_record(path, seq.export_lines(clock.tick()))
@@ -183,7 +193,7 @@ def run_demo(out: Path, console: Console) -> Path:
     say(f"   verification: {'[green]valid[/green]' if report.ok else '[red]INVALID[/red]'}, "
         f"{report.entries} entries, head {report.head}")  # fmt: skip
 
-    say("\n[bold]8. Someone alters one character of a message in a copy of the record.[/bold]")
+    say("\n[bold]13. Someone alters one character of a message in a copy of the record.[/bold]")
     tampered = out / f"{CONF}.tampered.accord.jsonl"
     content = sample[:-8] + ("A" if sample[-8] != "A" else "B") + sample[-7:]
     text = path.read_text("utf-8").replace(sample, content)

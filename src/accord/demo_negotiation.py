@@ -1,0 +1,159 @@
+"""The demo's negotiation: a first reading with bracketed proposals, a revised chair's
+text, a silence procedure broken by one delegation, another revision, adoption by
+consensus with an interpretative statement, signature, and the final act verified."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.markup import escape
+
+from accord.core import events as ev
+from accord.core import final_act
+from accord.core.author import Author
+from accord.core.negotiation import Negotiation
+from accord.core.negotiation import read as read_negotiation
+from accord.core.sequencer import Sequencer
+from accord.core.texts import Version, diff_versions
+from accord.core.times import format_time
+from accord.final_act_view import print_final_act
+
+TEXT = "poc"
+PARAGRAPHS = [
+    ("pp1", "preambular", "PP1", "Recalling the voluntary norms of responsible State behaviour,"),
+    ("op1", "operative", "1", "Each State shall name a point of contact for ICT incidents."),
+    ("op2", "operative", "2", "A State shall acknowledge a request for assistance."),
+    ("op3", "operative", "3", "The directory manager shall check reachability every year."),
+]
+HOUR = 3_600_000
+
+
+def _version(number: int, changes: dict[str, str]) -> dict[str, Any]:
+    return {
+        "text": TEXT, "version": number, "title": "Arrangement on Points of Contact",
+        "paragraphs": [{"id": i, "kind": k, "number": n, "segments": [changes.get(i, t)]}
+                       for i, k, n, t in PARAGRAPHS],
+    }  # fmt: skip
+
+
+def _amend(
+    paragraph: str, op: str, version: int, old: str | None, new: str | None
+) -> dict[str, Any]:
+    return {
+        "text": TEXT, "version": version, "paragraph": paragraph, "op": op, "old": old,
+        "occurrence": 1, "new": new, "new_paragraph": None, "rationale": None,
+    }  # fmt: skip
+
+
+def run_negotiation(
+    console: Console,
+    seq: Sequencer,
+    clock: Any,
+    chair: Author,
+    authors: dict[str, Author],
+    out: Path,
+    speak_rekey: Callable[[Author], None],
+) -> Path:
+    say = console.print
+    view = seq.verifier
+
+    def act(author: Author, type: str, content: dict[str, Any]) -> dict[str, Any]:
+        speak_rekey(author)
+        return seq.submit(author.encrypted(view, type, content, clock.tick()), clock.now)
+
+    def negotiation() -> Negotiation:
+        assert chair.keyring is not None
+        entries = [
+            (n, r["time"], ev.Event.parse(e, check_signature=False))
+            for n, (e, r) in enumerate(seq.entries)
+        ]
+        return read_negotiation(seq.state, chair.keyring, entries, view.last_time)
+
+    def show() -> None:
+        for line in negotiation().render(TEXT).splitlines():
+            say(f"   {escape(line)}")
+
+    say("\n[bold]6. The chair tables a draft; a first reading brings bracketed proposals.[/bold]")
+    v1 = _version(1, {})
+    act(chair, ev.TEXT, {"version": v1, "outcomes": []})
+    arc = act(authors["ARC"], ev.AMEND, _amend("op2", "insert_words", 1, "a request for assistance",
+                                               " within 72 hours"))  # fmt: skip
+    bor = act(authors["BOR"], ev.AMEND, _amend("op2", "insert_words", 1, "a request for assistance",
+                                               " without undue delay"))  # fmt: skip
+    act(authors["CAL"], ev.STANCE, {"proposal": bor["event"], "stance": "support"})
+    act(authors["ARC"], ev.STANCE, {"proposal": bor["event"], "stance": "oppose"})
+    cal = act(authors["CAL"], ev.AMEND, _amend("op3", "replace_words", 1, "every year",
+                                               "every six months"))  # fmt: skip
+    show()
+
+    say("\n[bold]7. The chair issues a revised text, saying what became of each proposal.[/bold]")
+    v2 = _version(2, {"op2": "A State shall acknowledge a request for assistance without undue "
+                             "delay."})  # fmt: skip
+    outcomes = [{"proposal": bor["event"], "outcome": "incorporated"},
+                {"proposal": arc["event"], "outcome": "dropped"}]  # fmt: skip
+    act(chair, ev.TEXT, {"version": v2, "outcomes": outcomes})
+    record = negotiation().texts[TEXT]
+    for change in diff_versions(record.versions[0], record.versions[1]):
+        say(f"   {change.number}: {escape(change.words)}")
+    say(f"   Calvia's proposal on paragraph 3 was against version 1: "
+        f"{'still open' if negotiation().proposals[cal['event']].open else 'closed'}, "
+        "not carried into version 2")  # fmt: skip
+
+    say("\n[bold]8. The chair puts version 2 under silence; Calvia breaks it in time.[/bold]")
+    deadline = clock.now + 48 * HOUR
+    act(chair, ev.DECISION, {
+        "decision": "silence-v2", "procedure": "silence", "rule": None,
+        "subject": {"text": TEXT, "version": 2, "hash": Version.parse(v2).hash, "paragraph": None},
+        "deadline": deadline, "time_zone": "Europe/Vienna",
+    })  # fmt: skip
+    vienna = datetime.fromtimestamp(deadline / 1000, ZoneInfo("Europe/Vienna"))
+    say(f"   silence until {vienna:%A %d %B %Y, %H:%M} Vienna time ({format_time(deadline)})")
+    clock.now = deadline - HOUR
+    broke = act(authors["CAL"], ev.OBJECTION, {"decision": "silence-v2", "kind": "amendment",
+                "text": "Calvia proposes a reachability check every six months."})  # fmt: skip
+    when = format_time(broke["time"])
+    say(f"   Calvia's amendment, received {when}: its receipt proves it came in time")
+    clock.now = deadline + HOUR
+    act(chair, ev.CLOSE, {"decision": "silence-v2", "claimed": "not_adopted"})
+    outcome = negotiation().decisions["silence-v2"].outcome(view.last_time)
+    say(f"   outcome, recomputed by every member: [bold]{outcome.replace('_', ' ')}[/bold]")
+
+    say("\n[bold]9. Version 3 takes in Calvia's amendment; adopted by consensus.[/bold]")
+    v3 = _version(3, {
+        "op2": "A State shall acknowledge a request for assistance without undue delay.",
+        "op3": "The directory manager shall check reachability every six months.",
+    })  # fmt: skip
+    act(chair, ev.TEXT, {"version": v3, "outcomes": []})
+    act(chair, ev.DECISION, {
+        "decision": "adopt-v3", "procedure": "consensus", "rule": None, "deadline": None,
+        "time_zone": None,
+        "subject": {"text": TEXT, "version": 3, "hash": Version.parse(v3).hash, "paragraph": None},
+    })  # fmt: skip
+    act(chair, ev.CLOSE, {"decision": "adopt-v3", "claimed": "adopted"})
+    act(authors["BOR"], ev.STATEMENT, {
+        "subject": {"decision": "adopt-v3", "text": None, "paragraph": None},
+        "kind": "interpretative",
+        "text": "Borduria understands 'without undue delay' as within five working days.",
+    })  # fmt: skip
+    act(authors["ARC"], ev.SIGNATURE, {"text": TEXT, "version": 3, "hash": Version.parse(v3).hash,
+                                       "act": "signature", "ad_referendum": False})  # fmt: skip
+    say("   no objection; Borduria makes an interpretative statement; Arcadia signs")
+
+    say("\n[bold]10. The final act: one file anyone verifies offline.[/bold]")
+    assert chair.keyring is not None
+    keys = {}
+    for e, _ in seq.entries:
+        if e["type"] in final_act.DISCLOSED_TYPES:
+            event = ev.Event.parse(e, check_signature=False)
+            keys[event.hash] = chair.keyring.content_key(seq.state, event)
+    data = final_act.build(list(seq.export_lines(clock.tick())), TEXT, Version.parse(v3).hash, keys)
+    path = out / f"{TEXT}.final-act.json"
+    path.write_bytes(data)
+    say(f"   final act: [cyan]{path}[/cyan]")
+    print_final_act(console, final_act.verify(data))
+    return path
