@@ -219,8 +219,9 @@ class World:
         raise AssertionError(f"nobody holds the key of {channel!r}")
 
     def act(self, author: Author, type: str, content: dict[str, Any]) -> dict[str, Any]:
-        """Encrypt and submit a negotiation act in the plenary (keying an epoch if due)."""
-        self.rekey_if_needed(author)
+        """Encrypt and submit a negotiation act in the plenary (the chair, who holds every
+        plenary key, keys an epoch first if one is due)."""
+        self.rekey_if_needed(self.chair)
         return self.submit(author.encrypted(self.view, type, content, self.tick()))
 
     def negotiation(self, reader: Author | None = None) -> Negotiation:

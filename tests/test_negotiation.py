@@ -347,3 +347,41 @@ def test_signatures_initialling_and_a_signature_ad_referendum_confirmed() -> Non
     done = world.negotiation()
     assert "no signature of ARC with that id" in done.flags[-1].reason
     assert [s.pending for s in done.signatures] == [False, False, False]
+
+
+def test_a_foreign_minister_signs_in_virtue_of_functions() -> None:
+    # VCLT art. 7(2)(a): no conference-specific full powers; the root designates the office.
+    from accord.core.credentials import issue_full_powers
+    from accord.core.keys import SigningKey
+
+    world, _ = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
+    world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
+    minister_key = SigningKey.from_label("Calvia's foreign minister")
+    credential = issue_full_powers(
+        world.roots["CAL"], state="CAL", delegate="Minister Ostrova", key=minister_key.public,
+        powers=["negotiate", "adopt", "sign"], conferences=["any-other-conference"],
+        not_before=world.clock - 1000, not_after=world.clock + 86_400_000, issued_at=world.clock,
+        office="minister_for_foreign_affairs",
+    )  # fmt: skip
+    minister = world.member(minister_key)
+    world.submit(minister.join(world.view, credential, world.tick()))
+    world.add_device(minister, "tablet")
+    world.act(minister, ev.SIGNATURE, n.signature(v1))
+    negotiation = world.negotiation()
+    assert [(s.state, s.signer) for s in negotiation.signatures] == [
+        ("CAL", "Minister Ostrova (CAL)")
+    ]
+    # Without the office, full powers for another conference do not count here.
+    import pytest as _pytest
+
+    from accord.core.errors import SchemaError
+
+    with _pytest.raises(SchemaError, match="every power"):
+        issue_full_powers(
+            world.roots["CAL"], state="CAL", delegate="x", key=minister_key.public,
+            powers=["sign"], conferences=["c"], not_before=0, not_after=1, issued_at=0,
+            office="head_of_state",
+        )  # fmt: skip

@@ -141,13 +141,20 @@ def register(app: typer.Typer) -> None:
         power: list[str] = typer.Option(..., "--power", help="negotiate, adopt or sign; repeat."),
         conference: list[str] = typer.Option(..., "--conference", help="Conference id; repeat."),
         days: int = typer.Option(30, "--days", help="Valid for this many days from now."),
+        office: str | None = typer.Option(
+            None,
+            "--office",
+            help="head_of_state, head_of_government or "
+            "minister_for_foreign_affairs: acts in virtue of their functions (VCLT art. 7(2)), "
+            "in any conference, with every power",
+        ),
         out: Path = typer.Option(..., "--out", help="Where to write the signed full powers."),
         home: Path = HOME,
     ) -> None:
         """Sign full powers for a delegate with the state's root key."""
         with _node(home) as node:
             credential = node.issue_powers(
-                state, delegate, PublicKey.parse(key), power, conference, _now(), days
+                state, delegate, PublicKey.parse(key), power, conference, _now(), days, office
             )
         _write_json(out, credential)
         console.print(f"full powers {FullPowers.parse(credential).id} written to {out}")

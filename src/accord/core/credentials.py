@@ -32,6 +32,11 @@ _FP_FIELDS = (
     "not_before", "not_after", "issued_at", "sig",
 )  # fmt: skip
 _REV_FIELDS = ("v", "state", "root", "credential", "revoked_at", "reason", "sig")
+# VCLT art. 7(2)(a): who represents a state "in virtue of their functions", for every act,
+# without full powers for the conference. The root designates them in a credential with
+# an `office`: it counts in any conference and grants every power.
+OFFICES = frozenset({"head_of_state", "head_of_government", "minister_for_foreign_affairs"})
+ALL_POWERS = frozenset({"negotiate", "adopt", "sign"})
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,13 @@ class FullPowers:
     not_after: int
     issued_at: int
     signed: dict[str, Any]
+    office: str | None = None
 
     @classmethod
     def parse(cls, value: Any) -> FullPowers:
         """Check the form and the root's signature. Whether the root is accredited is
         a question for the conference, not for the credential."""
-        d = schema.obj(value, "full powers", _FP_FIELDS)
+        d = schema.obj(value, "full powers", _FP_FIELDS, optional=("office",))
         schema.version(d, "full powers")
         root = PublicKey.parse(d["root"], "full powers root key")
         powers = schema.string_list(d["powers"], "full powers' powers", _POWER)
@@ -70,7 +76,10 @@ class FullPowers:
             not_after=schema.integer(d["not_after"], "not_after"),
             issued_at=schema.integer(d["issued_at"], "issued_at"),
             signed=d,
+            office=schema.choice(d["office"], "office", OFFICES) if "office" in d else None,
         )
+        if fp.office is not None and fp.powers != ALL_POWERS:
+            raise SchemaError("one who acts in virtue of their functions holds every power")
         if fp.not_after <= fp.not_before:
             raise SchemaError("full powers end before they begin")
         _check_sig_form(d["sig"])
@@ -79,6 +88,10 @@ class FullPowers:
 
     def label(self) -> str:
         return f"{self.delegate} ({self.state})"
+
+    def covers(self, conf: str) -> bool:
+        """Whether these powers hold in conference `conf` (an office holds in all)."""
+        return self.office is not None or conf in self.conferences
 
 
 def issue_full_powers(
@@ -92,8 +105,10 @@ def issue_full_powers(
     not_before: int,
     not_after: int,
     issued_at: int,
+    office: str | None = None,
 ) -> dict[str, Any]:
-    """Sign full powers with a state's root key; returns the signed JSON object."""
+    """Sign full powers with a state's root key; returns the signed JSON object. With an
+    `office`, the root designates one who acts in virtue of their functions."""
     unsigned = {
         "v": 1,
         "state": state,
@@ -106,6 +121,8 @@ def issue_full_powers(
         "not_after": not_after,
         "issued_at": issued_at,
     }
+    if office is not None:
+        unsigned["office"] = office
     signed = root.sign_object(FULL_POWERS_CONTEXT, unsigned)
     FullPowers.parse(signed)  # refuse to produce what no verifier would accept
     return signed

@@ -567,7 +567,7 @@ class LogVerifier:
                 f"for {fp.state}",
                 seq,
             )
-        if state.conf not in fp.conferences:
+        if not fp.covers(state.conf):
             raise Violation(
                 "wrong_conference_credential",
                 f"{where}: {who}'s full powers are for {', '.join(fp.conferences)}, "

@@ -155,11 +155,12 @@ class Node:
         conferences: list[str],
         now: int,
         days: int = 30,
+        office: str | None = None,
     ) -> dict[str, Any]:
         return issue_full_powers(
             self.keystore.get(root_label(state)), state=state, delegate=delegate, key=key,
             powers=powers, conferences=conferences, not_before=now - 60_000,
-            not_after=now + days * DAY_MS, issued_at=now,
+            not_after=now + days * DAY_MS, issued_at=now, office=office,
         )  # fmt: skip
 
     def revoke_powers(self, state: str, credential: str, reason: str, at: int) -> dict[str, Any]:
