@@ -92,8 +92,15 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             bor.negotiate(conf, ev.SIGNATURE, n.signature(v2, ad_referendum=True), now())
         finally:
             cast.close()
-        # The same, as a delegate reads it at the command line.
+        # The same, as a delegate reads it at the command line. Every member is told each
+        # outcome once, when its node syncs.
         home = tmp_path / "delegate-ARC"
+        synced = accord(tmp_path / "delegate-CAL", "sync", "--conf", conf)
+        assert "decision silence-2 (silence on cica version 2, silence ended" in synced
+        assert (
+            "decision adopt-op3 (consensus on cica version 2, paragraph op3): not adopted" in synced
+        )
+        assert "decision silence-2" not in accord(tmp_path / "delegate-CAL", "sync", "--conf", conf)
         shown = accord(home, "text", "show", "--conf", conf, "--text", n.TEXT_ID)
         assert "version 2" in shown and "within 72 hours of a significant incident" in shown
         decisions = accord(home, "decision", "show", "--conf", conf)

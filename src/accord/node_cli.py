@@ -428,6 +428,8 @@ def register(app: typer.Typer) -> None:
                         # keys of the channels this node reads, so they learn nothing new.
                         for channel in node.rekey_due(c, _now()):
                             console.print(f"{c}: new epoch key for channel {channel}")
+                        for news in node.outcome_news(c):
+                            console.print(f"{c}: {escape(news)}")
         if failed:
             raise typer.Exit(1)
 

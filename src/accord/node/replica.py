@@ -72,6 +72,15 @@ verified = Table(
     Column("at", BigInteger, nullable=False),
 )
 
+# The outcome of each decision this node has told its delegate about.
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("conf", String(64), primary_key=True),
+    Column("decision", String(64), primary_key=True),
+    Column("outcome", String(16), nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -214,6 +223,21 @@ class Replica:
         """(state, delegate) -> (key verified, when)."""
         with self.engine.connect() as c:
             return {(r.state, r.delegate): (r.key, r.at) for r in c.execute(select(verified))}
+
+    # -- outcomes told -------------------------------------------------------------
+    def told_outcomes(self, conf: str) -> dict[str, str]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(outcomes).where(outcomes.c.conf == conf))
+            return {r.decision: r.outcome for r in rows}
+
+    def tell_outcome(self, conf: str, decision: str, outcome: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                outcomes.delete().where(
+                    (outcomes.c.conf == conf) & (outcomes.c.decision == decision)
+                )
+            )
+            c.execute(insert(outcomes).values(conf=conf, decision=decision, outcome=outcome))
 
     # -- alerts --------------------------------------------------------------------
     def alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:

@@ -363,6 +363,24 @@ class Node:
                 keys[event.hash] = keyring.content_key(view.state, event)
         return final_act.build(lines, text_id, adopted.hash, keys)
 
+    def outcome_news(self, conf: str) -> list[str]:
+        """Decisions whose outcome this node has not told its delegate yet (a silence that
+        ended, a decision closed): each told once."""
+        negotiation = self.negotiation(conf)
+        told = self.replica.told_outcomes(conf)
+        news = []
+        for d in negotiation.decisions.values():
+            outcome = d.outcome(negotiation.last_time)
+            if outcome == "open" or told.get(d.id) == outcome:
+                continue
+            self.replica.tell_outcome(conf, d.id, outcome)
+            ended = f", silence ended {format_time(d.deadline)}" if d.deadline else ""
+            news.append(
+                f"decision {d.id} ({d.procedure} on {d.subject.label()}{ended}): "
+                f"{outcome.replace('_', ' ')}"
+            )
+        return news
+
     def proposal(self, conf: str, prefix: str) -> str:
         """The full id of the proposal whose id starts with `prefix` (as shown)."""
         ids = [p for p in self.negotiation(conf).proposals if p.startswith(_full(prefix))]
