@@ -113,3 +113,23 @@ def test_what_is_not_a_final_act() -> None:
         final_act.verify(b"{}")
     with pytest.raises(RecordFormatError):
         final_act.verify(b"not json")
+
+
+def test_readable_renderings_of_a_verified_final_act(tmp_path: Path) -> None:
+    from accord.rendering import final_act_html, final_act_pdf
+
+    world, keys, adopted = _adopted_with_signatures()
+    report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, keys))
+    html = final_act_html(report)
+    assert "Adopted by <strong>consensus</strong>" in html
+    assert "Dunland dissociates from 3." in html and "pending confirmation" in html
+    assert "Ana (ARC)" in html and html.count('class="fingerprint"') == 4  # two signers
+    pdf = tmp_path / "act.pdf"
+    final_act_pdf(report, pdf)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+    # Only what verification established is rendered.
+    broken = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, "sha256:" + "A" * 43, keys))
+    import pytest
+
+    with pytest.raises(ValueError, match="only a valid final act"):
+        final_act_html(broken)

@@ -122,7 +122,15 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
         shown = accord(home, "text", "show", "--conf", conf, "--text", "draft")
         assert "[within 72 hours][without undue delay]" in shown and "42. [Participating" in shown
         act = tmp_path / "final-act.json"
-        accord(home, "final-act", "--conf", conf, "--text", n.TEXT_ID, "--out", str(act))
+        html, pdf = tmp_path / "final-act.html", tmp_path / "final-act.pdf"
+        accord(home, "final-act", "--conf", conf, "--text", n.TEXT_ID, "--out", str(act),
+               "--html", str(html), "--pdf", str(pdf))  # fmt: skip
+        assert "Signatures" in html.read_text() and pdf.read_bytes().startswith(b"%PDF")
+        compiled_pdf = tmp_path / "compiled.pdf"
+        accord(
+            home, "text", "export", "--conf", conf, "--text", n.TEXT_ID, "--out", str(compiled_pdf)
+        )
+        assert compiled_pdf.read_bytes().startswith(b"%PDF")
         verified = accord(home, "verify", str(act))
         assert "VALID FINAL ACT" in verified and "version 2" in verified
         assert "signature by Ana Reyes (ARC)" in verified

@@ -17,11 +17,13 @@ from rich.markup import escape
 
 from accord.core import events as ev
 from accord.core.errors import AccordError
+from accord.core.final_act import verify as verify_final_act
 from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
 from accord.docx_io import DocxImportError, export_compiled, import_docx
 from accord.node_cli import HOME, _node, _now, console
 from accord.record_file import write_record
+from accord.rendering import final_act_html, final_act_pdf, lines_pdf
 
 
 def _read_version(path: Path, text_id: str | None = None, number: int = 1) -> dict[str, Any]:
@@ -137,13 +139,20 @@ def register(app: typer.Typer) -> None:
     @text_app.command("export")
     def export_text(
         conf: str = conf_opt, text: str = text_opt,
-        out: Path = typer.Option(..., "--out", help="A .docx file."), home: Path = HOME,
+        out: Path = typer.Option(..., "--out", help="A .docx or .pdf file."), home: Path = HOME,
     ) -> None:  # fmt: skip
-        """The compiled text as a Word document a secretariat would circulate."""
+        """The compiled text as a Word document a secretariat would circulate (.docx), or
+        as PDF (.pdf)."""
         with _node(home) as node:
             node.sync(conf)
             negotiation = node.negotiation(conf)
-        export_compiled(out, negotiation, text)
+        if out.suffix.lower() == ".pdf":
+            version = negotiation.texts[text].current
+            lines = [c.render() for c in negotiation.compiled(text)]
+            lines_pdf(out, version.title, lines,
+                      footer=f"{text} version {version.number} {version.hash}")  # fmt: skip
+        else:
+            export_compiled(out, negotiation, text)
         console.print(f"compiled text of {text} written to {out}")
 
     @text_app.command("amend")
@@ -354,15 +363,26 @@ def register(app: typer.Typer) -> None:
     @app.command("final-act")
     def final_act_cmd(
         conf: str = conf_opt, text: str = text_opt,
-        out: Path = typer.Option(..., "--out"), home: Path = HOME,
+        out: Path = typer.Option(..., "--out"),
+        html: Path | None = typer.Option(None, "--html", help="Also a readable HTML copy."),
+        pdf: Path | None = typer.Option(None, "--pdf", help="Also a readable PDF copy."),
+        home: Path = HOME,
     ) -> None:  # fmt: skip
         """Export the final act of the latest adopted version: one file anyone verifies
-        offline with `accord verify`."""
+        offline with `accord verify`, and readable renderings of what it proves."""
         with _node(home) as node:
             data = node.final_act(conf, text)
         out.parent.mkdir(parents=True, exist_ok=True)
         write_record(out, [data])
         console.print(f"final act written to {out}; check it with `accord verify {out}`")
+        if html or pdf:
+            report = verify_final_act(data)  # renderings show only what verification shows
+            if html:
+                html.write_text(final_act_html(report), "utf-8")
+                console.print(f"HTML rendering: {html}")
+            if pdf:
+                final_act_pdf(report, pdf)
+                console.print(f"PDF rendering: {pdf}")
 
     @app.command("signature")
     def signature_cmd(
