@@ -39,6 +39,7 @@ def convene(
     states: tuple[str, ...] = ("ARC", "BOR", "CAL"),
     conf: str = "talks",
     powers: tuple[str, ...] = ("negotiate", "adopt"),
+    silence_period_ms: int = 1000,  # short, so that tests can wait for a deadline
 ) -> Cast:
     """Ministries create roots, the host opens the conference, delegates join."""
     ministries = {}
@@ -57,7 +58,13 @@ def convene(
     host = Node.create(home / "host", PASSPHRASE)
     host.create_identity()
     genesis = host.create_conference(
-        relay, conf, "Talks on Cyber Norms", roots, now(), host_name="Chair"
+        relay,
+        conf,
+        "Talks on Cyber Norms",
+        roots,
+        now(),
+        host_name="Chair",
+        silence_period_ms=silence_period_ms,
     )
     cast = Cast(relay, conf, genesis, host, ministries)
     for code in states:

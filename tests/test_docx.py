@@ -123,3 +123,29 @@ def test_random_drafting_round_trips_through_word(
     exported = [c.render() for c in negotiation.compiled(n.TEXT_ID)]
     back = Version.parse(import_docx(out, n.TEXT_ID))
     assert marks(version_lines(back)) == marks(exported)
+
+
+def test_what_is_not_a_negotiating_text_is_refused(tmp_path: Path) -> None:
+    import pytest
+    from docx import Document
+
+    from accord.docx_io import DocxImportError
+
+    garbage = tmp_path / "garbage.docx"
+    garbage.write_bytes(b"not a zip file")
+    with pytest.raises(DocxImportError, match="not a Word document"):
+        import_docx(garbage, "x")
+    huge = tmp_path / "huge.docx"
+    document = Document()
+    document.add_paragraph("Title")
+    document.add_paragraph("1. " + "[" * 30_000)
+    document.save(str(huge))
+    with pytest.raises(DocxImportError, match="larger than a negotiating text"):
+        import_docx(huge, "x")
+    twice = tmp_path / "twice.docx"
+    document = Document()
+    for line in ("Title", "1. One.", "1. One again."):
+        document.add_paragraph(line)
+    document.save(str(twice))
+    with pytest.raises(DocxImportError, match="distinct"):
+        import_docx(twice, "x")

@@ -28,16 +28,16 @@ def _adopted_with_signatures() -> tuple[World, dict[str, bytes], str]:
                                                   paragraph="op3"))  # fmt: skip
     world.act(d["ARC"], ev.SIGNATURE, n.signature(v1))
     world.act(d["BOR"], ev.SIGNATURE, n.signature(v1, ad_referendum=True))
-    state = world.view.state
-    assert state is not None and world.chair.keyring is not None
-    keys = {}
-    for seq in range(world.view.length):
-        event = world.event_at(seq)
-        if event.type in final_act.DISCLOSED_TYPES:
-            keys[event.hash] = world.chair.keyring.content_key(state, event)
     from accord.core.texts import Version
 
-    return world, keys, Version.parse(v1).hash
+    return world, _keys(world), Version.parse(v1).hash
+
+
+def _keys(world: World) -> dict[str, bytes]:
+    state = world.view.state
+    assert state is not None and world.chair.keyring is not None
+    events = [world.event_at(s) for s in range(world.view.length)]
+    return final_act.disclosure(state, world.chair.keyring, events)
 
 
 def test_a_final_act_verifies_offline_and_says_what_was_adopted(tmp_path: Path) -> None:
@@ -59,23 +59,17 @@ def test_a_final_act_verifies_offline_and_says_what_was_adopted(tmp_path: Path) 
     assert "signature by Boris (BOR)" in out.stdout and "pending confirmation" in out.stdout
 
 
-def test_a_withheld_act_a_wrong_key_or_an_edit_is_refused() -> None:
+def test_a_withheld_key_a_wrong_key_or_an_edit_is_refused() -> None:
     world, keys, adopted = _adopted_with_signatures()
-    close = next(
-        h
-        for h in keys
-        if world.event_at(
-            next(s for s in range(world.view.length) if world.event_at(s).hash == h)
-        ).type
-        == ev.CLOSE
+    name = next(iter(keys))
+    report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, {}))
+    assert not report.ok and "missing or not the one its epoch event announces" in (
+        report.problem or ""
     )
-    withheld = {h: k for h, k in keys.items() if h != close}
-    report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, withheld))
-    assert not report.ok and "not disclosed" in (report.problem or "")
     wrong = dict(keys)
-    wrong[close] = bytes(32)
+    wrong[name] = bytes(32)
     report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, wrong))
-    assert not report.ok and "does not match the event's commitment" in (report.problem or "")
+    assert not report.ok and "not the one its epoch event announces" in (report.problem or "")
     document = json.loads(final_act.build(world.lines(), n.TEXT_ID, adopted, keys))
     document["record"][3]["receipt"]["time"] += 1
     report = final_act.verify(canonical(document))
@@ -91,13 +85,7 @@ def test_a_chairs_false_adoption_does_not_make_a_final_act() -> None:
     world.act(world.chair, ev.DECISION, n.decision("adopt-v1", v1))
     world.act(d["DUN"], ev.OBJECTION, n.objection("adopt-v1"))
     world.act(world.chair, ev.CLOSE, n.close("adopt-v1", "adopted"))
-    state = world.view.state
-    assert state is not None and world.chair.keyring is not None
-    keys = {
-        world.event_at(s).hash: world.chair.keyring.content_key(state, world.event_at(s))
-        for s in range(world.view.length)
-        if world.event_at(s).type in final_act.DISCLOSED_TYPES
-    }
+    keys = _keys(world)
     from accord.core.texts import Version
 
     report = final_act.verify(
@@ -133,3 +121,29 @@ def test_readable_renderings_of_a_verified_final_act(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="only a valid final act"):
         final_act_html(broken)
+
+
+def test_acts_no_member_could_read_do_not_count_in_a_final_act() -> None:
+    # The chair encrypts a decision and its close under a key of its own, with a matching
+    # commitment: no member can read them, so they have no effect, in the final act too.
+    from accord.core.epochs import encrypt_body
+    from accord.core.texts import Version
+
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    own_key = bytes(range(32))
+    for kind, content in ((ev.DECISION, n.decision("adopt-v1", v1)),
+                          (ev.CLOSE, n.close("adopt-v1", "adopted"))):  # fmt: skip
+        header = world.chair._header(world.view, kind, world.tick(), ev.PLENARY)
+        epoch = world.view.state.current_epoch(ev.PLENARY)  # type: ignore[union-attr]
+        assert epoch is not None
+        header["body"] = encrypt_body(own_key, epoch.number, content, header)
+        world.submit(world.chair.key.sign_object(ev.EVENT_CONTEXT, header))
+    members = world.negotiation(d["DUN"])
+    assert not members.decisions and len(members.flags) == 2
+    report = final_act.verify(
+        final_act.build(world.lines(), n.TEXT_ID, Version.parse(v1).hash, _keys(world))
+    )
+    assert not report.ok and "does not show version 1 adopted" in (report.problem or "")
+    assert report.negotiation is not None and len(report.negotiation.flags) == 2

@@ -14,7 +14,7 @@ from accord.core.author import Author
 from accord.core.errors import Violation
 from accord.core.texts import Version, diff_versions
 from tests import negotiating as n
-from tests.builders import SECOND, World
+from tests.builders import DAY, SECOND, World
 
 
 def convene(observers: tuple[str, ...] = ()) -> tuple[World, dict[str, Author]]:
@@ -201,7 +201,7 @@ def test_silence_broken_one_second_before_the_deadline_not_one_second_after() ->
         world, d = convene()
         v1 = n.version()
         world.act(world.chair, ev.TEXT, n.table(v1))
-        deadline = world.clock + 3600 * SECOND
+        deadline = world.clock + 2 * DAY  # the rules' silence period is one day
         world.act(
             world.chair,
             ev.DECISION,
@@ -385,3 +385,39 @@ def test_a_foreign_minister_signs_in_virtue_of_functions() -> None:
             powers=["sign"], conferences=["c"], not_before=0, not_after=1, issued_at=0,
             office="head_of_state",
         )  # fmt: skip
+
+
+def test_hostile_or_void_acts_have_no_effect() -> None:
+    world, d = convene()
+    v1 = n.version()
+    world.act(world.chair, ev.TEXT, n.table(v1))
+    p = str(world.act(d["ARC"], ev.AMEND, n.amend("op1", "delete_paragraph"))["event"])
+    # Content of the wrong shape: flagged, never a crash.
+    world.act(d["BOR"], ev.OBJECTION, {"decision": ["x"], "kind": "objection", "text": "?"})
+    world.act(world.chair, ev.TEXT, n.table(n.version(2), [(p, "incorporated"), (p, "dropped")]))
+    world.act(world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    world.act(d["ARC"], ev.PARAGRAPH_STATUS, n.status("op2", "open"))  # no reason given
+    world.act(
+        world.chair,
+        ev.DECISION,
+        n.decision(  # shorter than the rules' silence period
+            "quick", v1, "silence", deadline=world.clock + 5 * SECOND, time_zone="UTC"
+        ),
+    )
+    # A stolen key votes; the revocation, published later, is dated before the vote.
+    world.act(world.chair, ev.DECISION, n.decision("vote-v1", v1, "vote"))
+    compromised = world.clock
+    world.act(d["DUN"], ev.VOTE, n.vote("vote-v1", "yes"))
+    world.act(d["ARC"], ev.VOTE, n.vote("vote-v1", "no"))
+    revocation = world.revoke("DUN", d["DUN"], compromised)
+    world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
+    world.act(world.chair, ev.CLOSE, n.close("vote-v1", "not_adopted"))
+    negotiation = world.negotiation()
+    reasons = [f.reason for f in negotiation.flags]
+    assert reasons[0].startswith("malformed content") or "no such decision" in reasons[0]
+    assert any("two outcomes" in r for r in reasons)
+    assert any("gives its reason" in r for r in reasons)
+    assert negotiation.texts[n.TEXT_ID].status == {"op2": "agreed_ad_ref"}  # not reopened
+    assert any("a silence lasts at least" in r for r in reasons)
+    assert any(r.startswith("void:") for r in reasons)
+    assert negotiation.decisions["vote-v1"].tally() == {"yes": 0, "no": 1, "abstain": 0}

@@ -105,7 +105,7 @@ def run_negotiation(
         "not carried into version 2")  # fmt: skip
 
     say("\n[bold]8. The chair puts version 2 under silence; Calvia breaks it in time.[/bold]")
-    deadline = clock.now + 48 * HOUR
+    deadline = clock.now + 96 * HOUR  # the rules' silence period is 72 hours
     act(chair, ev.DECISION, {
         "decision": "silence-v2", "procedure": "silence", "rule": None,
         "subject": {"text": TEXT, "version": 2, "hash": Version.parse(v2).hash, "paragraph": None},
@@ -146,11 +146,8 @@ def run_negotiation(
 
     say("\n[bold]10. The final act: one file anyone verifies offline.[/bold]")
     assert chair.keyring is not None
-    keys = {}
-    for e, _ in seq.entries:
-        if e["type"] in final_act.DISCLOSED_TYPES:
-            event = ev.Event.parse(e, check_signature=False)
-            keys[event.hash] = chair.keyring.content_key(seq.state, event)
+    events = [ev.Event.parse(e, check_signature=False) for e, _ in seq.entries]
+    keys = final_act.disclosure(seq.state, chair.keyring, events)
     data = final_act.build(list(seq.export_lines(clock.tick())), TEXT, Version.parse(v3).hash, keys)
     path = out / f"{TEXT}.final-act.json"
     path.write_bytes(data)

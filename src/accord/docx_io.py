@@ -20,8 +20,9 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt
 
+from accord.core.errors import AccordError
 from accord.core.negotiation import Negotiation
-from accord.core.texts import Version
+from accord.core.texts import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, Version
 
 _NUMBERED = re.compile(r"^(\[?)(PP\d+|\d+(?:\.\d+)*)\.\s+(.*)$", re.DOTALL)
 _ARTICLE = re.compile(r"^(\[?)Article\s+(\d+[A-Za-z]?)\b[.:]?\s*(.*)$", re.DOTALL)
@@ -91,6 +92,11 @@ def import_docx(path: Path, text_id: str, version: int = 1) -> dict[str, Any]:
     lines = [p.text for p in document.paragraphs if p.text.strip()]
     if not lines:
         raise DocxImportError(f"{path} holds no text")
+    if len(lines) > 4 * MAX_PARAGRAPHS or any(len(x) > MAX_PARAGRAPH_CHARS for x in lines):
+        raise DocxImportError(
+            f"{path} is larger than a negotiating text may be ({MAX_PARAGRAPHS} paragraphs "
+            f"of at most {MAX_PARAGRAPH_CHARS} characters)"
+        )
     title, body = lines[0].strip(), lines[1:]
     paragraphs: list[dict[str, Any]] = []
     texts: list[str] = []
@@ -117,7 +123,10 @@ def import_docx(path: Path, text_id: str, version: int = 1) -> dict[str, Any]:
     for paragraph, text in zip(paragraphs, texts, strict=True):
         paragraph["segments"] = _segments(text)
     value = {"text": text_id, "version": version, "title": title, "paragraphs": paragraphs}
-    Version.parse(value)  # what every member will check
+    try:
+        Version.parse(value)  # what every member will check
+    except AccordError as exc:
+        raise DocxImportError(f"{path}: {exc}") from exc
     return value
 
 

@@ -26,10 +26,11 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
     rule = f" ({d.rule.replace('_', ' ')})" if d.rule else ""
     closed = f", closed at entry #{d.closed_seq}" if d.closed_seq is not None else ""
     deadline = (
-        f", silence until {format_time(d.deadline)} ({d.time_zone})" if d.deadline else ""
+        f", silence until {format_time(d.deadline)} ({escape(d.time_zone or '')})"
+        if d.deadline else ""
     )  # fmt: skip
     console.print(
-        f"adopted by {d.procedure}{rule}: decision {d.id} opened at entry #{d.seq}, "
+        f"adopted by {d.procedure}{rule}: decision {escape(d.id)} opened at entry #{d.seq}, "
         f"{format_time(d.opened_at)}{deadline}{closed}"
     )
     if d.procedure == "vote":

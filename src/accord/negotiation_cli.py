@@ -18,6 +18,7 @@ from rich.markup import escape
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.final_act import verify as verify_final_act
+from accord.core.negotiation import Negotiation
 from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
 from accord.docx_io import DocxImportError, export_compiled, import_docx
@@ -57,6 +58,19 @@ def _deadline(text: str, zone: str) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return int(moment.timestamp() * 1000)
+
+
+def _version_of(negotiation: Negotiation, text: str, number: int | None) -> Version:
+    """A version of a text, by number (default: the current one), or a clear error."""
+    record = negotiation.texts.get(text)
+    if record is None:
+        known = ", ".join(sorted(negotiation.texts)) or "none yet"
+        raise typer.BadParameter(f"no text {text!r} in this conference (texts: {known})")
+    if number is None:
+        return record.current
+    if not 1 <= number <= len(record.versions):
+        raise typer.BadParameter(f"{text} has versions 1 to {len(record.versions)}")
+    return record.versions[number - 1]
 
 
 def _posted(what: str, receipt: dict[str, Any]) -> None:
@@ -124,7 +138,9 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             negotiation = node.negotiation(conf)
-        console.print(escape(negotiation.render(text, version)))
+        console.print(
+            escape(negotiation.render(text, _version_of(negotiation, text, version).number))
+        )
         for p in negotiation.proposals.values():
             if p.amendment.text_id == text and p.open:
                 console.print(
@@ -146,8 +162,8 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             negotiation = node.negotiation(conf)
+        version = _version_of(negotiation, text, None)
         if out.suffix.lower() == ".pdf":
-            version = negotiation.texts[text].current
             lines = [c.render() for c in negotiation.compiled(text)]
             lines_pdf(out, version.title, lines,
                       footer=f"{text} version {version.number} {version.hash}")  # fmt: skip
@@ -179,7 +195,7 @@ def register(app: typer.Typer) -> None:
         """Propose an amendment to a paragraph of the current version."""
         with _node(home) as node:
             node.sync(conf)
-            current = node.negotiation(conf).texts[text].current
+            current = _version_of(node.negotiation(conf), text, None)
             new_paragraph = None
             if op == "add_after":
                 new_paragraph = {"id": new_id, "kind": "operative", "number": new_number,
@@ -225,7 +241,7 @@ def register(app: typer.Typer) -> None:
                 home: Path) -> None:  # fmt: skip
         with _node(home) as node:
             node.sync(conf)
-            current = node.negotiation(conf).texts[text].current
+            current = _version_of(node.negotiation(conf), text, None)
             content = {"text": text, "version": current.number, "paragraph": paragraph,
                        "status": what, "reason": reason}  # fmt: skip
             receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now())
@@ -256,8 +272,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:  # fmt: skip
         """What changed between two versions, paragraph by paragraph."""
         with _node(home) as node:
-            record = node.negotiation(conf).texts[text]
-        for change in diff_versions(record.versions[a - 1], record.versions[b - 1]):
+            negotiation = node.negotiation(conf)
+        before, after = _version_of(negotiation, text, a), _version_of(negotiation, text, b)
+        for change in diff_versions(before, after):
             console.print(f"{change.number} ({change.change}): {escape(change.words)}")
 
     @decision_app.command("open")
@@ -278,8 +295,7 @@ def register(app: typer.Typer) -> None:
         """The chair opens a decision on a version (or a paragraph of it)."""
         with _node(home) as node:
             node.sync(conf)
-            record = node.negotiation(conf).texts[text]
-            v = record.current if version is None else record.versions[version - 1]
+            v = _version_of(node.negotiation(conf), text, version)
             content = {
                 "decision": decision,
                 "subject": {"text": text, "version": v.number, "hash": v.hash,
@@ -339,9 +355,9 @@ def register(app: typer.Typer) -> None:
             negotiation = node.negotiation(conf)
         for d in negotiation.decisions.values():
             outcome = d.outcome(negotiation.last_time)
-            line = f"{d.id}: {d.procedure} on {d.subject.label()}: [bold]{outcome}[/bold]"
+            line = f"{d.id}: {d.procedure} on {escape(d.subject.label())}: [bold]{outcome}[/bold]"
             if d.deadline is not None:
-                line += f", deadline {format_time(d.deadline)} ({d.time_zone})"
+                line += f", deadline {format_time(d.deadline)} ({escape(d.time_zone or '')})"
             if d.procedure == "vote":
                 line += f", {d.tally()}"
             console.print(line)
@@ -396,8 +412,7 @@ def register(app: typer.Typer) -> None:
         """Sign (or initial) an adopted version of a text for your state."""
         with _node(home) as node:
             node.sync(conf)
-            record = node.negotiation(conf).texts[text]
-            v = record.current if version is None else record.versions[version - 1]
+            v = _version_of(node.negotiation(conf), text, version)
             content = {"text": text, "version": v.number, "hash": v.hash,
                        "act": "initialling" if initial else "signature",
                        "ad_referendum": ad_referendum}  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core.encoding import hash_json
-from accord.core.epochs import encrypt_body, epoch_body, parse_message_content
+from accord.core.epochs import encrypt_body, epoch_body, parse_message_content, record_key
 from accord.core.errors import AccordError
 from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
@@ -75,6 +75,8 @@ class Author:
             raise AccordError(f"channel {channel!r} has no epoch key yet: rekey it first")
         keyring = self._keys()
         key = keyring.epoch_key(state, channel, current.number)
+        if type in ev.NEGOTIATION_TYPES:  # disclosable in a final act, apart from messages
+            key = record_key(key)
         unsigned = self._header(view, type, time, channel)
         unsigned["body"] = encrypt_body(key, current.number, content, unsigned, keyring.nonce())
         return self.key.sign_object(ev.EVENT_CONTEXT, unsigned)

@@ -59,6 +59,7 @@ _CONTENT_FORM = re.compile(r"^chacha20poly1305:[A-Za-z0-9_-]+$")
 _CHECK_LABEL = b"accord/v1/epoch-check\x00"
 _LINK_LABEL = b"accord/v1/epoch-link\x00"
 _CONTENT_KEY_LABEL = b"accord/v1/content-key"
+_RECORD_KEY_LABEL = b"accord/v1/record-key"
 _COMMIT_LABEL = b"accord/v1/content-commit\x00"
 
 
@@ -78,10 +79,11 @@ class EpochBody:
     keys: tuple[SealedKey, ...]
     check: str
     link: str | None
+    record: str  # the commitment to the epoch's record key (`record_key`)
 
     @classmethod
     def parse(cls, value: Any) -> EpochBody:
-        d = schema.obj(value, "epoch body", ("epoch", "keys", "check", "link"))
+        d = schema.obj(value, "epoch body", ("epoch", "keys", "check", "link", "record"))
         raw_keys = d["keys"]
         if not isinstance(raw_keys, list) or len(raw_keys) > MAX_RECIPIENTS:
             raise SchemaError(f"epoch keys must be a list of at most {MAX_RECIPIENTS}")
@@ -101,7 +103,10 @@ class EpochBody:
         link = None
         if d["link"] is not None:
             link = content_text(d["link"], "epoch link")
-        return cls(schema.integer(d["epoch"], "epoch number", 1), tuple(keys), check, link)
+        record = schema.text(d["record"], "record key commitment", max_len=64)
+        if len(_b64(record, "record key commitment")) != 32:
+            raise SchemaError("a record key commitment is 32 bytes")
+        return cls(schema.integer(d["epoch"], "epoch number", 1), tuple(keys), check, link, record)
 
     @property
     def recipients(self) -> frozenset[str]:
@@ -151,6 +156,7 @@ class Epoch:
     time: int
     recipients: frozenset[str]
     keyed_by: str  # the identity key that chose the key (and so knows it)
+    record: str = ""  # the commitment to the epoch's record key
     acts: int = 0
 
 
@@ -220,6 +226,7 @@ def epoch_body(
         "keys": keys,
         "check": key_check(epoch_key, conf=conf, channel=channel, epoch=epoch),
         "link": link,
+        "record": commitment(record_key(epoch_key)),
     }
 
 
@@ -240,12 +247,21 @@ def _header_bytes(signed: Mapping[str, Any], epoch: int) -> bytes:
     return canonical_checked(content_header(signed, epoch))
 
 
-def content_key(epoch_key: bytes, nonce: bytes) -> bytes:
-    """The key of one event's content: HKDF-SHA256 of the epoch key, salted with the
-    event's nonce."""
+def record_key(epoch_key: bytes) -> bytes:
+    """The key under which an epoch's negotiation acts are encrypted (through per-event
+    keys): a final act discloses it, so that anyone derives each act's key exactly as
+    members do, while messages, keyed from the epoch key itself, stay sealed."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=EPOCH_KEY_SIZE, salt=None, info=_RECORD_KEY_LABEL
+    ).derive(epoch_key)
+
+
+def content_key(base_key: bytes, nonce: bytes) -> bytes:
+    """The key of one event's content: HKDF-SHA256 of its base key (the epoch key for a
+    message, the epoch's record key for a negotiation act), salted with its nonce."""
     return HKDF(
         algorithm=hashes.SHA256(), length=EPOCH_KEY_SIZE, salt=nonce, info=_CONTENT_KEY_LABEL
-    ).derive(epoch_key)
+    ).derive(base_key)
 
 
 def commitment(key: bytes) -> str:
@@ -253,28 +269,30 @@ def commitment(key: bytes) -> str:
 
 
 def encrypt_body(
-    epoch_key: bytes, epoch: int, content: dict[str, Any], header: Mapping[str, Any],
+    base_key: bytes, epoch: int, content: dict[str, Any], header: Mapping[str, Any],
     nonce: bytes | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """The body of an encrypted event whose clear fields (without body) are `header`."""
+    """The body of an encrypted event whose clear fields (without body) are `header`;
+    `base_key` is the epoch key, or for a negotiation act the epoch's record key."""
     # Content objects have fixed ASCII member names and no floats: the fast encoder writes
     # their RFC 8785 form (`canonical_checked`), and refuses unpaired surrogates.
     plaintext = canonical_checked(content)
     if len(plaintext) > MAX_CONTENT_BYTES:
         raise SchemaError(f"content is {len(plaintext)} bytes; the limit is {MAX_CONTENT_BYTES}")
     nonce = nonce if nonce is not None else secrets.token_bytes(NONCE_SIZE)
-    key = content_key(epoch_key, nonce)
+    key = content_key(base_key, nonce)
     sealed = encrypt_content(key, plaintext, _header_bytes(header, epoch), nonce=nonce)
     return {"epoch": epoch, "content": sealed, "commit": commitment(key)}
 
 
-def decrypt_body(epoch_key: bytes, signed: Mapping[str, Any], body: Encrypted) -> dict[str, Any]:
-    """The content of an encrypted event, or `TamperedError`."""
+def decrypt_body(base_key: bytes, signed: Mapping[str, Any], body: Encrypted) -> dict[str, Any]:
+    """The content of an encrypted event (base key as in `encrypt_body`), or
+    `TamperedError`."""
     try:
         nonce = body.nonce
     except SchemaError as exc:
         raise TamperedError("the encrypted content is malformed") from exc
-    return open_disclosed(content_key(epoch_key, nonce), signed, body)
+    return open_disclosed(content_key(base_key, nonce), signed, body)
 
 
 def open_disclosed(key: bytes, signed: Mapping[str, Any], body: Encrypted) -> dict[str, Any]:

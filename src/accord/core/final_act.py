@@ -2,47 +2,66 @@
 under which rule, with which statements and signatures.
 
 It holds the conference's whole record (every entry, content still encrypted, closed by
-the sequencer's checkpoint) and the keys of the acts that establish the outcome, each
-key bound to its event by the event's own commitment (`accord.core.epochs`). Anyone
-verifies it offline: the record as any record, then each disclosed act, then the outcome,
-recomputed from those acts. Every negotiation act must be disclosed (texts, proposals and
-positions, paragraph marks, decisions, objections, votes, closes, statements, signatures,
-confirmations): its type is public in the record, so withholding one is seen. Messages
-and the other channels' content stay sealed: their keys are not in the file.
+the sequencer's checkpoint) and the *record key* of every plenary epoch that carries
+negotiation acts, each bound by the commitment its signed epoch event announces
+(`accord.core.epochs`). Anyone verifies it offline: the record as any record; then each
+negotiation act is opened with a key derived from its epoch's record key exactly as every
+member derives it, so an act no member could read is unread here too; then the outcome
+is recomputed from those acts. Messages and the other channels stay sealed: their keys
+derive from the epoch keys, which are not in the file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from accord.core import events as ev
 from accord.core import schema
 from accord.core.encoding import b64u_decode, b64u_encode, canonical, check_hash, parse_json
-from accord.core.epochs import Encrypted, open_disclosed
+from accord.core.epochs import Encrypted, commitment, decrypt_body
 from accord.core.errors import AccordError, EncodingError, RecordFormatError
-from accord.core.negotiation import Decision, Negotiation, Signature, Statement
+from accord.core.keyring import Keyring
+from accord.core.negotiation import Decision, Flag, Negotiation, Signature, Statement
 from accord.core.negotiation import fold as fold_negotiation
 from accord.core.record import Report, verify_record
+from accord.core.state import ConferenceState
 from accord.core.texts import Version
 
 FORMAT = "accord-final-act"
 VERSION = 1
-# Every negotiation act is disclosed: the decisions, and the proposals and positions that
-# revisions took in or dropped (the text's negotiating history). Messages stay sealed.
-DISCLOSED_TYPES = ev.NEGOTIATION_TYPES
+
+
+def epoch_name(channel: str, epoch: int) -> str:
+    return f"{channel}:{epoch}"
+
+
+def disclosure(
+    state: ConferenceState, keyring: Keyring, events: Iterable[ev.Event]
+) -> dict[str, bytes]:
+    """The record keys a final act discloses: those of the epochs with negotiation acts."""
+    keys = {}
+    for event in events:
+        if event.type in ev.NEGOTIATION_TYPES:
+            assert isinstance(event.body, Encrypted)
+            name = epoch_name(event.channel, event.body.epoch)
+            if name not in keys:
+                keys[name] = keyring.record_key(state, event.channel, event.body.epoch)
+    return keys
 
 
 def build(
     record_lines: list[bytes], text_id: str, version_hash: str, keys: dict[str, bytes]
 ) -> bytes:
-    """The final act's bytes: the record (as exported) and the disclosed content keys."""
+    """The final act's bytes: the record (as exported) and the record keys, by
+    `epoch_name`."""
     document = {
         "format": FORMAT,
         "version": VERSION,
         "text": text_id,
         "adopted": version_hash,
         "record": [parse_json(line) for line in record_lines],
-        "keys": {event: b64u_encode(key) for event, key in sorted(keys.items())},
+        "keys": {name: b64u_encode(key) for name, key in sorted(keys.items())},
     }
     return canonical(document) + b"\n"
 
@@ -58,6 +77,20 @@ class FinalActReport:
     signatures: list[Signature] = field(default_factory=list)
     negotiation: Negotiation | None = None
     sealed: int = 0  # encrypted entries left sealed (messages, other channels)
+
+
+def _record_key(text: object, state: ConferenceState, channel: str, epoch: int) -> bytes | None:
+    """The disclosed record key of an epoch, if it is the one its epoch event announces."""
+    if not isinstance(text, str):
+        return None
+    try:
+        key = b64u_decode(text)
+    except EncodingError:
+        return None
+    epochs = state.epochs.get(channel, [])
+    if not 1 <= epoch <= len(epochs) or commitment(key) != epochs[epoch - 1].record:
+        return None
+    return key
 
 
 def verify(data: bytes) -> FinalActReport:
@@ -87,27 +120,32 @@ def verify(data: bytes) -> FinalActReport:
         return report
     state = record.state
     acts = []
+    unread = []
     for item in d["record"][1:-1]:
         event = ev.Event.parse(item["event"], check_signature=False)  # verified above
+        seq = item["receipt"]["seq"]
         if event.type not in ev.NEGOTIATION_TYPES:
             report.sealed += event.type in ev.ENCRYPTED_TYPES
             continue
-        key_text = d["keys"].get(event.hash)
-        if key_text is None:
+        assert isinstance(event.body, Encrypted)
+        name = epoch_name(event.channel, event.body.epoch)
+        key = _record_key(d["keys"].get(name), state, event.channel, event.body.epoch)
+        if key is None:
             report.problem = (
-                f"entry #{item['receipt']['seq']} ({event.type}) is not disclosed: an act "
-                "of the negotiation was withheld"
+                f"entry #{seq} ({event.type}): the record key of epoch {name} is missing or "
+                "not the one its epoch event announces: acts of the negotiation were withheld"
             )
             return report
         try:
-            assert isinstance(event.body, Encrypted)
-            content = open_disclosed(b64u_decode(key_text), event.signed, event.body)
-        except AccordError as exc:
-            report.problem = f"entry #{item['receipt']['seq']}: the disclosed key fails: {exc}"
-            return report
-        acts.append((item["receipt"]["seq"], item["receipt"]["time"], event, content))
-    last_time = d["record"][-1]["checkpoint"]["time"]
+            content = decrypt_body(key, event.signed, event.body)
+        except AccordError as exc:  # as for every member: unread, and without effect
+            unread.append(Flag(seq, state.author_label(event), f"not read: {exc}"))
+            continue
+        acts.append((seq, item["receipt"]["time"], event, content))
+    # A silence ends when a receipt time reaches its deadline, as members judge it.
+    last_time = d["record"][-2]["receipt"]["time"] if len(d["record"]) > 2 else 0
     negotiation = fold_negotiation(state, acts, last_time)
+    negotiation.flags = sorted(negotiation.flags + unread, key=lambda f: f.seq)
     report.negotiation = negotiation
     decision = negotiation.adopted(adopted)
     version = next(
@@ -125,7 +163,8 @@ def verify(data: bytes) -> FinalActReport:
     }
     report.statements = [
         s for s in negotiation.statements
-        if any(s.subject.startswith(p) for p in on_version) or s.subject.startswith(version.text_id)
+        if any(s.subject.startswith(p) for p in on_version)
+        or s.subject == version.text_id or s.subject.startswith(version.text_id + ", ")
     ]  # fmt: skip
     report.signatures = [s for s in negotiation.signatures if s.version_hash == adopted]
     report.ok = True

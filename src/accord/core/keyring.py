@@ -17,11 +17,13 @@ from accord.core.epochs import (
     Encrypted,
     EpochBody,
     NoKeyError,
+    commitment,
     content_key,
     decrypt_body,
     key_check,
     open_link,
     parse_message_content,
+    record_key,
 )
 from accord.core.errors import AccordError
 from accord.core.sealing import (
@@ -149,19 +151,33 @@ class Keyring:
                 f"the key sealed to this device for epoch {number} of {channel!r} is not the "
                 "key the epoch announces: its author gave different keys to different devices"
             )
+        if commitment(record_key(key)) != body.record:
+            raise TamperedError(
+                f"epoch {number} of {channel!r} announces another record key than its own"
+            )
         self._keys[(channel, number)] = key
         return key
+
+    def base_key(self, state: ConferenceState, event: ev.Event) -> bytes:
+        """What an event's content key derives from: the epoch key, or for a negotiation
+        act the epoch's record key."""
+        assert isinstance(event.body, Encrypted)
+        key = self.epoch_key(state, event.channel, event.body.epoch)
+        return record_key(key) if event.type in ev.NEGOTIATION_TYPES else key
+
+    def record_key(self, state: ConferenceState, channel: str, epoch: int) -> bytes:
+        """The record key of an epoch, to disclose its negotiation acts (final act)."""
+        return record_key(self.epoch_key(state, channel, epoch))
 
     def content(self, state: ConferenceState, event: ev.Event) -> dict[str, Any]:
         """The decrypted content of an encrypted event (`TamperedError`, `NoKeyError`)."""
         assert isinstance(event.body, Encrypted)
-        key = self.epoch_key(state, event.channel, event.body.epoch)
-        return decrypt_body(key, event.signed, event.body)
+        return decrypt_body(self.base_key(state, event), event.signed, event.body)
 
     def content_key(self, state: ConferenceState, event: ev.Event) -> bytes:
-        """The key of one event's content alone, to disclose it (in a final act)."""
+        """The key of one event's content alone."""
         assert isinstance(event.body, Encrypted)
-        return content_key(self.epoch_key(state, event.channel, event.body.epoch), event.body.nonce)
+        return content_key(self.base_key(state, event), event.body.nonce)
 
     def read_message(self, state: ConferenceState, seq: int) -> str:
         """The text of the message at `seq`."""

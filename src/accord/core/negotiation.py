@@ -172,11 +172,18 @@ class Negotiation:
         """Fold one decrypted negotiation act (already verified in the log)."""
         self.last_time = max(self.last_time, time)
         who, state, powers = self._actor(event)
+        void = self.state.voided.get(seq)
+        if void is not None:  # made under powers revoked as of an earlier date (7.3)
+            self.flags.append(Flag(seq, who, void))
+            return
         handler = _HANDLERS[event.type]
         try:
             handler(self, seq, time, event, content, state, powers)
         except (_Refused, AccordError) as exc:
             self.flags.append(Flag(seq, who, str(exc)))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # Content of the wrong shape deep inside (a list where an id belongs...).
+            self.flags.append(Flag(seq, who, f"malformed content: {exc!r}"))
 
     def _actor(self, event: ev.Event) -> tuple[str, str | None, frozenset[str]]:
         if event.cred is None:
@@ -257,7 +264,7 @@ def _table(
         record.history.append((seq, f"tabled by the chair at {format_time(time)}"))
     else:
         previous = record.current
-        decided = []
+        decided: list[tuple[Proposal, str]] = []
         for item in outcomes:
             o = schema.obj(item, "proposal outcome", ("proposal", "outcome"))
             proposal = n.proposals.get(o["proposal"])
@@ -266,6 +273,8 @@ def _table(
                 raise _Refused(f"no proposal {o['proposal']} on this text")
             if not proposal.open:
                 raise _Refused(f"proposal {proposal.id} is no longer open")
+            if any(p is proposal for p, _ in decided):
+                raise _Refused(f"proposal {proposal.id} is given two outcomes")
             decided.append((proposal, outcome))
         for proposal, outcome in decided:
             proposal.outcome = outcome
@@ -357,14 +366,14 @@ def _status(
         raise _Refused("no such paragraph in the current version")
     if state is not None and (status != "open" or "negotiate" not in powers):
         raise _Refused("only the chair marks a paragraph agreed ad ref")
+    if status == "open" and state is not None and not reason:
+        raise _Refused("a delegation reopening a paragraph gives its reason")
     if status == "agreed_ad_ref":
         record.status[paragraph.id] = status
         what = f"paragraph {paragraph.number} agreed ad ref"
     else:
         if record.status.pop(paragraph.id, None) is None:
             raise _Refused(f"paragraph {paragraph.number} is not agreed ad ref")
-        if state is not None and not reason:
-            raise _Refused("a delegation reopening a paragraph gives its reason")
         what = f"paragraph {paragraph.number} reopened by {state or 'the chair'}"
     record.history.append((seq, what + (f": {reason}" if reason else "")))
 
@@ -378,7 +387,7 @@ def _decision(
     d = schema.obj(content, "decision", ("decision", "subject", "procedure", "rule", "deadline",
                                          "time_zone"))  # fmt: skip
     decision_id = schema.text(d["decision"], "decision id", pattern=DECISION_ID)
-    if decision_id in n.decisions:
+    if decision_id in n.decisions:  # ids are compared as text only
         raise _Refused(f"decision {decision_id} exists already")
     subject = Subject.parse(d["subject"])
     record = n._text(subject.text_id)
@@ -406,8 +415,11 @@ def _decision(
     if procedure == "silence":
         deadline = schema.integer(d["deadline"], "deadline")
         time_zone = schema.text(d["time_zone"], "time zone", max_len=64)
-        if deadline <= time:
-            raise _Refused("the silence deadline is already past")
+        minimum = n.state.genesis.rules.silence_period_ms
+        if deadline - time < minimum:
+            raise _Refused(
+                f"a silence lasts at least {minimum // 1000} s under the rules of procedure"
+            )
     elif d["deadline"] is not None or d["time_zone"] is not None:
         raise _Refused(f"a {procedure} decision has no deadline")
     n.decisions[decision_id] = Decision(
@@ -416,7 +428,8 @@ def _decision(
 
 
 def _open_decision(n: Negotiation, content: dict[str, Any]) -> Decision:
-    decision = n.decisions.get(content.get("decision"))  # type: ignore[arg-type]
+    decision_id = content.get("decision")
+    decision = n.decisions.get(decision_id) if isinstance(decision_id, str) else None
     if decision is None:
         raise _Refused("no such decision")
     return decision
@@ -469,9 +482,8 @@ def _vote(
         raise _Refused(f"{state} has already voted (#{decision.votes[state][0]}): one vote a state")
     decision.votes[state] = (seq, vote, explanation)
     if explanation:
-        n.statements.append(
-            Statement(seq, state, "explanation_of_vote", f"decision {decision.id}", explanation)
-        )
+        subject = f"decision {decision.id} on {decision.subject.label()}"
+        n.statements.append(Statement(seq, state, "explanation_of_vote", subject, explanation))
 
 
 def _close(
@@ -537,7 +549,7 @@ def _signature(
         raise _Refused("signing needs full powers to sign")
     if n.adopted(d["hash"]) is None:
         raise _Refused(f"version {number} of {record.current.text_id} has not been adopted")
-    if any(s.state == state and s.act == act and s.version_hash == d["hash"] and not s.pending
+    if any(s.state == state and s.act == act and s.version_hash == d["hash"]
            for s in n.signatures):  # fmt: skip
         raise _Refused(f"{state} has already made this {act}")
     n.signatures.append(Signature(

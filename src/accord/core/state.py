@@ -240,7 +240,9 @@ class ConferenceState:
         elif event.type == ev.EPOCH:
             assert isinstance(event.body, EpochBody)
             number = event.body.epoch
-            epoch = Epoch(number, seq, time, event.body.recipients, event.author.text)
+            epoch = Epoch(
+                number, seq, time, event.body.recipients, event.author.text, event.body.record
+            )
             self.epochs.setdefault(event.channel, []).append(epoch)
         elif event.type in ev.ENCRYPTED_TYPES:
             assert isinstance(event.body, Encrypted)

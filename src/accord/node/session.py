@@ -21,7 +21,7 @@ from accord.core.credentials import FullPowers, Revocation, issue_full_powers, r
 from accord.core.encoding import hash_tag
 from accord.core.epochs import NoKeyError, parse_message_content
 from accord.core.errors import AccordError, Violation
-from accord.core.genesis import genesis_body
+from accord.core.genesis import DEFAULT_SILENCE_PERIOD_MS, genesis_body
 from accord.core.keyring import Keyring
 from accord.core.keys import PublicKey, SigningKey, safety_number
 from accord.core.log import Checkpoint, Receipt
@@ -183,6 +183,7 @@ class Node:
         chair: tuple[str, PublicKey] | None = None,
         host_name: str = "Host",
         decision_rule: str = "consensus",
+        silence_period_ms: int = DEFAULT_SILENCE_PERIOD_MS,
     ) -> str:
         """Sign a genesis as host and open the conference on `relay`; the genesis hash."""
         me = self.identity
@@ -196,6 +197,7 @@ class Node:
                 sequencer=PublicKey.parse(sequencer, "the relay's sequencer key"),
                 states=states,
                 decision_rule=decision_rule,
+                silence_period_ms=silence_period_ms,
             )
             event = genesis_event(me, conf=conf, genesis=genesis, time=now)
             receipt = client.create_conference(event)
@@ -356,11 +358,12 @@ class Node:
         lines = self.export(conf)
         view, keyring = self.view(conf), self.keyring(conf)
         assert view.state is not None
-        keys = {}
-        for event_json, _ in self.replica.iter_entries(conf):
-            if event_json["type"] in final_act.DISCLOSED_TYPES:
-                event = ev.Event.parse(event_json, check_signature=False)
-                keys[event.hash] = keyring.content_key(view.state, event)
+        events = (
+            ev.Event.parse(e, check_signature=False)
+            for e, _ in self.replica.iter_entries(conf)
+            if e["type"] in ev.NEGOTIATION_TYPES
+        )
+        keys = final_act.disclosure(view.state, keyring, events)
         return final_act.build(lines, text_id, adopted.hash, keys)
 
     def outcome_news(self, conf: str) -> list[str]:
