@@ -88,8 +88,20 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             assert negotiation.decisions["silence-1"].objections[0][0] == broke["seq"]
             assert negotiation.decisions["silence-2"].late[0][0] == late["seq"]
             assert any("the claim is invalid" in f.reason for f in negotiation.flags)
+            # A recorded vote on paragraph 2: one vote a state, abstentions not counted.
+            chair.negotiate(conf, ev.DECISION, n.decision("vote-op2", v2, "vote", paragraph="op2"),
+                            now())  # fmt: skip
+            arc.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes"), now())
+            bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes", "Borduria votes for."), now())
+            bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "no"), now())
+            cal.negotiate(conf, ev.VOTE, n.vote("vote-op2", "abstain"), now())
+            chair.negotiate(conf, ev.CLOSE, n.close("vote-op2", "adopted"), now())
+            cal.sync(conf)
+            voted = cal.negotiation(conf).decisions["vote-op2"]
+            assert voted.tally() == {"yes": 2, "no": 0, "abstain": 1}
+            assert voted.outcome(now()) == "adopted"
             arc.negotiate(conf, ev.SIGNATURE, n.signature(v2), now())
-            bor.negotiate(conf, ev.SIGNATURE, n.signature(v2, ad_referendum=True), now())
+            ad_ref = bor.negotiate(conf, ev.SIGNATURE, n.signature(v2, ad_referendum=True), now())
         finally:
             cast.close()
         # The same, as a delegate reads it at the command line. Every member is told each
@@ -135,4 +147,11 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
         assert "VALID FINAL ACT" in verified and "version 2" in verified
         assert "signature by Ana Reyes (ARC)" in verified
         assert "ad referendum, pending confirmation by its state" in verified
+        # Borduria's ministry confirms the signature; a delegate publishes the confirmation.
+        confirmation = tmp_path / "confirmation.json"
+        accord(tmp_path / "ministry-BOR", "powers", "confirm", "--state", "BOR", "--signature",
+               str(ad_ref["event"]), "--out", str(confirmation))  # fmt: skip
+        accord(tmp_path / "delegate-BOR", "publish-confirmation", "--conf", conf, str(confirmation))
+        accord(home, "final-act", "--conf", conf, "--text", n.TEXT_ID, "--out", str(act))
+        assert "ad referendum, confirmed" in accord(home, "verify", str(act))
         assert "statement (interpretative) by CAL" in verified

@@ -76,7 +76,7 @@ def _version_of(negotiation: Negotiation, text: str, number: int | None) -> Vers
 def _posted(what: str, receipt: dict[str, Any]) -> None:
     console.print(
         f"{what}: entry #{receipt['seq']}, receipt time {format_time(receipt['time'])}, "
-        f"id {str(receipt['event']).removeprefix('sha256:')[:12]}"
+        f"id {receipt['event']}"
     )
 
 

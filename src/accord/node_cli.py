@@ -20,13 +20,14 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from accord.core.credentials import FullPowers, Revocation
+from accord.core import events as ev
+from accord.core.credentials import FullPowers, Revocation, confirm
 from accord.core.errors import AccordError
 from accord.core.keys import PublicKey, fingerprint
 from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
 from accord.display import message_line
-from accord.node.session import Node
+from accord.node.session import Node, root_label
 from accord.record_file import write_record
 
 console = Console(soft_wrap=True)
@@ -174,6 +175,28 @@ def register(app: typer.Typer) -> None:
             revocation = node.revoke_powers(state, credential, reason, _now())
         _write_json(out, revocation)
         console.print(f"revocation {Revocation.parse(revocation).id} written to {out}")
+
+    @powers_app.command("confirm")
+    def powers_confirm(
+        state: str = typer.Option(..., "--state"),
+        signature: str = typer.Option(
+            ...,
+            "--signature",
+            help="The signature act's id (sha256:..., as `accord signature` printed it).",
+        ),
+        out: Path = typer.Option(..., "--out"),
+        home: Path = HOME,
+    ) -> None:
+        """Confirm a signature made ad referendum by your state's delegate (VCLT art.
+        12(2)(b)); publish it with `accord publish-confirmation`."""
+        full = signature if signature.startswith("sha256:") else "sha256:" + signature
+        with _node(home) as node:
+            confirmation = confirm(
+                node.keystore.get(root_label(state)), state=state, signature=full,
+                confirmed_at=_now(),
+            )  # fmt: skip
+        _write_json(out, confirmation)
+        console.print(f"confirmation of {full} written to {out}")
 
     @conference_app.command("create")
     def conference_create(
@@ -379,6 +402,17 @@ def register(app: typer.Typer) -> None:
         console.print(
             f"posted as entry #{receipt['seq']} (receipt time {format_time(receipt['time'])})"
         )
+
+    @app.command("publish-confirmation")
+    def publish_confirmation(
+        conf: str = typer.Option(..., "--conf"), file: Path = typer.Argument(...), home: Path = HOME
+    ) -> None:
+        """Publish a state root's confirmation of a signature ad referendum."""
+        with _node(home) as node:
+            receipt = node.negotiate(
+                conf, ev.CONFIRMATION, {"confirmation": _read_json(file)}, _now()
+            )
+        console.print(f"confirmation published as entry #{receipt['seq']}")
 
     @app.command("publish-revocation")
     def publish_revocation(
