@@ -30,7 +30,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     for step in (
         "joined", "refused (not_accredited)", "refused (revoked)", "verification: valid",
-        "sealed to the 3 devices", "cannot read it", "[ without undue delay (Proposed: BOR; "
+        "sealed to the 3 devices", "cannot read it", "[(2) without undue delay (Proposed: BOR; "
         "supported: CAL; opposed: ARC)]", "outcome, recomputed by every member: not adopted",
         "statement (interpretative) by BOR", "VALID FINAL ACT",
     ):  # fmt: skip

@@ -68,10 +68,11 @@ def test_a_first_reading_compiles_to_attributed_brackets() -> None:
     assert not negotiation.flags
     text = negotiation.render(n.TEXT_ID)
     assert (
-        "2. A State shall notify affected States[ within 72 hours (Proposed: ARC; opposed: DUN)]"
-        "[ without undue delay (Proposed: BOR; supported: CAL)] of a significant incident."
+        "2. A State shall notify affected States [(1) within 72 hours (Proposed: ARC; opposed: "
+        "DUN)][(2) without undue delay (Proposed: BOR; supported: CAL)] of a significant "
+        "incident."
     ) in text
-    assert "1. Each State [shall][should (Proposed: CAL)] designate" in text
+    assert "1. Each State [(1) shall][(2) should (Proposed: CAL)] designate" in text
     assert (
         "3. [States shall review this arrangement every two years.][DELETE (Deletion "
         "proposed: DUN)]" in text

@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from accord.core import events as ev
+from accord.node.client import RelayError
+from accord.node.session import Node
 from tests import negotiating as n
 from tests.delegations import PASSPHRASE, convene, now
 from tests.relay_process import relay
@@ -96,8 +100,30 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "no"), now())
             cal.negotiate(conf, ev.VOTE, n.vote("vote-op2", "abstain"), now())
             chair.negotiate(conf, ev.CLOSE, n.close("vote-op2", "adopted"), now())
+            # A Calvian delegate holding only the power to negotiate: the relay refuses a vote.
+            junior = Node.create(tmp_path / "delegate-CAL-2", PASSPHRASE)
+            key = junior.create_identity()
+            credential = cast.ministries["CAL"].issue_powers(
+                "CAL", "Cyril Junior", key, ["negotiate"], [conf], now()
+            )
+            junior.join(r.url, conf, credential, cast.genesis, now())
+            chair.sync(conf)
+            assert "plenary" in chair.rekey_due(conf, now())  # passes him the plenary's keys
+            with pytest.raises(RelayError) as refused:
+                junior.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes"), now())
+            assert refused.value.code == "power_missing"
+            # He proposes to replace paragraph 3; Borduria supports; he withdraws it anyway.
+            withdrawn = junior.negotiate(conf, ev.AMEND, n.amend(
+                "op3", "replace_paragraph", new="States shall review it yearly.", version=2),
+                now())  # fmt: skip
+            bor.negotiate(conf, ev.STANCE, n.stance(str(withdrawn["event"]), "support"), now())
+            junior.negotiate(conf, ev.STANCE, n.stance(str(withdrawn["event"]), "withdraw"), now())
+            junior.close()
             cal.sync(conf)
             voted = cal.negotiation(conf).decisions["vote-op2"]
+            gone = cal.negotiation(conf).proposals[str(withdrawn["event"])]
+            assert gone.withdrawn_at is not None and list(gone.supporters) == ["BOR"]
+            assert "yearly" not in cal.negotiation(conf).render(n.TEXT_ID)
             assert voted.tally() == {"yes": 2, "no": 0, "abstain": 1}
             assert voted.outcome(now()) == "adopted"
             arc.negotiate(conf, ev.SIGNATURE, n.signature(v2), now())

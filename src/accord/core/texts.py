@@ -301,15 +301,22 @@ def _render_piece(piece: Piece) -> str:
         return piece
     if isinstance(piece, Bracket):
         return piece.render()
+    shown = [a for a in piece.alternatives if a.proposal is not None or a.text]
+    # Competing alternatives are numbered, as in a compilation text: "[(1) shall][(2) should
+    # (Proposed: CAL)]"; a single insertion is not.
+    numbered = len(shown) > 1
+    lead = " " if any(a.text.startswith(" ") for a in shown) else ""
     out = []
-    for alt in piece.alternatives:
+    for k, alt in enumerate(shown, start=1):
+        label = f"({k}) " if numbered else ""
+        words = alt.text.strip() if numbered else alt.text
         if alt.proposal is None:
-            out.append(f"[{alt.text}]" if alt.text else "")
+            out.append(f"[{label}{words}]")
         elif alt.text:
-            out.append(f"[{alt.text} ({alt.proposal.attribution()})]")
+            out.append(f"[{label}{words} ({alt.proposal.attribution()})]")
         else:
-            out.append(f"[DELETE ({alt.proposal.attribution(deletion=True)})]")
-    return "".join(out)
+            out.append(f"[{label}DELETE ({alt.proposal.attribution(deletion=True)})]")
+    return (lead if numbered else "") + "".join(out)
 
 
 def compile_paragraph(
