@@ -26,6 +26,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, hmac
@@ -49,6 +50,7 @@ from accord.core.sealing import (
     TamperedError,
     decrypt_content,
     encrypt_content,
+    open_raw,
     seal_epoch_key,
 )
 
@@ -141,10 +143,14 @@ class Encrypted:
             schema.integer(d["epoch"], "epoch number", 1), content_text(d["content"]), commit
         )
 
+    @cached_property
+    def raw(self) -> bytes:
+        """The nonce and ciphertext, decoded once."""
+        return _b64(self.content.partition(":")[2], "encrypted content")
+
     @property
     def nonce(self) -> bytes:
-        raw = _b64(self.content.partition(":")[2], "encrypted content")
-        return raw[:NONCE_SIZE]
+        return self.raw[:NONCE_SIZE]
 
 
 @dataclass
@@ -300,7 +306,7 @@ def open_disclosed(key: bytes, signed: Mapping[str, Any], body: Encrypted) -> di
     the key must match the event's commitment, and the content its header."""
     if commitment(key) != body.commit:
         raise TamperedError("the content key does not match the event's commitment")
-    plaintext = decrypt_content(key, body.content, _header_bytes(signed, body.epoch))
+    plaintext = open_raw(key, body.raw, _header_bytes(signed, body.epoch))
     try:
         value = parse_json(plaintext)
     except AccordError as exc:

@@ -162,6 +162,19 @@ def encrypt_content(
     return encode_tagged(CONTENT_ALG, nonce + ciphertext)
 
 
+def open_raw(key: bytes, raw: bytes, aad: bytes) -> bytes:
+    """Decrypt nonce || ciphertext (already decoded) bound to `aad`, or `TamperedError`."""
+    if len(raw) < NONCE_SIZE + 16:
+        raise TamperedError("the encrypted content is malformed")
+    try:
+        return ChaCha20Poly1305(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], aad)
+    except InvalidTag as exc:
+        raise TamperedError(
+            "the encrypted content does not open under this header: it was altered or moved "
+            "from another event, channel or position"
+        ) from exc
+
+
 def decrypt_content(epoch_key: bytes, sealed: str, header: dict[str, Any] | bytes) -> bytes:
     """Decrypt, or raise `TamperedError`: never returns bytes that were not sealed here."""
     try:
