@@ -387,7 +387,7 @@ def _decision(
     d = schema.obj(content, "decision", ("decision", "subject", "procedure", "rule", "deadline",
                                          "time_zone"))  # fmt: skip
     decision_id = schema.text(d["decision"], "decision id", pattern=DECISION_ID)
-    if decision_id in n.decisions:  # ids are compared as text only
+    if decision_id in n.decisions:
         raise _Refused(f"decision {decision_id} exists already")
     subject = Subject.parse(d["subject"])
     record = n._text(subject.text_id)
