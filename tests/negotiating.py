@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord.core import events as ev
+from accord.core.author import Author
 from accord.core.texts import Version
 
 TEXT_ID = "cica"
@@ -120,3 +122,25 @@ def signature(
 ) -> dict[str, Any]:
     return {"text": v["text"], "version": v["version"], "hash": Version.parse(v).hash, "act": act,
             "ad_referendum": ad_referendum}  # fmt: skip
+
+
+def draft_randomly(
+    world: Any, delegates: dict[str, Author], ops: list[tuple[str, str, str, str]]
+) -> None:
+    """Table the test text, then apply drafting acts as Hypothesis draws them: (state, op,
+    paragraph, words), op one of insert, replace, delete_words, delete_paragraph, support,
+    oppose, withdraw (the stances aimed at a proposal already made)."""
+    world.act(world.chair, ev.TEXT, table(version()))
+    made: list[str] = []
+    for state, op, paragraph, words in ops:
+        if op in ("support", "oppose", "withdraw"):
+            if made:
+                world.act(delegates[state], ev.STANCE, stance(made[len(made) // 2], op))
+            continue
+        content = {
+            "insert": amend(paragraph, "insert_words", old=words, new=f" {words}!"),
+            "replace": amend(paragraph, "replace_words", old=words, new=words.upper()),
+            "delete_words": amend(paragraph, "delete_words", old=words),
+            "delete_paragraph": amend(paragraph, "delete_paragraph"),
+        }[op]
+        made.append(str(world.act(delegates[state], ev.AMEND, content)["event"]))

@@ -103,20 +103,7 @@ def test_random_drafting_round_trips_through_word(
     tmp_path: Path, ops: list[tuple[str, str, str, str]]
 ) -> None:
     world, d = convene()
-    world.act(world.chair, ev.TEXT, n.table(n.version()))
-    made: list[str] = []
-    for state, op, paragraph, words in ops:
-        if op in ("support", "oppose"):
-            if made:
-                world.act(d[state], ev.STANCE, n.stance(made[-1], op))
-            continue
-        content = {
-            "insert": n.amend(paragraph, "insert_words", old=words, new=f" {words}!"),
-            "replace": n.amend(paragraph, "replace_words", old=words, new=words.upper()),
-            "delete_words": n.amend(paragraph, "delete_words", old=words),
-            "delete_paragraph": n.amend(paragraph, "delete_paragraph"),
-        }[op]
-        made.append(str(world.act(d[state], ev.AMEND, content)["event"]))
+    n.draft_randomly(world, d, ops)
     negotiation = world.negotiation(d["CAL"])
     out = tmp_path / "r.docx"
     export_compiled(out, negotiation, n.TEXT_ID)

@@ -281,20 +281,7 @@ OPS = st.lists(
 @given(OPS)
 def test_every_replica_compiles_the_same_text(ops: list[tuple[str, str, str, str]]) -> None:
     world, d = convene()
-    world.act(world.chair, ev.TEXT, n.table(n.version()))
-    made: list[str] = []
-    for state, op, paragraph, words in ops:
-        if op in ("support", "oppose", "withdraw"):
-            if made:
-                world.act(d[state], ev.STANCE, n.stance(made[len(made) // 2], op))
-            continue
-        content = {
-            "insert": n.amend(paragraph, "insert_words", old=words, new=f" {words}!"),
-            "replace": n.amend(paragraph, "replace_words", old=words, new=words.upper()),
-            "delete_words": n.amend(paragraph, "delete_words", old=words),
-            "delete_paragraph": n.amend(paragraph, "delete_paragraph"),
-        }[op]
-        made.append(proposal_id(world.act(d[state], ev.AMEND, content)))
+    n.draft_randomly(world, d, ops)
     texts = {world.negotiation(reader).render(n.TEXT_ID) for reader in (world.chair, *d.values())}
     assert len(texts) == 1
     # Whatever was proposed, the tabled text is still there, word for word, outside brackets.
