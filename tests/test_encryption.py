@@ -114,8 +114,7 @@ def test_the_epoch_recipients_are_checked_in_public() -> None:
     ana, boris = world.join("ARC", "Ana"), world.join("BOR", "Boris")
     state = world.view.state
     assert state is not None and ana.keyring is not None
-    readers = state.readers(ev.PLENARY, world.clock)
-    publics = {d: DevicePublicKey.parse(state.device_ids[d][1]) for d in readers}
+    publics = state.reader_keys(ev.PLENARY, world.clock)
     stranger = DeviceKey.from_label("a device nobody announced").public
     key = ana.keyring.new_key()
 
@@ -306,8 +305,7 @@ def test_different_keys_to_different_devices_are_caught_by_the_check() -> None:
     ana, boris = world.join("ARC", "Ana"), world.join("BOR", "Boris")
     state = world.view.state
     assert state is not None and ana.keyring is not None
-    readers = state.readers(ev.PLENARY, world.clock)
-    publics = {d: DevicePublicKey.parse(state.device_ids[d][1]) for d in readers}
+    publics = state.reader_keys(ev.PLENARY, world.clock)
     good, bad = ana.keyring.new_key(), ana.keyring.new_key()
     boris_device = next(iter(boris.keyring.devices)) if boris.keyring else ""
     body = epoch_body(

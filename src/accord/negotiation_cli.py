@@ -116,8 +116,10 @@ def register(app: typer.Typer) -> None:
         """The chair issues a revised version, saying what became of each proposal."""
         version = _read_version(file)  # JSON: a revision names its version number
         with _node(home) as node:
+            node.sync(conf)
+            negotiation = node.negotiation(conf)
             outcomes = [
-                {"proposal": node.proposal(conf, p), "outcome": outcome}
+                {"proposal": negotiation.proposal(p).id, "outcome": outcome}
                 for outcome, ids in (("incorporated", incorporate), ("merged", merge),
                                      ("dropped", drop))
                 for p in ids
@@ -212,7 +214,7 @@ def register(app: typer.Typer) -> None:
     def _stance(conf: str, proposal: str, what: str, home: Path) -> None:
         with _node(home) as node:
             node.sync(conf)
-            content = {"proposal": node.proposal(conf, proposal), "stance": what}
+            content = {"proposal": node.negotiation(conf).proposal(proposal).id, "stance": what}
             receipt = node.negotiate(conf, ev.STANCE, content, _now())
         _posted(f"{what} recorded", receipt)
 

@@ -12,7 +12,6 @@ from accord.core.epochs import encrypt_body, epoch_body, parse_message_content, 
 from accord.core.errors import AccordError
 from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
-from accord.core.sealing import DevicePublicKey
 from accord.core.state import ConferenceState
 from accord.core.verify import LogVerifier
 
@@ -91,10 +90,7 @@ class Author:
         previous = None
         if current is not None and state.history(channel) == "all":
             previous = keyring.epoch_key(state, channel, current.number)
-        recipients = {
-            device: DevicePublicKey.parse(state.device_ids[device][1])
-            for device in state.readers(channel, time)
-        }
+        recipients = state.reader_keys(channel, time)
         key = keyring.new_key()
         body = epoch_body(
             key, recipients, conf=self.conf, channel=channel, epoch=number,

@@ -158,14 +158,12 @@ def verify(data: bytes) -> FinalActReport:
         report.problem = f"the record does not show version {version.number} adopted"
         return report
     report.version, report.decision = version, decision
-    on_version = {
-        f"decision {x.id} " for x in negotiation.decisions.values() if x.subject.hash == adopted
-    }
+    on_version = {x.id for x in negotiation.decisions.values() if x.subject.hash == adopted}
     report.statements = [
-        s for s in negotiation.statements
-        if any(s.subject.startswith(p) for p in on_version)
-        or s.subject == version.text_id or s.subject.startswith(version.text_id + ", ")
-    ]  # fmt: skip
+        s
+        for s in negotiation.statements
+        if s.decision in on_version or s.text_id == version.text_id
+    ]
     report.signatures = [s for s in negotiation.signatures if s.version_hash == adopted]
     report.ok = True
     return report

@@ -181,7 +181,11 @@ class Keyring:
 
     def read_message(self, state: ConferenceState, seq: int) -> str:
         """The text of the message at `seq`."""
-        content = self.content(state, self.event_at(seq))
+        return self.message_text(state, self.event_at(seq))
+
+    def message_text(self, state: ConferenceState, event: ev.Event) -> str:
+        """The text of a message event already at hand."""
+        content = self.content(state, event)
         try:
             return parse_message_content(content)
         except AccordError as exc:

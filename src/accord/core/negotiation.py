@@ -125,6 +125,8 @@ class Statement:
     kind: str
     subject: str  # what it is attached to, in words
     text: str
+    decision: str | None = None  # the decision it is attached to, or
+    text_id: str | None = None  # the text (and paragraph) it is attached to
 
 
 @dataclass
@@ -198,6 +200,16 @@ class Negotiation:
                     and d.outcome(self.last_time) == "adopted"):  # fmt: skip
                 return d
         return None
+
+    def proposal(self, prefix: str) -> Proposal:
+        """The proposal whose id starts with `prefix` (ids are shown shortened)."""
+        full = prefix if prefix.startswith("sha256:") else "sha256:" + prefix
+        found = [p for pid, p in self.proposals.items() if pid.startswith(full)]
+        if len(found) != 1:
+            raise AccordError(
+                f"{'no' if not found else 'more than one'} proposal starts with {prefix!r}"
+            )
+        return found[0]
 
     def _text(self, text_id: str) -> TextRecord:
         record = self.texts.get(text_id)
@@ -483,7 +495,9 @@ def _vote(
     decision.votes[state] = (seq, vote, explanation)
     if explanation:
         subject = f"decision {decision.id} on {decision.subject.label()}"
-        n.statements.append(Statement(seq, state, "explanation_of_vote", subject, explanation))
+        n.statements.append(
+            Statement(seq, state, "explanation_of_vote", subject, explanation, decision.id)
+        )
 
 
 def _close(
@@ -521,6 +535,7 @@ def _statement(
     if s["decision"] is not None:
         decision = _open_decision(n, {"decision": s["decision"]})
         subject = f"decision {decision.id} on {decision.subject.label()}"
+        n.statements.append(Statement(seq, state, kind, subject, text, decision=decision.id))
     else:
         record = n._text(schema.text(s["text"], "text id", pattern=TEXT_ID))
         pid = s["paragraph"]
@@ -528,7 +543,8 @@ def _statement(
         if pid is not None and paragraph is None:
             raise _Refused("no such paragraph")
         subject = f"{s['text']}" + (f", paragraph {paragraph.number}" if paragraph else "")
-    n.statements.append(Statement(seq, state, kind, subject, text))
+        text_id = record.current.text_id
+        n.statements.append(Statement(seq, state, kind, subject, text, text_id=text_id))
 
 
 def _signature(

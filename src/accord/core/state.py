@@ -19,6 +19,7 @@ from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_json
 from accord.core.epochs import Encrypted, Epoch, EpochBody
 from accord.core.genesis import AccreditedState, Genesis
+from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
 
 MAX_TIME = 2**63
@@ -159,6 +160,13 @@ class ConferenceState:
         )
         self._readers[channel] = result
         return result
+
+    def reader_keys(self, channel: str, time: int) -> dict[str, DevicePublicKey]:
+        """The device keys of `readers`, by device id: what a new epoch is sealed to."""
+        return {
+            device: DevicePublicKey.parse(self.device_ids[device][1])
+            for device in self.readers(channel, time)
+        }
 
     def current_epoch(self, channel: str) -> Epoch | None:
         epochs = self.epochs.get(channel)

@@ -60,10 +60,6 @@ class SyncResult:
         return self.after - self.before
 
 
-def _full(prefix: str) -> str:
-    return prefix if prefix.startswith("sha256:") else "sha256:" + prefix
-
-
 class NodeError(AccordError):
     """A workflow step that cannot be done, with the reason."""
 
@@ -313,7 +309,8 @@ class Node:
                 # revocation's date: look again at the time now.
                 now = max(now, int(time.time() * 1000))
             try:
-                self.rekey(conf, channel, now)
+                # The first attempt follows the sync above; a retry needs a fresh one.
+                self.rekey(conf, channel, now, synced=attempt == 0)
 
                 def make(author: Author, view: LogVerifier, at: int = now) -> dict[str, Any]:
                     return author.encrypted(view, type, content, at, channel)
@@ -384,18 +381,13 @@ class Node:
             )
         return news
 
-    def proposal(self, conf: str, prefix: str) -> str:
-        """The full id of the proposal whose id starts with `prefix` (as shown)."""
-        ids = [p for p in self.negotiation(conf).proposals if p.startswith(_full(prefix))]
-        if len(ids) != 1:
-            raise NodeError(
-                f"{'no' if not ids else 'more than one'} proposal starts with {prefix!r}"
-            )
-        return ids[0]
-
-    def rekey(self, conf: str, channel: str, now: int, force: bool = False) -> bool:
-        """Key a new epoch of `channel` if one is due (or `force`); whether it did."""
-        self.sync(conf)
+    def rekey(
+        self, conf: str, channel: str, now: int, force: bool = False, synced: bool = False
+    ) -> bool:
+        """Key a new epoch of `channel` if one is due (or `force`); whether it did. It
+        syncs first unless the caller just did (`synced`)."""
+        if not synced:
+            self.sync(conf)
         state = self.view(conf).state
         assert state is not None
         if channel != ev.PLENARY and channel not in state.channels:
@@ -457,10 +449,16 @@ class Node:
         if state is None:
             return []
         keyring = self.keyring(conf)
+        # One pass over the replica, rather than a query per message.
+        events = {
+            receipt["seq"]: ev.Event.parse(event, check_signature=False)  # verified when stored
+            for event, receipt in self.replica.iter_entries(conf)
+            if event["type"] == ev.MESSAGE
+        }
         out = []
         for m in state.messages.values():
             try:
-                out.append(ReadMessage(m, keyring.read_message(state, m.seq)))
+                out.append(ReadMessage(m, keyring.message_text(state, events[m.seq])))
             except NoKeyError:
                 out.append(
                     ReadMessage(m, None, "not readable here: this node was not given its key")
