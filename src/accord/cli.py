@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from accord import __version__, negotiation_cli, node_cli
+from accord import __version__, negotiation_cli, node_cli, web_cli
 from accord.core.errors import AccordError, RecordFormatError
 from accord.core.final_act import verify as verify_final_act
 from accord.core.keys import PublicKey, fingerprint, safety_number
@@ -183,6 +183,7 @@ def fingerprint_cmd(
 
 node_cli.register(app)
 negotiation_cli.register(app)
+web_cli.register(app)
 relay_app = typer.Typer(help="Run a relay.", no_args_is_help=True)
 app.add_typer(relay_app, name="relay")
 

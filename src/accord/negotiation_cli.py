@@ -7,10 +7,8 @@ Every act is encrypted, signed and posted in the plenary through the node; every
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.markup import escape
@@ -22,6 +20,7 @@ from accord.core.negotiation import Negotiation
 from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
 from accord.docx_io import DocxImportError, export_compiled, import_docx
+from accord.node import acts
 from accord.node_cli import HOME, _node, _now, console
 from accord.record_file import write_record
 from accord.rendering import final_act_html, final_act_pdf, lines_pdf
@@ -45,32 +44,18 @@ def _read_version(path: Path, text_id: str | None = None, number: int = 1) -> di
     return value
 
 
-def _deadline(text: str, zone: str) -> int:
-    """`2026-12-04 12:00` in the named time zone, as protocol milliseconds."""
-    try:
-        tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise typer.BadParameter(f"unknown time zone {zone!r}") from exc
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(f"not a date and time: {text!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return int(moment.timestamp() * 1000)
-
-
 def _version_of(negotiation: Negotiation, text: str, number: int | None) -> Version:
-    """A version of a text, by number (default: the current one), or a clear error."""
-    record = negotiation.texts.get(text)
-    if record is None:
-        known = ", ".join(sorted(negotiation.texts)) or "none yet"
-        raise typer.BadParameter(f"no text {text!r} in this conference (texts: {known})")
-    if number is None:
-        return record.current
-    if not 1 <= number <= len(record.versions):
-        raise typer.BadParameter(f"{text} has versions 1 to {len(record.versions)}")
-    return record.versions[number - 1]
+    try:
+        return acts.version_of(negotiation, text, number)
+    except acts.ActError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _deadline(text: str, zone: str) -> int:
+    try:
+        return acts.deadline_ms(text, zone)
+    except acts.ActError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 def _posted(what: str, receipt: dict[str, Any]) -> None:
@@ -101,7 +86,7 @@ def register(app: typer.Typer) -> None:
         a Word document with numbered paragraphs and square brackets."""
         version = _read_version(file, text)
         with _node(home) as node:
-            receipt = node.negotiate(conf, ev.TEXT, {"version": version, "outcomes": []}, _now())
+            receipt = node.negotiate(conf, ev.TEXT, acts.table(version), _now())
         _posted(f"{version['text']} version {version['version']} tabled", receipt)
 
     @text_app.command("revise")
@@ -118,15 +103,13 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             negotiation = node.negotiation(conf)
-            outcomes = [
-                {"proposal": negotiation.proposal(p).id, "outcome": outcome}
+            outcomes = {
+                negotiation.proposal(p).id: outcome
                 for outcome, ids in (("incorporated", incorporate), ("merged", merge),
                                      ("dropped", drop))
                 for p in ids
-            ]  # fmt: skip
-            receipt = node.negotiate(
-                conf, ev.TEXT, {"version": version, "outcomes": outcomes}, _now()
-            )
+            }  # fmt: skip
+            receipt = node.negotiate(conf, ev.TEXT, acts.revision(version, outcomes), _now())
         _posted(f"{version['text']} version {version['version']} issued", receipt)
 
     @text_app.command("show")
@@ -198,23 +181,16 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             current = _version_of(node.negotiation(conf), text, None)
-            new_paragraph = None
-            if op == "add_after":
-                new_paragraph = {"id": new_id, "kind": "operative", "number": new_number,
-                                 "segments": [new]}  # fmt: skip
-                new = None
-            content = {
-                "text": text, "version": current.number, "paragraph": paragraph, "op": op,
-                "old": old, "occurrence": occurrence, "new": new,
-                "new_paragraph": new_paragraph, "rationale": rationale,
-            }  # fmt: skip
+            content = acts.amendment(
+                current, paragraph, op, old, new, occurrence, new_id, new_number, rationale
+            )
             receipt = node.negotiate(conf, ev.AMEND, content, _now())
         _posted("proposal made", receipt)
 
     def _stance(conf: str, proposal: str, what: str, home: Path) -> None:
         with _node(home) as node:
             node.sync(conf)
-            content = {"proposal": node.negotiation(conf).proposal(proposal).id, "stance": what}
+            content = acts.stance(node.negotiation(conf).proposal(proposal).id, what)
             receipt = node.negotiate(conf, ev.STANCE, content, _now())
         _posted(f"{what} recorded", receipt)
 
@@ -244,8 +220,7 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             current = _version_of(node.negotiation(conf), text, None)
-            content = {"text": text, "version": current.number, "paragraph": paragraph,
-                       "status": what, "reason": reason}  # fmt: skip
+            content = acts.paragraph_status(current, paragraph, what, reason)
             receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now())
         _posted(f"paragraph {paragraph} {what.replace('_', ' ')}", receipt)
 
@@ -298,14 +273,8 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             v = _version_of(node.negotiation(conf), text, version)
-            content = {
-                "decision": decision,
-                "subject": {"text": text, "version": v.number, "hash": v.hash,
-                            "paragraph": paragraph},
-                "procedure": procedure, "rule": rule,
-                "deadline": _deadline(deadline, time_zone) if deadline else None,
-                "time_zone": time_zone if deadline else None,
-            }  # fmt: skip
+            when = _deadline(deadline, time_zone) if deadline else None
+            content = acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
             receipt = node.negotiate(conf, ev.DECISION, content, _now())
         _posted(f"decision {decision} opened ({procedure})", receipt)
 
@@ -318,8 +287,7 @@ def register(app: typer.Typer) -> None:
         home: Path = HOME,
     ) -> None:  # fmt: skip
         """Object (consensus), or break silence; keep the receipt: it proves the time."""
-        content = {"decision": decision, "kind": "amendment" if amendment else "objection",
-                   "text": reason}  # fmt: skip
+        content = acts.objection(decision, reason, amendment)
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.OBJECTION, content, _now())
         _posted("objection recorded", receipt)
@@ -332,7 +300,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:  # fmt: skip
         """Cast your state's vote (one per state)."""
         with _node(home) as node:
-            content = {"decision": decision, "vote": choice, "explanation": explanation}
+            content = acts.vote(decision, choice, explanation)
             receipt = node.negotiate(conf, ev.VOTE, content, _now())
         _posted("vote cast", receipt)
 
@@ -344,9 +312,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:  # fmt: skip
         """The chair closes a decision and declares its outcome (every member checks it)."""
         with _node(home) as node:
-            receipt = node.negotiate(
-                conf, ev.CLOSE, {"decision": decision, "claimed": outcome}, _now()
-            )
+            receipt = node.negotiate(conf, ev.CLOSE, acts.close(decision, outcome), _now())
         _posted(f"decision {decision} closed", receipt)
 
     @decision_app.command("show")
@@ -415,9 +381,7 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             v = _version_of(node.negotiation(conf), text, version)
-            content = {"text": text, "version": v.number, "hash": v.hash,
-                       "act": "initialling" if initial else "signature",
-                       "ad_referendum": ad_referendum}  # fmt: skip
+            content = acts.signature(v, initial, ad_referendum)
             receipt = node.negotiate(conf, ev.SIGNATURE, content, _now())
         _posted(f"{content['act']} of {text} version {v.number}", receipt)
 
@@ -434,11 +398,7 @@ def register(app: typer.Typer) -> None:
         home: Path = HOME,
     ) -> None:
         """A statement attributed to your state, on a decision or a paragraph."""
-        content = {
-            "subject": {"decision": decision, "text": None if decision else text,
-                        "paragraph": paragraph},
-            "kind": kind, "text": words,
-        }  # fmt: skip
+        content = acts.statement(kind, words, decision, text, paragraph)
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.STATEMENT, content, _now())
         _posted("statement recorded", receipt)

@@ -42,6 +42,9 @@ DAY_MS = 86_400_000
 _WATCHED = frozenset({ev.DEVICE, ev.JOIN, ev.REVOCATION, ev.DEVICE_REVOCATION})
 # Refusals that mean another member rekeyed the channel first: sync and try again.
 EPOCH_RACES = frozenset({"epoch_sequence", "stale_epoch", "wrong_epoch", "epoch_recipients"})
+# Acts a chair who is also a delegate (a presiding state's head of delegation) signs in
+# the chair's capacity, with no credential: the record tells the chair from the state.
+CHAIR_ACTS = frozenset({ev.TEXT, ev.DECISION, ev.CLOSE, ev.PARAGRAPH_STATUS})
 
 
 def root_label(state: str) -> str:
@@ -251,10 +254,16 @@ class Node:
         self.ensure_device(conf, now)
         return receipt
 
-    def author(self, conf: str, view: LogVerifier) -> Author:
+    def is_chair(self, conf: str) -> bool:
+        state = self.view(conf).state
+        return state is not None and state.genesis.chair.key == self.identity.public
+
+    def author(self, conf: str, view: LogVerifier, as_chair: bool = False) -> Author:
         membership = self._membership(conf)
         me = self.identity
         keyring = self.keyring(conf)
+        if as_chair and view.state is not None and view.state.genesis.chair.key == me.public:
+            return Author(me, conf, None, keyring)
         if membership.credential is not None:
             return Author(me, conf, FullPowers.parse(membership.credential).id, keyring)
         if view.state is not None and view.state.genesis.chair.key == me.public:
@@ -303,6 +312,7 @@ class Node:
     ) -> dict[str, Any]:
         self.sync(conf)
         self.ensure_device(conf, now)  # a chair who only followed has none yet
+        as_chair = type in CHAIR_ACTS and self.is_chair(conf)
         for attempt in range(3):
             if attempt:
                 # Another member keyed first, or the clock crossed an epoch's age or a
@@ -315,7 +325,7 @@ class Node:
                 def make(author: Author, view: LogVerifier, at: int = now) -> dict[str, Any]:
                     return author.encrypted(view, type, content, at, channel)
 
-                return self.act(conf, now, make)
+                return self.act(conf, now, make, as_chair)
             except RelayError as exc:
                 if exc.code not in EPOCH_RACES or attempt == 2:
                     raise
@@ -491,14 +501,18 @@ class Node:
         )
 
     def act(
-        self, conf: str, now: int, make: Callable[[Author, LogVerifier], dict[str, Any]]
+        self,
+        conf: str,
+        now: int,
+        make: Callable[[Author, LogVerifier], dict[str, Any]],
+        as_chair: bool = False,
     ) -> dict[str, Any]:
         """Sync, then sign an event that cites the head just verified, and submit it."""
         result = self.sync(conf)
         if result.alert is not None:
             raise NodeError(f"not posting: the log does not verify ({result.alert.message})")
         view = self.view(conf)
-        event = make(self.author(conf, view), view)
+        event = make(self.author(conf, view, as_chair), view)
         receipt = self._submit(conf, view, event)
         self._confirm(conf, event, receipt)
         return receipt
@@ -739,6 +753,9 @@ class Node:
         """The safety number to compare, out of band, with that delegate."""
         fp = self.contact(conf, state_code, delegate)
         return fp, safety_number(self.identity.public, fp.key)
+
+    def safety_number_with(self, key: PublicKey) -> str:
+        return safety_number(self.identity.public, key)
 
     def mark_verified(self, conf: str, state_code: str, delegate: str, number: str) -> FullPowers:
         """Record that the safety number was compared and matched (it must match the one

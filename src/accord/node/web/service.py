@@ -1,0 +1,186 @@
+"""The node behind the web interface: unlocked once with the keystore passphrase, then
+kept in step with the relay by a watcher thread, one act at a time.
+
+`Node` is synchronous and not thread-safe; every use goes through `WebNode.call`, which
+holds one lock. The watcher syncs every conference the node follows, rekeys channels
+that are due, and counts changes: the pages' event stream tells browsers when that count
+moves, and they fetch what changed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from accord.core.errors import AccordError
+from accord.core.times import format_time
+from accord.node.client import RelayError
+from accord.node.session import Node
+
+T = TypeVar("T")
+log = logging.getLogger("accord.web")
+
+
+class LockedError(AccordError):
+    """The node is locked: its keystore passphrase has not been given."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What happened to the delegate's last act, shown once on the next page."""
+
+    ok: bool
+    text: str
+    receipt: dict[str, Any] | None = None
+
+    @property
+    def receipt_line(self) -> str | None:
+        if self.receipt is None:
+            return None
+        r = self.receipt
+        return f"entry #{r['seq']}, received {format_time(r['time'])}, event {r['event']}"
+
+
+@dataclass
+class Watch:
+    """What the watcher saw last, per conference: the relay unreachable, news."""
+
+    unreachable: str | None = None
+    news: list[str] = field(default_factory=list)
+
+
+class WebNode:
+    def __init__(self, home: Path, poll_seconds: float = 1.0) -> None:
+        self.home = home
+        self.poll_seconds = poll_seconds
+        self._node: Node | None = None
+        self._token: str | None = None
+        self._lock = threading.RLock()
+        self._changes = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._notices: list[Notice] = []
+        self.watch: dict[str, Watch] = {}
+        # The last entry the delegate has seen, per conference and channel (kept while the
+        # node runs: unread counts are a convenience, the record is in the replica).
+        self.read_marks: dict[tuple[str, str], int] = {}
+
+    # -- unlocking -----------------------------------------------------------------
+    @property
+    def unlocked(self) -> bool:
+        return self._node is not None
+
+    def unlock(self, passphrase: str) -> str:
+        """Open the keystore; a fresh session token for the browser that unlocked it."""
+        with self._lock:
+            if self._node is None:
+                self._node = Node.open(self.home, passphrase)  # KeystoreError if wrong
+            self._token = secrets.token_urlsafe(32)
+            self._changes += 1
+            return self._token
+
+    def lock(self) -> None:
+        with self._lock:
+            if self._node is not None:
+                self._node.close()
+            self._node, self._token = None, None
+            self._changes += 1
+
+    @property
+    def session_token(self) -> str | None:
+        return self._token
+
+    def session_ok(self, token: str | None) -> bool:
+        expected = self._token
+        return (
+            expected is not None
+            and token is not None
+            and hmac.compare_digest(expected.encode(), token.encode())
+        )
+
+    # -- using the node ------------------------------------------------------------
+    def call(self, fn: Callable[[Node], T]) -> T:
+        with self._lock:
+            if self._node is None:
+                raise LockedError("the node is locked: give the keystore passphrase")
+            return fn(self._node)
+
+    def act(self, fn: Callable[[Node], T]) -> T:
+        """An act of the delegate: done, then every open page is told to refresh."""
+        try:
+            return self.call(fn)
+        finally:
+            self.changed()
+
+    def changed(self) -> None:
+        with self._lock:
+            self._changes += 1
+
+    @property
+    def changes(self) -> int:
+        return self._changes
+
+    def notify(self, notice: Notice) -> None:
+        with self._lock:
+            self._notices.append(notice)
+
+    def take_notices(self) -> list[Notice]:
+        with self._lock:
+            out, self._notices = self._notices, []
+            return out
+
+    # -- the watcher ---------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="accord-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.lock()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            try:
+                self.tick()
+            except Exception:  # the watcher must outlive any one failure; it is logged
+                log.exception("watcher tick failed")
+
+    def tick(self) -> None:
+        """One round: sync every conference, rekey what is due, note what changed."""
+        with self._lock:
+            node = self._node
+            if node is None:
+                return
+            for membership in node.replica.memberships():
+                conf = membership.conf
+                watch = self.watch.setdefault(conf, Watch())
+                alerts_before = len(node.replica.alerts(conf))
+                try:
+                    result = node.sync(conf)
+                except RelayError as exc:
+                    if watch.unreachable is None:
+                        self._changes += 1
+                    watch.unreachable = exc.message
+                    continue
+                if watch.unreachable is not None:
+                    watch.unreachable = None
+                    self._changes += 1
+                if result.new or len(node.replica.alerts(conf)) != alerts_before:
+                    self._changes += 1
+                if result.alert is not None:
+                    continue
+                try:
+                    if node.rekey_due(conf, int(time.time() * 1000)):
+                        self._changes += 1
+                    watch.news += node.outcome_news(conf)
+                except AccordError as exc:
+                    log.warning("watcher could not rekey or read %s: %s", conf, exc)

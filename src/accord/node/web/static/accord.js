@@ -1,0 +1,61 @@
+// Accord's only script of its own: live countdowns to silence deadlines. Pages work
+// without it; the deadline is also printed, and the receipt, not this clock, decides.
+(function () {
+  "use strict";
+  function left(ms) {
+    var s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),
+        m = Math.floor(s % 3600 / 60), r = s % 60;
+    var parts = [];
+    if (d) parts.push(d + " d");
+    if (d || h) parts.push(h + " h");
+    parts.push(m + " min", r + " s");
+    return parts.join(" ");
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var ms = Number(el.getAttribute("data-deadline")) - now;
+      var text = ms > 0 ? left(ms) + " left" : "deadline passed";
+      if (el.textContent !== text) el.textContent = text;
+      el.classList.toggle("passed", ms <= 0);
+    });
+  }
+  // Live refresh replaces the page's live part when the record changes; it waits while
+  // the delegate is typing or choosing in a form there, so that nothing typed is lost.
+  function busy(region) {
+    var active = document.activeElement;
+    if (active && region.contains(active) && active.form) return true;
+    return Array.prototype.some.call(region.querySelectorAll("input, textarea, select"), function (f) {
+      if (f.type === "hidden" || f.type === "submit") return false;
+      if (f.type === "checkbox" || f.type === "radio") return f.checked !== f.defaultChecked;
+      if (f.tagName === "SELECT") {
+        // With no option marked `selected`, the first is the default.
+        var initial = f.options.length ? 0 : -1;
+        Array.prototype.forEach.call(f.options, function (o, i) { if (o.defaultSelected) initial = i; });
+        return f.selectedIndex !== initial;
+      }
+      return f.value !== f.defaultValue;
+    });
+  }
+  var pending = false;
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var trigger = e.detail.elt, region = document.getElementById("live");
+    if (!trigger || trigger.id !== "live-trigger" || !region) return;
+    if (busy(region)) {
+      e.preventDefault();
+      pending = true;
+      document.body.classList.add("live-paused");
+    }
+  });
+  setInterval(function () {
+    var region = document.getElementById("live"), trigger = document.getElementById("live-trigger");
+    if (pending && region && trigger && !busy(region) && window.htmx) {
+      pending = false;
+      document.body.classList.remove("live-paused");
+      window.htmx.trigger(trigger, "sse:changed");
+    }
+  }, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+  setInterval(tick, 1000);
+})();

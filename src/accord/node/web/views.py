@@ -1,0 +1,370 @@
+"""What the pages show, computed from the node's verified replica.
+
+Each function takes what the node recomputed (the conference state, the negotiation)
+and returns plain frozen records the templates lay out: no template decides what the
+record means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accord.core import events as ev
+from accord.core.credentials import FullPowers
+from accord.core.keys import fingerprint
+from accord.core.negotiation import Decision, Negotiation
+from accord.core.texts import Bracket, CompiledParagraph, Place, Proposal, diff_versions
+from accord.core.times import format_time
+from accord.node.replica import Alert
+from accord.node.session import Node
+
+TIME_FORMAT = format_time
+
+
+def short(proposal_id: str) -> str:
+    return proposal_id.removeprefix("sha256:")[:12]
+
+
+@dataclass(frozen=True)
+class Me:
+    """Who this node acts as in a conference."""
+
+    label: str
+    state: str | None
+    powers: tuple[str, ...]
+    is_chair: bool
+    chair_name: str
+
+
+def me(node: Node, conf: str) -> Me:
+    membership = node.replica.membership(conf)
+    state = node.view(conf).state
+    assert membership is not None and state is not None
+    chair = state.genesis.chair
+    fp = FullPowers.parse(membership.credential) if membership.credential else None
+    is_chair = chair.key == node.identity.public
+    label = fp.label() if fp else f"{chair.name} (chair)"
+    return Me(label, fp.state if fp else None, tuple(fp.powers) if fp else (), is_chair, chair.name)
+
+
+# -- trust -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Badge:
+    """The verification badge: green with the last verified entry, or red with why."""
+
+    ok: bool
+    verified_to: int
+    text: str
+    alerts: tuple[Alert, ...]
+
+
+def badge(node: Node, conf: str, unreachable: str | None = None) -> Badge:
+    alerts = tuple(node.replica.alerts(conf))
+    length = node.replica.length(conf)
+    if alerts:
+        first = alerts[0]
+        where = f" at entry #{first.seq}" if first.seq is not None else ""
+        text = f"Record NOT verified: {first.code.replace('_', ' ')}{where}"
+        return Badge(False, length - 1, text, alerts)
+    text = f"Record verified up to entry #{length - 1}"
+    if unreachable is not None:
+        text += " (relay unreachable: showing what was verified)"
+    return Badge(True, length - 1, text, alerts)
+
+
+@dataclass(frozen=True)
+class Contact:
+    label: str
+    state: str
+    delegate: str
+    powers: str
+    fingerprint: str
+    safety_number: str
+    verified: bool
+    revoked: bool
+    me: bool
+
+
+def contacts(node: Node, conf: str) -> list[Contact]:
+    state = node.view(conf).state
+    assert state is not None
+    mine = node.identity.public
+    out = []
+    for fp in state.credentials.values():
+        number = node.safety_number_with(fp.key) if fp.key != mine else ""
+        out.append(
+            Contact(
+                fp.label(),
+                fp.state,
+                fp.delegate,
+                ", ".join(fp.powers),
+                fingerprint(fp.key),
+                number,
+                node.is_verified(fp),
+                state.revocation(fp) is not None,
+                fp.key == mine,
+            )
+        )
+    return sorted(out, key=lambda c: (c.state, c.delegate))
+
+
+# -- channels and messages -------------------------------------------------------------
+@dataclass(frozen=True)
+class ChannelView:
+    id: str
+    kind: str
+    members: str
+    unread: int
+    last_seq: int
+
+
+def channels(node: Node, conf: str, marks: dict[tuple[str, str], int]) -> list[ChannelView]:
+    """The channels this node's delegation reads, with unread counts."""
+    state = node.view(conf).state
+    assert state is not None
+    who = me(node, conf)
+    out = []
+    rooms = [(ev.PLENARY, "plenary", "all delegations")]
+    for cid, room in sorted(state.channels.items()):
+        if room.admits(who.state, who.is_chair):
+            rooms.append((cid, room.spec.kind, ", ".join(room.spec.members)))
+    for cid, kind, members in rooms:
+        seqs = [m.seq for m in state.messages.values() if m.channel == cid]
+        seen = marks.get((conf, cid), -1)
+        out.append(
+            ChannelView(cid, kind, members, sum(1 for s in seqs if s > seen), max(seqs, default=-1))
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class MessageView:
+    seq: int
+    time: str
+    author: str
+    text: str | None
+    problem: str | None
+    void: str | None
+
+
+def messages(node: Node, conf: str, channel: str) -> list[MessageView]:
+    return [
+        MessageView(
+            r.message.seq,
+            format_time(r.message.time),
+            r.message.author,
+            r.text,
+            r.problem,
+            r.message.void,
+        )
+        for r in node.messages(conf)
+        if r.message.channel == channel
+    ]
+
+
+# -- the negotiating text --------------------------------------------------------------
+@dataclass(frozen=True)
+class Alt:
+    text: str
+    label: str  # "(1) " for competing alternatives
+    attribution: str | None  # None: the words as tabled
+    proposal: str | None  # short id
+
+
+@dataclass(frozen=True)
+class Part:
+    plain: str | None
+    alternatives: tuple[Alt, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    id: str
+    number: str
+    kind: str
+    agreed: bool
+    parts: tuple[Part, ...]
+    plain: str
+    deletion: str | None  # attribution of proposals to delete the paragraph
+    replacements: tuple[tuple[str, str, str], ...]  # text, attribution, short id
+    unplaced: tuple[tuple[str, str], ...]  # state, words not found
+    proposed_by: str | None  # a new paragraph proposed by a delegation
+
+
+def _parts(c: CompiledParagraph) -> tuple[Part, ...]:
+    out = []
+    for piece in c.pieces:
+        if isinstance(piece, str):
+            out.append(Part(piece))
+        elif isinstance(piece, Bracket):
+            out.append(Part(None, tuple(Alt(a or "—", "", None, None) for a in piece.alternatives)))
+        else:
+            assert isinstance(piece, Place)
+            shown = [a for a in piece.alternatives if a.proposal is not None or a.text]
+            numbered = len(shown) > 1
+            alts = []
+            for k, a in enumerate(shown, start=1):
+                words = a.text.strip() if numbered else a.text
+                if a.proposal is None:
+                    alts.append(Alt(words, f"({k}) " if numbered else "", None, None))
+                else:
+                    deletion = not a.text
+                    alts.append(
+                        Alt(
+                            "DELETE" if deletion else words,
+                            f"({k}) " if numbered else "",
+                            a.proposal.attribution(deletion),
+                            short(a.proposal.id),
+                        )
+                    )
+            out.append(Part(None, tuple(alts)))
+    return tuple(out)
+
+
+def paragraphs(negotiation: Negotiation, text_id: str, version: int) -> list[ParagraphView]:
+    out = []
+    for c in negotiation.compiled(text_id, version):
+        p = c.paragraph
+        out.append(
+            ParagraphView(
+                id=p.id,
+                number=p.number,
+                kind=p.kind,
+                agreed=c.status == "agreed_ad_ref",
+                parts=_parts(c),
+                plain=p.plain,
+                deletion=" / ".join(d.attribution(True) for d in c.deletions) or None,
+                replacements=tuple(
+                    (r.amendment.new or "", r.attribution(), short(r.id))
+                    for r in (c.replacements if not c.proposed else ())
+                ),
+                unplaced=tuple((u.state, u.amendment.old or "") for u in c.unplaced),
+                proposed_by=c.replacements[0].attribution() if c.proposed else None,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    id: str
+    short: str
+    state: str
+    version: int
+    paragraph: str
+    op: str
+    old: str | None
+    new: str | None
+    rationale: str | None
+    supporters: str
+    opposers: str
+    status: str  # open, withdrawn, incorporated, merged, dropped
+    mine: bool
+
+
+def proposals(negotiation: Negotiation, text_id: str, my_state: str | None) -> list[ProposalView]:
+    out = []
+    for p in sorted(negotiation.proposals.values(), key=lambda p: p.seq):
+        a = p.amendment
+        if a.text_id != text_id:
+            continue
+        new = a.new if a.new_paragraph is None else a.new_paragraph.plain
+        out.append(
+            ProposalView(
+                p.id,
+                short(p.id),
+                p.state,
+                a.version,
+                a.paragraph,
+                a.op.replace("_", " "),
+                a.old,
+                new,
+                a.rationale,
+                ", ".join(sorted(p.supporters)),
+                ", ".join(sorted(p.opposers)),
+                _status(p),
+                p.state == my_state,
+            )
+        )
+    return out
+
+
+def _status(p: Proposal) -> str:
+    if p.withdrawn_at is not None:
+        return "withdrawn"
+    return p.outcome or "open"
+
+
+@dataclass(frozen=True)
+class Change:
+    number: str
+    change: str
+    before: str | None
+    after: str | None
+    words: str
+
+
+def diff(negotiation: Negotiation, text_id: str, a: int, b: int) -> list[Change]:
+    record = negotiation.texts[text_id]
+    return [
+        Change(d.number, d.change, d.before, d.after, d.words)
+        for d in diff_versions(record.versions[a - 1], record.versions[b - 1])
+    ]
+
+
+# -- decisions -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Objection:
+    seq: int
+    time: str
+    state: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: str
+    seq: int
+    procedure: str
+    rule: str | None
+    subject: str
+    text_id: str
+    version: int
+    deadline_ms: int | None
+    deadline: str | None
+    time_zone: str | None
+    outcome: str
+    closed: bool
+    claimed: str | None
+    objections: tuple[Objection, ...]
+    late: tuple[Objection, ...]
+    tally: str
+    votes: tuple[tuple[str, str, str | None], ...]  # state, vote, explanation
+
+
+def decisions(negotiation: Negotiation) -> list[DecisionView]:
+    return [_decision(d, negotiation.last_time) for d in negotiation.decisions.values()]
+
+
+def _decision(d: Decision, now: int) -> DecisionView:
+    tally = d.tally()
+    return DecisionView(
+        id=d.id,
+        seq=d.seq,
+        procedure=d.procedure,
+        rule=d.rule,
+        subject=d.subject.label(),
+        text_id=d.subject.text_id,
+        version=d.subject.version,
+        deadline_ms=d.deadline,
+        deadline=format_time(d.deadline) if d.deadline is not None else None,
+        time_zone=d.time_zone,
+        outcome=d.outcome(now),
+        closed=d.closed_seq is not None,
+        claimed=d.claimed,
+        objections=tuple(Objection(s, format_time(t), st, k, x) for s, t, st, k, x in d.objections),
+        late=tuple(Objection(s, format_time(t), st, k, "") for s, t, st, k in d.late),
+        tally=f"{tally['yes']} yes, {tally['no']} no, {tally['abstain']} abstaining",
+        votes=tuple((state, v, x) for state, (_, v, x) in sorted(d.votes.items())),
+    )

@@ -1,0 +1,129 @@
+"""`accord web ...`: serve a delegation's web interface, or the three-delegation demo.
+
+The interface listens on 127.0.0.1 only: the browser talks to its own node, and the
+node alone talks to the relay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:  # the web stack loads only when a command serves it
+    import uvicorn
+
+    from accord.node.web.service import WebNode
+
+console = Console(soft_wrap=True)
+LOOPBACK = "127.0.0.1"
+
+
+def _server(home: Path, port: int, poll: float) -> tuple[uvicorn.Server, WebNode]:
+    import uvicorn  # noqa: PLC0415
+
+    from accord.node.web.app import create_app  # noqa: PLC0415
+    from accord.node.web.service import WebNode  # noqa: PLC0415
+
+    service = WebNode(home, poll)
+    config = uvicorn.Config(
+        create_app(service), host=LOOPBACK, port=port, log_level="warning",
+        timeout_graceful_shutdown=1, lifespan="off",
+    )  # fmt: skip
+    return uvicorn.Server(config), service
+
+
+async def _serve_all(servers: list[tuple[uvicorn.Server, WebNode]]) -> None:
+    for _, service in servers:
+        service.start()
+    try:
+        await asyncio.gather(*(server.serve() for server, _ in servers))
+    finally:
+        for _, service in servers:
+            service.stop()
+
+
+def register(app: typer.Typer) -> None:
+    web_app = typer.Typer(help="The delegation's web interface.", no_args_is_help=True)
+    app.add_typer(web_app, name="web")
+
+    @web_app.command("serve")
+    def serve(
+        home: Path = typer.Option(
+            Path("data/node"), "--home", envvar="ACCORD_HOME", help="The node's folder."
+        ),
+        port: int = typer.Option(8480, "--port"),
+        poll: float = typer.Option(1.0, "--poll", help="Seconds between syncs with the relay."),
+    ) -> None:
+        """Serve this node's web interface on http://127.0.0.1:PORT (unlock it there with
+        the keystore passphrase)."""
+        if not (home / "keystore.json").exists():
+            console.print(f"[red]error:[/red] no node in {home}: create one with `accord init`")
+            raise typer.Exit(2)
+        console.print(f"Delegation web interface: http://{LOOPBACK}:{port}/", highlight=False)
+        asyncio.run(_serve_all([_server(home, port, poll)]))
+
+    @web_app.command("demo")
+    def demo(
+        data: Path = typer.Option(Path("data"), "--data", help="Where the relay and nodes live."),
+        relay_port: int = typer.Option(8470, "--relay-port"),
+        first_port: int = typer.Option(8471, "--port", help="The first delegation's port."),
+    ) -> None:
+        """A relay (SQLite) and three demo delegations in a demo conference, each serving
+        its web interface: the main job of `make run`."""
+        from accord.demo_web import DELEGATIONS, PASSPHRASE, ensure_demo  # noqa: PLC0415
+
+        relay_url = f"http://{LOOPBACK}:{relay_port}"
+        relay = _start_relay(data, relay_port, relay_url)
+        try:
+            console.print(f"Relay on {relay_url} (database {data}/relay/relay.sqlite).")
+            cast = ensure_demo(relay_url, data / "web-demo")
+            console.print(f"Demo conference [bold]{cast.conf}[/bold], genesis {cast.genesis}.")
+            servers = []
+            for k, code in enumerate(DELEGATIONS):
+                port = first_port + k
+                servers.append(_server(cast.homes[code], port, 1.0))
+                role = " (presides as chair)" if k == 0 else ""
+                console.print(
+                    f"  {DELEGATIONS[code][1]} of {DELEGATIONS[code][0]}{role}: "
+                    f"http://{LOOPBACK}:{port}/", highlight=False,
+                )  # fmt: skip
+            console.print(f"Unlock each with the demo passphrase: [bold]{PASSPHRASE}[/bold]")
+            console.print("Ctrl-C stops the relay and the three nodes.")
+            asyncio.run(_serve_all(servers))
+        finally:
+            relay.terminate()
+            relay.wait(timeout=10)
+
+
+def _start_relay(data: Path, port: int, url: str) -> subprocess.Popen[bytes]:
+    (data / "relay").mkdir(parents=True, exist_ok=True)
+    log = open(data / "relay" / "relay.log", "ab")  # noqa: SIM115 (the relay's lifetime)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "accord", "relay", "serve",
+         "--db", f"sqlite:///{data}/relay/relay.sqlite",
+         "--key", str(data / "relay" / "sequencer.key"),
+         "--host", LOOPBACK, "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise typer.BadParameter(
+                f"the relay did not start (is port {port} taken?); see {data}/relay/relay.log"
+            )
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.terminate()
+    raise typer.BadParameter(f"the relay did not answer on {url}; see {data}/relay/relay.log")

@@ -1,0 +1,293 @@
+"""The delegation's web interface in a real headless Chromium, three delegations (one
+presiding) on their own nodes, through a real relay: from a tabled draft to a verified
+final act, and the red alerts when the relay's database is tampered with."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from accord.demo_web import DemoCast, convene_demo
+from tests.relay_process import RelayProcess
+from tests.web_nodes import WebNodeProcess, chromium, open_delegation, shot, web_nodes
+
+DRAFT = """Arrangement on Points of Contact
+PP1. Recalling the voluntary norms of responsible State behaviour,
+1. Each State shall name a point of contact for ICT incidents.
+2. A State shall acknowledge a request for assistance.
+3. The directory manager shall check reachability every year."""
+
+
+class Talks:
+    def __init__(self, tmp: Path, relay: RelayProcess, cast: DemoCast,
+                 nodes: dict[str, WebNodeProcess], browser: Browser) -> None:  # fmt: skip
+        self.tmp, self.relay, self.cast, self.nodes = tmp, relay, cast, nodes
+        self.requests: dict[str, list[str]] = {code: [] for code in nodes}
+        self.pages = {code: open_delegation(browser, nodes[code], self.requests[code])
+                      for code in nodes}  # fmt: skip
+
+    def conference(self, code: str) -> Page:
+        page = self.pages[code]
+        page.goto(f"{self.nodes[code].url}/c/{self.cast.conf}")
+        return page
+
+    def text(self, code: str, query: str = "") -> Page:
+        page = self.pages[code]
+        page.goto(f"{self.nodes[code].url}/c/{self.cast.conf}/t/poc{query}")
+        return page
+
+    def decisions(self, code: str) -> Page:
+        page = self.pages[code]
+        page.goto(f"{self.nodes[code].url}/c/{self.cast.conf}/decisions")
+        return page
+
+
+@pytest.fixture
+def talks(tmp_path: Path) -> Iterator[Talks]:
+    relay = RelayProcess(
+        f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path / "sequencer.key", tmp_path / "relay.log"
+    ).start()
+    try:
+        cast = convene_demo(relay.url, tmp_path / "nodes", conf="talks")
+        with web_nodes(cast.homes, tmp_path) as nodes, chromium() as browser:
+            yield Talks(tmp_path, relay, cast, nodes, browser)
+    finally:
+        relay.stop()
+
+
+def notice(page: Page, expected: str) -> str:
+    """The notice of the act just done (waiting for it: the old page may still show)."""
+    box = page.locator("#notices .notice").filter(has_text=expected)
+    expect(box).to_be_visible()
+    return box.inner_text()
+
+
+def test_a_negotiation_from_draft_to_verified_final_act(talks: Talks) -> None:
+    arc, bor, cal = talks.pages["ARC"], talks.pages["BOR"], talks.pages["CAL"]
+    shot(arc, "01-conferences")
+    expect(arc.locator(".badge.ok")).to_contain_text("Record verified up to entry #")
+
+    # Borduria and Calvia watch the conference; the chair tables the draft.
+    talks.conference("BOR")
+    talks.conference("CAL")
+    chair = talks.conference("ARC")
+    chair.get_by_label("Text id").fill("poc")
+    chair.get_by_label("The text as typed").fill(DRAFT)
+    chair.get_by_role("button", name="Table the text").click()
+    assert "Receipt: entry #" in notice(chair, "Text tabled")
+    # Live: the others' open pages show the new text without a reload.
+    for page in (bor, cal):
+        expect(page.get_by_role("link", name="Arrangement on Points of Contact")).to_be_visible()
+    shot(bor, "02-conference-overview")
+
+    # A first reading: Borduria and Calvia propose; Calvia supports Borduria's proposal.
+    talks.text("BOR")
+    bor.get_by_label("Paragraph", exact=True).select_option("op2")
+    bor.get_by_label("Amendment", exact=True).select_option("insert_words")
+    bor.get_by_label("Words in the paragraph").fill("a request for assistance")
+    bor.get_by_label("New words").fill(" without undue delay")
+    bor.get_by_role("button", name="Propose").click()
+    notice(bor, "Proposal made")
+    talks.text("CAL")
+    cal.get_by_label("Paragraph", exact=True).select_option("op3")
+    cal.get_by_label("Amendment", exact=True).select_option("replace_words")
+    cal.get_by_label("Words in the paragraph").fill("every year")
+    cal.get_by_label("New words").fill("every six months")
+    cal.get_by_role("button", name="Propose").click()
+    notice(cal, "Proposal made")
+    cal.get_by_role("button", name="Support proposal").filter(has_text="Support").first.click()
+    notice(cal, "Stance recorded")
+    chair = talks.text("ARC")
+    op2 = chair.locator("#p-op2")
+    expect(op2).to_contain_text("[ without undue delay (Proposed: BOR; supported: CAL)]")
+    expect(chair.locator("#p-op3")).to_contain_text("Proposed: CAL")
+    shot(chair, "03-negotiating-text")
+
+    # The chair issues version 2, incorporating Borduria's proposal, and compares.
+    revised = DRAFT.replace("a request for assistance.",
+                            "a request for assistance without undue delay.")  # fmt: skip
+    chair.get_by_label("The revised text").fill(revised)
+    chair.locator("select[id^=outcome-]").first.select_option("incorporated")
+    chair.get_by_role("button", name="Issue the revised text").click()
+    notice(chair, "Revised text issued")
+    expect(chair.get_by_role("link", name="version 2")).to_be_visible()
+    talks.text("BOR", "?from=1&to=2")
+    expect(bor.locator("#diff ins")).to_contain_text("without undue delay")
+    shot(bor, "04-diff")
+
+    # A silence procedure on version 2; Calvia breaks it in time, with an amendment.
+    deadline = datetime.now(UTC) + timedelta(hours=2)
+    chair = talks.decisions("ARC")
+    chair.get_by_label("Decision id").fill("silence-v2")
+    chair.get_by_label("Procedure", exact=True).select_option("silence")
+    chair.get_by_label("Silence deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M:%S"))
+    chair.get_by_label("Time zone of the deadline").fill("UTC")
+    chair.get_by_role("button", name="Open the decision").click()
+    notice(chair, "Decision opened")
+    talks.decisions("BOR")
+    talks.decisions("CAL")
+    expect(cal.locator("#d-silence-v2 .countdown")).to_contain_text(" left")
+    shot(cal, "05-silence-countdown")
+    cal.get_by_label("Break the silence").fill(
+        "Calvia proposes reachability checks every six months."
+    )
+    cal.get_by_label("This is an amendment").check()
+    cal.get_by_role("button", name="Break silence").click()
+    receipt = notice(cal, "Objection recorded")
+    assert "Receipt: entry #" in receipt and "in time, before the deadline" in receipt
+    shot(cal, "06-silence-broken-receipt")
+    for page in (talks.pages["ARC"], talks.pages["BOR"], cal):  # live on every node
+        expect(page.locator("#outcome-silence-v2")).to_have_text("not adopted")
+    chair.get_by_label("Chair: close and declare").select_option("not_adopted")
+    chair.get_by_role("button", name="Close silence-v2").click()
+    notice(chair, "Decision closed")
+
+    # Version 3 takes Calvia's amendment in; a paragraph is agreed ad ref.
+    chair = talks.text("ARC")
+    chair.get_by_label("The revised text").fill(revised.replace("every year", "every six months"))
+    chair.get_by_role("button", name="Issue the revised text").click()
+    notice(chair, "Revised text issued")
+    chair.get_by_role("button", name="Mark paragraph 1 agreed ad referendum").click()
+    notice(chair, "Paragraph status recorded")
+    expect(chair.locator("#p-op1 .adref")).to_have_text("agreed ad ref")
+
+    # Adoption by consensus, an interpretative statement, signatures.
+    chair = talks.decisions("ARC")
+    chair.get_by_label("Decision id").fill("adopt-v3")
+    chair.get_by_label("Procedure", exact=True).select_option("consensus")
+    chair.get_by_role("button", name="Open the decision").click()
+    notice(chair, "Decision opened")
+    talks.decisions("BOR")
+    adopt = bor.locator("#d-adopt-v3")
+    adopt.locator("summary").click()
+    adopt.get_by_label("Kind").select_option("interpretative")
+    adopt.get_by_label("Statement", exact=True).fill(
+        "Borduria understands 'without undue delay' as within five working days."
+    )
+    adopt.get_by_role("button", name="Make the statement").click()
+    notice(bor, "Statement recorded")
+    chair.get_by_role("button", name="Close adopt-v3").click()
+    notice(chair, "Decision closed")
+    expect(cal.locator("#outcome-adopt-v3")).to_have_text("adopted")
+    shot(bor, "07-decisions")
+    for code in ("ARC", "BOR"):
+        page = talks.text(code)
+        expect(page.locator("#adopted-3")).to_contain_text("adopted")
+        page.get_by_role("button", name="Sign version 3").click()
+        notice(page, "Signed")
+    page = talks.text("CAL")
+    expect(
+        page.locator("#sig-" + "1").or_(page.get_by_text("signature by Boris Vlk"))
+    ).to_be_visible()
+    shot(page, "08-adopted-signed")
+
+    # Calvia downloads the final act; it verifies offline with the project's command.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="final act file").click()
+    act = talks.tmp / "poc.final-act.json"
+    info.value.save_as(act)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="PDF").first.click()
+    pdf = talks.tmp / "poc.final-act.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    verified = subprocess.run(
+        [sys.executable, "-m", "accord", "verify", str(act)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "Arrangement on Points of Contact" in verified.stdout
+    assert "Borduria understands" in verified.stdout
+
+    # Safety numbers: Borduria marks Calvia verified with the number Calvia reads out.
+    cal.goto(f"{talks.nodes['CAL'].url}/c/{talks.cast.conf}/trust")
+    row = cal.get_by_role("row").filter(has_text="Boris Vlk (BOR)")
+    number = row.locator("td.mono").inner_text()
+    bor.goto(f"{talks.nodes['BOR'].url}/c/{talks.cast.conf}/trust")
+    bor.get_by_label("The number Carla Ostrova reads to you").fill(number)
+    bor.get_by_role("button", name="Mark verified").nth(1).click()
+    notice(bor, "marked verified")
+    expect(bor.get_by_role("row").filter(has_text="Carla Ostrova (CAL)")).to_contain_text(
+        "verified"
+    )
+    shot(bor, "09-safety-numbers")
+
+    # Every page worked with no request leaving this machine: each browser asked only
+    # its own node.
+    for code, urls in talks.requests.items():
+        hosts = {urlparse(u).netloc for u in urls if not u.startswith("data:")}
+        assert hosts == {f"127.0.0.1:{talks.nodes[code].port}"}, (code, hosts)
+
+
+def test_tampering_with_the_relay_database_turns_every_badge_red(talks: Talks) -> None:
+    chair = talks.conference("ARC")
+    chair.get_by_label("Text id").fill("poc")
+    chair.get_by_label("The text as typed").fill(DRAFT)
+    chair.get_by_role("button", name="Table the text").click()
+    notice(chair, "Text tabled")
+    pages = {code: talks.conference(code) for code in talks.pages}
+    for page in pages.values():
+        expect(page.get_by_role("link", name="Arrangement on Points of Contact")).to_be_visible()
+        expect(page.locator("#badge")).to_contain_text("Record verified up to entry #")
+    length = _length(talks.tmp / "relay.sqlite")
+
+    # The operator stops the relay, removes the last two entries and starts it again.
+    talks.relay.stop()
+    with sqlite3.connect(talks.tmp / "relay.sqlite") as db:
+        db.execute("DELETE FROM entries WHERE seq >= ?", (length - 2,))
+        db.execute("UPDATE conferences SET length = ?", (length - 2,))
+    talks.relay.start()
+
+    for page in pages.values():  # live, on every delegation's open page
+        expect(page.locator("#badge")).to_contain_text("Record NOT verified: rollback")
+        expect(page.locator(".alerts")).to_contain_text("entries were removed from the relay")
+    shot(pages["BOR"], "10-tamper-alert")
+    for code, page in pages.items():  # and on the list of conferences
+        page.goto(f"{talks.nodes[code].url}/")
+        expect(page.locator(".badge.bad")).to_contain_text("NOT verified")
+        expect(page.locator(".alerts")).to_contain_text("entries were removed from the relay")
+
+
+def test_a_device_added_to_my_identity_elsewhere_raises_a_red_alert(talks: Talks) -> None:
+    from accord.demo_web import PASSPHRASE
+    from accord.node.session import Node
+
+    page = talks.conference("BOR")
+    expect(page.locator("#badge")).to_contain_text("Record verified")
+    # A thief holding a copy of Borduria's keystore announces a device of their own.
+    thief_home = talks.tmp / "thief"
+    thief_home.mkdir()
+    shutil.copy(talks.cast.homes["BOR"] / "keystore.json", thief_home / "keystore.json")
+    thief = Node.open(thief_home, PASSPHRASE)
+    try:
+        thief.follow(talks.relay.url, talks.cast.conf, talks.cast.genesis)
+        membership = Node.open(talks.cast.homes["BOR"], PASSPHRASE)
+        try:
+            credential = membership.replica.membership(talks.cast.conf)
+            assert credential is not None and credential.credential is not None
+            thief.replica.set_credential(talks.cast.conf, credential.credential)
+        finally:
+            membership.close()
+        thief.add_device(talks.cast.conf, "laptop in a hotel room", int(time.time() * 1000))
+    finally:
+        thief.close()
+    expect(page.locator(".alerts")).to_contain_text("a new device 'laptop in a hotel room'")
+    expect(page.locator("#badge")).to_contain_text("new device")
+
+
+def _length(db: Path) -> int:
+    with sqlite3.connect(db) as c:
+        (n,) = c.execute("SELECT length FROM conferences").fetchone()
+    return int(n)

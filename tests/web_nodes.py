@@ -1,0 +1,104 @@
+"""Real delegation nodes serving their web interface, and a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from accord.demo_web import PASSPHRASE
+from tests.relay_process import free_port
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright downloads no browser
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+# Screenshots of each main screen land here (the README links a committed few).
+SCREENSHOTS = Path(os.environ.get("ACCORD_SCREENSHOTS", "build/test-output/screenshots"))
+
+
+class WebNodeProcess:
+    def __init__(self, home: Path, log: Path) -> None:
+        self.home, self.log = home, log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> WebNodeProcess:
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "accord", "web", "serve", "--home", str(self.home),
+                 "--port", str(self.port), "--poll", "0.3"],
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"web node exited: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/unlock", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"web node did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+@contextmanager
+def web_nodes(homes: dict[str, Path], logs: Path) -> Iterator[dict[str, WebNodeProcess]]:
+    nodes = {code: WebNodeProcess(home, logs / f"web-{code}.log") for code, home in homes.items()}
+    try:
+        for node in nodes.values():
+            node.start()
+        yield nodes
+    finally:
+        for node in nodes.values():
+            node.stop()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_delegation(browser: Browser, node: WebNodeProcess, requests: list[str]) -> Page:
+    """A browser context of its own (its own cookies), unlocked with the passphrase; every
+    URL the page asks for is collected in `requests`."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(node.url + "/")
+    page.get_by_label("Keystore passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Unlock").click()
+    page.wait_for_url(node.url + "/")
+    return page
+
+
+def shot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
