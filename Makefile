@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data
 
-.PHONY: run demo test lint bench vectors clean
+.PHONY: run relay demo test lint bench vectors vendor clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,16 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-HOST ?= 127.0.0.1
 PORT ?= 8470
 
-# The main job: a relay on this machine, SQLite in $(DATA)/relay.
+# The main job: a relay (SQLite in $(DATA)/relay) and three demo delegations in a demo
+# conference, each node serving its web interface; the three addresses are printed.
 run: $(STAMP)
-	@echo "Accord relay on http://$(HOST):$(PORT) (database $(DATA)/relay/relay.sqlite)."
-	@echo "Next, in another terminal (see README, 'A first tour'):"
-	@echo "  .venv/bin/accord demo --relay http://$(HOST):$(PORT) --out $(DATA)/demo"
-	@echo "  or open a conference yourself: .venv/bin/accord --help"
-	$(BIN)/accord relay serve --db sqlite:///$(DATA)/relay/relay.sqlite --key $(DATA)/relay/sequencer.key --host $(HOST) --port $(PORT)
+	$(BIN)/accord web demo --data $(DATA) --relay-port $(PORT) --port $$(($(PORT) + 1))
+
+# The relay alone, for your own conferences (see README).
+relay: $(STAMP)
+	$(BIN)/accord relay serve --db sqlite:///$(DATA)/relay/relay.sqlite --key $(DATA)/relay/sequencer.key --port $(PORT)
 
 demo: $(STAMP)
 	$(BIN)/accord demo --out $(DATA)/demo
@@ -34,10 +34,15 @@ lint: $(STAMP)
 
 test: lint
 	scripts/ensure-postgres.sh
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/verify.py
+
+# Refresh the web interface's vendored front-end files from npm (pinned in frontend/).
+vendor:
+	scripts/vendor-frontend.sh
 
 vectors: $(STAMP)
 	$(BIN)/python -m tests.vectors.generate
