@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data
 
-.PHONY: run relay demo test lint bench vectors vendor clean
+.PHONY: run relay demo test lint bench vectors vendor screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: $(STAMP)
 # Refresh the web interface's vendored front-end files from npm (pinned in frontend/).
 vendor:
 	scripts/vendor-frontend.sh
+
+# Run the browser tests and refresh the README's screenshots from their output.
+screenshots: $(STAMP)
+	scripts/ensure-chromium.sh
+	$(BIN)/pytest -q tests/test_web_ui.py
+	$(BIN)/python scripts/publish-screenshots.py
 
 vectors: $(STAMP)
 	$(BIN)/python -m tests.vectors.generate

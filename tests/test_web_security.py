@@ -184,7 +184,7 @@ def test_make_run_serves_a_relay_and_three_delegations(tmp_path: Path) -> None:
             conferences.append(match.group(1))
         finally:
             proc.send_signal(signal.SIGINT)
-            assert proc.wait(30) in (0, 130)  # 130: the shell's code for Ctrl-C
+            assert proc.wait(30) == 0
         with pytest.raises(httpx.HTTPError):
             httpx.get(f"http://127.0.0.1:{relay_port}/health", timeout=2)
     assert conferences[0] == conferences[1]
@@ -196,6 +196,6 @@ def _answers(url: str) -> bool:
     while time.monotonic() < deadline:
         try:
             return httpx.get(url, timeout=2).status_code == 200
-        except httpx.ConnectError:
+        except httpx.TransportError:  # not listening yet, or closing a half-open socket
             time.sleep(0.1)
     return False

@@ -97,7 +97,16 @@ def open_delegation(browser: Browser, node: WebNodeProcess, requests: list[str])
     return page
 
 
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+    .filter(el => el.type !== "hidden" && el.labels.length === 0 && !el.getAttribute("aria-label"))
+    .map(el => el.outerHTML)"""
+
+
 def shot(page: Page, name: str) -> Path:
+    """A screenshot of a main screen; first, every form control on it must have a label
+    (what a screen reader says, and what a click on the label focuses)."""
+    unlabelled = page.evaluate(UNLABELLED)
+    assert not unlabelled, f"{name}: form controls without a label: {unlabelled}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

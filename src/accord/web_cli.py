@@ -7,9 +7,12 @@ node alone talks to the relay.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,15 +35,31 @@ def _server(home: Path, port: int, poll: float) -> tuple[uvicorn.Server, WebNode
     from accord.node.web.app import create_app  # noqa: PLC0415
     from accord.node.web.service import WebNode  # noqa: PLC0415
 
+    class Server(uvicorn.Server):
+        # Several servers share one process: `_serve_all` handles Ctrl-C for all of them
+        # (each uvicorn server would otherwise take the signal handlers from the others).
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
     service = WebNode(home, poll)
     config = uvicorn.Config(
         create_app(service), host=LOOPBACK, port=port, log_level="warning",
         timeout_graceful_shutdown=1, lifespan="off",
     )  # fmt: skip
-    return uvicorn.Server(config), service
+    return Server(config), service
 
 
 async def _serve_all(servers: list[tuple[uvicorn.Server, WebNode]]) -> None:
+    """Serve until Ctrl-C or SIGTERM, then stop every server and lock every node."""
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server, _ in servers:
+            server.should_exit = True
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
     for _, service in servers:
         service.start()
     try:

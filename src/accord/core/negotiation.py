@@ -295,9 +295,10 @@ def _table(
             old, new = previous.paragraph(pid), version.paragraph(pid)
             if new is None or old is None or old.plain != new.plain:
                 del record.status[pid]
+        said = ", ".join(f"{p.state}'s proposal {o}" for p, o in decided)
         record.history.append(
-            (seq, f"version {version.number} issued by the chair at {format_time(time)}: "
-                  + ", ".join(f"{p.state}'s proposal {o}" for p, o in decided))
+            (seq, f"version {version.number} issued by the chair at {format_time(time)}"
+                  + (f": {said}" if said else ""))
         )  # fmt: skip
     record.versions.append(version)
 

@@ -132,6 +132,7 @@ def create_app(service: WebNode) -> FastAPI:
             request=request,
             path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
             notices=[] if live else service.take_notices(),
+            changes=service.changes,
             csrf=csrf(),
             **ctx,
         )
@@ -192,20 +193,23 @@ def create_app(service: WebNode) -> FastAPI:
     # -- live updates --------------------------------------------------------------
     @app.get("/events")
     async def events(request: Request) -> Response:
+        # From the count the page was rendered at: a change between the page's rendering
+        # and this stream's start is told at once, not lost.
+        since = _int(request.query_params.get("since"))
+
         async def stream() -> AsyncIterator[str]:
-            last, quiet = service.changes, 0.0
+            last, quiet = (service.changes if since is None else since), 0.0
             yield "retry: 2000\n\n"
             while service.unlocked:
-                await asyncio.sleep(0.25)
-                quiet += 0.25
                 if service.changes != last:
                     last, quiet = service.changes, 0.0
                     yield f"event: changed\ndata: {last}\n\n"
                 elif quiet >= 15:
                     quiet = 0.0
                     yield ": still here\n\n"
-                if await request.is_disconnected():
-                    return
+                # A closed connection ends this generator (Starlette cancels it).
+                await asyncio.sleep(0.25)
+                quiet += 0.25
 
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
@@ -217,6 +221,7 @@ def create_app(service: WebNode) -> FastAPI:
         def gather(node: Node) -> list[dict[str, Any]]:
             out = []
             for m in node.replica.memberships():
+                service.refresh(node, m.conf)
                 state = node.view(m.conf).state
                 if state is None:
                     continue
@@ -237,6 +242,8 @@ def create_app(service: WebNode) -> FastAPI:
         return render(request, "home.html.j2", title="Conferences", conferences=await call(gather))
 
     def conference_context(node: Node, conf: str) -> dict[str, Any]:
+        if node.replica.membership(conf) is not None:
+            service.refresh(node, conf)
         state = node.view(conf).state
         if state is None:
             raise FormError(f"this node does not follow {conf}")
@@ -268,7 +275,6 @@ def create_app(service: WebNode) -> FastAPI:
                 for tid, r in n.texts.items()
             ]
             ctx["decisions"] = views.decisions(n)
-            ctx["news"] = service.watch.get(conf, None)
             return ctx
 
         return await page(request, "conference.html.j2", gather)
@@ -514,6 +520,7 @@ def create_app(service: WebNode) -> FastAPI:
             ctx["decisions"] = views.decisions(n)
             ctx["statements"] = n.statements
             ctx["texts"] = {tid: r.current.number for tid, r in n.texts.items()}
+            ctx["now_ms"] = _now()
             return ctx
 
         return await page(request, "decisions.html.j2", gather)

@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,10 +50,9 @@ class Notice:
 
 @dataclass
 class Watch:
-    """What the watcher saw last, per conference: the relay unreachable, news."""
+    """What the watcher saw last of a conference: whether its relay answered."""
 
     unreachable: str | None = None
-    news: list[str] = field(default_factory=list)
 
 
 class WebNode:
@@ -162,25 +161,30 @@ class WebNode:
                 return
             for membership in node.replica.memberships():
                 conf = membership.conf
-                watch = self.watch.setdefault(conf, Watch())
-                alerts_before = len(node.replica.alerts(conf))
-                try:
-                    result = node.sync(conf)
-                except RelayError as exc:
-                    if watch.unreachable is None:
-                        self._changes += 1
-                    watch.unreachable = exc.message
-                    continue
-                if watch.unreachable is not None:
-                    watch.unreachable = None
-                    self._changes += 1
-                if result.new or len(node.replica.alerts(conf)) != alerts_before:
-                    self._changes += 1
-                if result.alert is not None:
+                if not self.refresh(node, conf):
                     continue
                 try:
                     if node.rekey_due(conf, int(time.time() * 1000)):
                         self._changes += 1
-                    watch.news += node.outcome_news(conf)
                 except AccordError as exc:
-                    log.warning("watcher could not rekey or read %s: %s", conf, exc)
+                    log.warning("watcher could not rekey %s: %s", conf, exc)
+
+    def refresh(self, node: Node, conf: str) -> bool:
+        """Sync one conference now (a page shows the freshest verified record); whether
+        its log verifies. A relay that does not answer leaves what was verified."""
+        with self._lock:
+            watch = self.watch.setdefault(conf, Watch())
+            alerts_before = len(node.replica.alerts(conf))
+            try:
+                result = node.sync(conf)
+            except RelayError as exc:
+                if watch.unreachable is None:
+                    self._changes += 1
+                watch.unreachable = exc.message
+                return False
+            if watch.unreachable is not None:
+                watch.unreachable = None
+                self._changes += 1
+            if result.new or len(node.replica.alerts(conf)) != alerts_before:
+                self._changes += 1
+            return result.alert is None
