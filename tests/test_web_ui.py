@@ -17,9 +17,16 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accord.demo_web import DemoCast, convene_demo
+from accord.core.credentials import FullPowers
+from accord.demo_web import PASSPHRASE, DemoCast, convene_demo
+from accord.node.session import Node
 from tests.relay_process import RelayProcess
 from tests.web_nodes import WebNodeProcess, chromium, open_delegation, shot, web_nodes
+
+
+def now() -> int:
+    return int(time.time() * 1000)
+
 
 DRAFT = """Arrangement on Points of Contact
 PP1. Recalling the voluntary norms of responsible State behaviour,
@@ -291,31 +298,42 @@ def test_tampering_with_the_relay_database_turns_every_badge_red(talks: Talks) -
         expect(page.locator(".alerts")).to_contain_text("entries were removed from the relay")
 
 
-def test_a_device_added_to_my_identity_elsewhere_raises_a_red_alert(talks: Talks) -> None:
-    from accord.demo_web import PASSPHRASE
-    from accord.node.session import Node
-
+def test_a_stolen_key_and_a_revocation_raise_red_alerts(talks: Talks) -> None:
+    """A thief with a copy of Borduria's keystore adds a device: Borduria's page turns red.
+    Borduria's ministry then revokes those full powers: the page says so too."""
     page = talks.conference("BOR")
     expect(page.locator("#badge")).to_contain_text("Record verified")
-    # A thief holding a copy of Borduria's keystore announces a device of their own.
     thief_home = talks.tmp / "thief"
     thief_home.mkdir()
     shutil.copy(talks.cast.homes["BOR"] / "keystore.json", thief_home / "keystore.json")
+    own = Node.open(talks.cast.homes["BOR"], PASSPHRASE)
+    try:
+        membership = own.replica.membership(talks.cast.conf)
+        assert membership is not None and membership.credential is not None
+        credential = membership.credential
+    finally:
+        own.close()
     thief = Node.open(thief_home, PASSPHRASE)
     try:
         thief.follow(talks.relay.url, talks.cast.conf, talks.cast.genesis)
-        membership = Node.open(talks.cast.homes["BOR"], PASSPHRASE)
+        thief.replica.set_credential(talks.cast.conf, credential)
+        thief.add_device(talks.cast.conf, "laptop in a hotel room", now())
+        expect(page.locator(".alerts")).to_contain_text("a new device 'laptop in a hotel room'")
+        expect(page.locator("#badge")).to_contain_text("new device")
+        shot(page, "11-new-device-alert")
+
+        ministry = Node.open(talks.tmp / "nodes" / "ministry-BOR", PASSPHRASE)
         try:
-            credential = membership.replica.membership(talks.cast.conf)
-            assert credential is not None and credential.credential is not None
-            thief.replica.set_credential(talks.cast.conf, credential.credential)
+            revocation = ministry.revoke_powers(
+                "BOR", FullPowers.parse(credential).id, "key copied by a third party", now()
+            )
         finally:
-            membership.close()
-        thief.add_device(talks.cast.conf, "laptop in a hotel room", int(time.time() * 1000))
+            ministry.close()
+        thief.publish_revocation(talks.cast.conf, revocation, now())  # anyone may publish it
     finally:
         thief.close()
-    expect(page.locator(".alerts")).to_contain_text("a new device 'laptop in a hotel room'")
-    expect(page.locator("#badge")).to_contain_text("new device")
+    expect(page.locator(".alerts")).to_contain_text("your full powers were revoked by BOR as of")
+    expect(page.locator(".alerts")).to_contain_text("key copied by a third party")
 
 
 def _length(db: Path) -> int:
