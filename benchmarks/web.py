@@ -52,6 +52,7 @@ def _prepare(homes: dict[str, Path], conf: str, proposals: int) -> None:
         made = []
         for k in range(proposals):
             code = ("BOR", "CAL")[k % 2]
+            nodes[code].sync(conf)
             n = nodes[code].negotiation(conf)
             current = acts.version_of(n, "cica")
             paragraph = current.paragraphs[k % len(current.paragraphs)]
@@ -86,7 +87,7 @@ def _page_times(client: httpx.Client, path: str, runs: int) -> tuple[float, floa
 def _live_latency(sender: httpx.Client, watcher: httpx.Client, conf: str, runs: int) -> list[float]:
     out = []
     for k in range(runs):
-        token = re.search(r'name="csrf" value="([0-9a-f]+)"', sender.get("/").text)
+        token = re.search(r'name="csrf" value="([^"]+)"', sender.get("/").text)
         assert token is not None
         seen = threading.Event()
         ready = threading.Event()

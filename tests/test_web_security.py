@@ -47,12 +47,12 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebNodeProc
 def unlocked(web: WebNodeProcess) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=web.url, timeout=10) as client:
         response = client.post("/unlock", data={"passphrase": PASSPHRASE})
-        assert response.status_code == 303 and "accord_session" in response.cookies
+        assert response.status_code == 303 and f"accord_session_{web.port}" in response.cookies
         yield client
 
 
 def form_token(client: httpx.Client, path: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(path).text)
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
     assert match is not None
     return match.group(1)
 
@@ -71,7 +71,18 @@ def test_a_locked_node_shows_only_the_unlock_page(node: tuple[WebNodeProcess, De
         assert anonymous.get("/events").status_code == 401
         refused = anonymous.post("/unlock", data={"passphrase": "guess"})
         assert refused.status_code == 401 and "passphrase" in refused.text.lower()
-        assert "accord_session" not in refused.cookies
+        assert not refused.cookies
+
+
+def test_an_unlocked_node_is_not_taken_over_with_a_wrong_passphrase(
+    node: tuple[WebNodeProcess, DemoCast],
+) -> None:
+    web, _ = node
+    with unlocked(web) as owner, httpx.Client(base_url=web.url) as intruder:
+        refused = intruder.post("/unlock", data={"passphrase": "anything"})
+        assert refused.status_code == 401 and not refused.cookies
+        assert intruder.get("/").headers["location"] == "/unlock"
+        assert owner.get("/").status_code == 200  # the delegate's session goes on
 
 
 def test_only_loopback_host_names_are_answered(node: tuple[WebNodeProcess, DemoCast]) -> None:
@@ -95,13 +106,15 @@ def test_forms_from_elsewhere_or_without_their_token_change_nothing(
         )  # fmt: skip
         assert foreign.status_code == 403
         no_token = client.post("/c/talks/ch/plenary", data={"text": "forged"})
+        assert client.post("/lock", data={}).status_code == 403  # a page cannot lock it either
         assert no_token.status_code == 303
         page = client.get("/c/talks/ch/plenary").text
         assert "the form has expired" in page
         assert "forged" not in page
         assert messages(client) == before
         # Another browser's session (an old cookie) is not this one.
-        with httpx.Client(base_url=web.url, cookies={"accord_session": "stolen"}) as other:
+        stolen = {f"accord_session_{web.port}": "stolen"}
+        with httpx.Client(base_url=web.url, cookies=stolen) as other:
             assert other.get("/c/talks").headers["location"] == "/unlock"
 
 
@@ -110,9 +123,35 @@ def test_an_oversized_form_is_refused(node: tuple[WebNodeProcess, DemoCast]) -> 
     with unlocked(web) as client:
         before = messages(client)
         token = form_token(client, "/c/talks/ch/plenary")
-        client.post("/c/talks/ch/plenary", data={"csrf": token, "text": "x" * 3_000_000})
-        assert "larger than 2 MB" in client.get("/c/talks/ch/plenary").text
+        refused = client.post("/c/talks/ch/plenary", data={"csrf": token, "text": "x" * 3_000_000})
+        assert refused.status_code == 413 and "larger than 2 MB" in refused.text
+
+        def chunks() -> Iterator[bytes]:  # no length declared: counted as it comes
+            yield f"csrf={token}&text=".encode()
+            for _ in range(40):
+                yield b"y" * 100_000
+
+        streamed = client.post(
+            "/c/talks/ch/plenary", content=chunks(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        assert streamed.status_code == 413
         assert messages(client) == before
+
+
+def test_an_act_the_record_shows_without_effect_is_reported_in_red(
+    node: tuple[WebNodeProcess, DemoCast],
+) -> None:
+    """The relay cannot read a vote; every member's fold finds no such decision. The page
+    says so, with the reason, instead of a green receipt."""
+    web, _ = node
+    with unlocked(web) as client:
+        token = form_token(client, "/c/talks/decisions")
+        client.post("/c/talks/d/no-such-decision/vote", data={"csrf": token, "vote": "yes"})
+        page = client.get("/c/talks/decisions").text
+        assert 'class="notice bad"' in page
+        assert "Recorded, but without effect: no such decision" in page
+        assert "Receipt: entry #" in page
 
 
 def test_markup_in_a_message_is_shown_as_text(node: tuple[WebNodeProcess, DemoCast]) -> None:

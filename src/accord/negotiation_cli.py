@@ -103,12 +103,16 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             negotiation = node.negotiation(conf)
-            outcomes = {
-                negotiation.proposal(p).id: outcome
-                for outcome, ids in (("incorporated", incorporate), ("merged", merge),
-                                     ("dropped", drop))
-                for p in ids
-            }  # fmt: skip
+            outcomes: dict[str, str] = {}
+            for outcome, ids in (("incorporated", incorporate), ("merged", merge),
+                                 ("dropped", drop)):  # fmt: skip
+                for p in ids:
+                    full = negotiation.proposal(p).id
+                    if full in outcomes:
+                        raise typer.BadParameter(
+                            f"proposal {p} is given two outcomes ({outcomes[full]}, {outcome})"
+                        )
+                    outcomes[full] = outcome
             receipt = node.negotiate(conf, ev.TEXT, acts.revision(version, outcomes), _now())
         _posted(f"{version['text']} version {version['version']} issued", receipt)
 

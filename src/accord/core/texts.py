@@ -367,6 +367,9 @@ class ParagraphDiff:
     before: str | None
     after: str | None
     words: str  # a word-level diff: [-removed-] {+added+}
+    # The same as runs of words: ("same" | "removed" | "added", words). A text may itself
+    # hold "[-" or "{+": show changes from these, never by parsing `words`.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 def diff_versions(a: Version, b: Version) -> list[ParagraphDiff]:
@@ -381,23 +384,28 @@ def diff_versions(a: Version, b: Version) -> list[ParagraphDiff]:
             continue
         change = "added" if old is None else "removed" if new is None else "changed"
         number = (new or old).number  # type: ignore[union-attr]
-        words = _word_diff(old.plain if old else "", new.plain if new else "")
+        parts = _word_parts(old.plain if old else "", new.plain if new else "")
         out.append(
             ParagraphDiff(pid, number, change, old.plain if old else None,
-                          new.plain if new else None, words)
+                          new.plain if new else None, _marked(parts), parts)
         )  # fmt: skip
     return out
 
 
-def _word_diff(a: str, b: str) -> str:
+def _word_parts(a: str, b: str) -> tuple[tuple[str, str], ...]:
     x, y = a.split(), b.split()
-    out = []
+    out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=x, b=y, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(" ".join(x[i1:i2]))
+            out.append(("same", " ".join(x[i1:i2])))
             continue
         if i2 > i1:
-            out.append("[-" + " ".join(x[i1:i2]) + "-]")
+            out.append(("removed", " ".join(x[i1:i2])))
         if j2 > j1:
-            out.append("{+" + " ".join(y[j1:j2]) + "+}")
-    return " ".join(out)
+            out.append(("added", " ".join(y[j1:j2])))
+    return tuple(out)
+
+
+def _marked(parts: tuple[tuple[str, str], ...]) -> str:
+    marks = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
+    return " ".join(marks[op].format(words) for op, words in parts)

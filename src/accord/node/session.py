@@ -44,7 +44,15 @@ _WATCHED = frozenset({ev.DEVICE, ev.JOIN, ev.REVOCATION, ev.DEVICE_REVOCATION})
 EPOCH_RACES = frozenset({"epoch_sequence", "stale_epoch", "wrong_epoch", "epoch_recipients"})
 # Acts a chair who is also a delegate (a presiding state's head of delegation) signs in
 # the chair's capacity, with no credential: the record tells the chair from the state.
-CHAIR_ACTS = frozenset({ev.TEXT, ev.DECISION, ev.CLOSE, ev.PARAGRAPH_STATUS})
+# A paragraph's status is the chair's to mark agreed; reopening it may be either's.
+CHAIR_ACTS = frozenset({ev.TEXT, ev.DECISION, ev.CLOSE})
+
+
+def chair_capacity(type: str, content: dict[str, Any]) -> bool:
+    """Whether a chair who also holds full powers makes this act as chair by default."""
+    return type in CHAIR_ACTS or (
+        type == ev.PARAGRAPH_STATUS and content.get("status") == "agreed_ad_ref"
+    )
 
 
 def root_label(state: str) -> str:
@@ -84,6 +92,7 @@ class Node:
         self._views: dict[str, LogVerifier] = {}
         self._keyrings: dict[str, Keyring] = {}
         self._joins: dict[tuple[str, str], str] = {}  # (conf, credential) -> join event hash
+        self.relay_timeout = 30.0  # seconds; an interactive caller may want less
 
     @classmethod
     def create(cls, home: Path, passphrase: str) -> Node:
@@ -170,7 +179,7 @@ class Node:
 
     # -- conferences ----------------------------------------------------------------
     def client(self, relay: str) -> RelayClient:
-        return RelayClient(relay, self.identity)
+        return RelayClient(relay, self.identity, self.relay_timeout)
 
     def create_conference(
         self,
@@ -308,11 +317,21 @@ class Node:
         return self.send(conf, ev.MESSAGE, content, now, channel)
 
     def send(
-        self, conf: str, type: str, content: dict[str, Any], now: int, channel: str
+        self,
+        conf: str,
+        type: str,
+        content: dict[str, Any],
+        now: int,
+        channel: str,
+        as_chair: bool | None = None,
     ) -> dict[str, Any]:
+        """Encrypt, sign and post an act; `as_chair` (default: by `chair_capacity`) says
+        in which capacity a chair who is also a delegate makes it."""
         self.sync(conf)
         self.ensure_device(conf, now)  # a chair who only followed has none yet
-        as_chair = type in CHAIR_ACTS and self.is_chair(conf)
+        if as_chair is None:
+            as_chair = chair_capacity(type, content)
+        as_chair = as_chair and self.is_chair(conf)
         for attempt in range(3):
             if attempt:
                 # Another member keyed first, or the clock crossed an epoch's age or a
@@ -345,11 +364,18 @@ class Node:
         )
         return read_negotiation(view.state, self.keyring(conf), entries, view.last_time)
 
-    def negotiate(self, conf: str, type: str, content: dict[str, Any], now: int) -> dict[str, Any]:
+    def negotiate(
+        self,
+        conf: str,
+        type: str,
+        content: dict[str, Any],
+        now: int,
+        as_chair: bool | None = None,
+    ) -> dict[str, Any]:
         """Encrypt, sign and post one negotiation act in the plenary; the receipt."""
         if type not in ev.NEGOTIATION_TYPES:
             raise NodeError(f"{type} is not a negotiation act")
-        return self.send(conf, type, content, now, ev.PLENARY)
+        return self.send(conf, type, content, now, ev.PLENARY, as_chair)
 
     def final_act(self, conf: str, text_id: str) -> bytes:
         """The final act of the latest adopted version of `text_id`: the whole record and

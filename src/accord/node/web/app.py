@@ -7,16 +7,16 @@ from the command line, and each shows its receipt afterwards.
 
 Who may talk to this server: a browser on this machine that gave the passphrase. The
 server listens on loopback only, refuses other Host names (DNS rebinding), sets a
-session cookie (HttpOnly, SameSite=Strict) at unlock, and checks a form token and the
-Origin on every form.
+session cookie (HttpOnly, SameSite=Strict, named with the port) at unlock, and checks the
+session's random form token and the Origin on every form of the session (unlocking
+itself takes the passphrase, checked every time).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
-import re
+import logging
 import secrets
 import tempfile
 import time
@@ -29,16 +29,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.final_act import verify as verify_final_act
 from accord.core.keys import fingerprint
-from accord.core.negotiation import Negotiation
+from accord.core.negotiation import MAJORITIES, Negotiation
 from accord.core.sealing import DevicePublicKey
+from accord.core.texts import WORD_OPS, Amendment
 from accord.docx_io import DocxImportError, export_compiled, import_docx
 from accord.node import acts
 from accord.node.client import RelayError
@@ -49,7 +50,9 @@ from accord.node.web.service import LockedError, Notice, WebNode
 from accord.rendering import final_act_html, final_act_pdf, lines_pdf
 from accord.typed_text import TypedTextError, version_from_lines, version_lines
 
-COOKIE = "accord_session"
+log = logging.getLogger("accord.web")
+
+COOKIE = "accord_session"  # + the port: browsers share cookies between ports of a host
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 MAX_FORM_BYTES = 2_000_000  # a Word draft of a long treaty fits; anything larger is refused
 CSP = (
@@ -73,6 +76,42 @@ class FormError(AccordError):
     """A form the delegate filled in cannot make an act, and why."""
 
 
+class BodyLimit:
+    """Refuses (413) a request whose body is larger than `limit`, before the routes read
+    any of it: a declared length is checked at once, a streamed body as it comes."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        chunks, total, more = [], int(declared) if declared.isdigit() else 0, True
+        while more and total <= self.limit:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the browser went away
+            chunks.append(message.get("body", b""))
+            total = max(total, sum(len(c) for c in chunks))
+            more = message.get("more_body", False)
+        if total > self.limit:
+            refusal = _plain(413, f"the form is larger than {self.limit // 1_000_000} MB")
+            await refusal(scope, receive, send)
+            return
+        body, sent = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("accord.node.web", "templates"),
@@ -84,19 +123,18 @@ def _env() -> Environment:
     env.globals["short"] = views.short
     env.globals["ops"] = OPS
     env.globals["statement_kinds"] = STATEMENT_KINDS
-    env.filters["worddiff"] = _word_diff
     return env
 
 
 def create_app(service: WebNode) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, limit=MAX_FORM_BYTES)
     env = _env()
     static = resources.files("accord.node.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     def csrf() -> str:
-        token = service.session_token or ""
-        return hmac.new(token.encode(), b"accord/web/form", hashlib.sha256).hexdigest()[:32]
+        return service.form_token or ""
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Handler) -> Response:
@@ -110,7 +148,7 @@ def create_app(service: WebNode) -> FastAPI:
                 return _plain(403, "a form from another site was refused")
         path = request.url.path
         public = path.startswith("/static/") or path == "/unlock"
-        if not public and not service.session_ok(request.cookies.get(COOKIE)):
+        if not public and not service.session_ok(request.cookies.get(_cookie(request))):
             if path == "/events":
                 return _plain(401, "locked")
             return RedirectResponse("/unlock", status_code=303)
@@ -125,7 +163,7 @@ def create_app(service: WebNode) -> FastAPI:
 
     def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         # A live refresh shows only the page's live part: notices wait for a real visit.
-        live = request.headers.get("hx-trigger") == "live-trigger"
+        live = request.headers.get("hx-trigger") == "live-trigger" or not service.unlocked
         ctx.setdefault("title", "Accord")
         ctx.setdefault("conf", None)
         html = env.get_template(template).render(
@@ -142,27 +180,51 @@ def create_app(service: WebNode) -> FastAPI:
         return await run_in_threadpool(service.call, fn)
 
     async def read_form(request: Request) -> FormData:
-        size = int(request.headers.get("content-length") or 0)
-        if size > MAX_FORM_BYTES:
-            raise FormError(f"the form is larger than {MAX_FORM_BYTES // 1_000_000} MB")
+        # `BodyLimit` has refused anything larger than MAX_FORM_BYTES already.
         form = await request.form(max_files=1, max_fields=200)
         if not hmac.compare_digest(str(form.get("csrf", "")), csrf()):
             raise FormError("the form has expired: reload the page and try again")
         return form
 
     async def perform(
-        request: Request, back: str, what: str, fn: Callable[[Node, FormData], dict[str, Any]]
+        request: Request,
+        back: str,
+        what: str,
+        fn: Callable[[Node, FormData], dict[str, Any]],
+        conf: str | None = None,
     ) -> Response:
-        """Read the form, do the act, and go back to `back` with its receipt or reason."""
+        """Read the form, do the act, and go back to `back` with its receipt or reason.
+        A negotiation act (`conf` given) is looked up in the recomputed negotiation: one
+        the record shows without effect is reported in red, with the reason."""
+
+        def act(node: Node, form: FormData) -> tuple[dict[str, Any], str | None]:
+            receipt = fn(node, form)
+            if conf is None:
+                return receipt, None
+            flags = node.negotiation(conf).flags
+            return receipt, next((f.reason for f in flags if f.seq == receipt["seq"]), None)
+
         try:
             form = await read_form(request)
-            receipt = await run_in_threadpool(service.act, lambda node: fn(node, form))
-            service.notify(Notice(True, what, receipt))
+            receipt, void = await run_in_threadpool(service.act, lambda node: act(node, form))
+            if void is None:
+                service.notify(Notice(True, what, receipt))
+            else:
+                service.notify(Notice(False, f"Recorded, but without effect: {void}", receipt))
         except LockedError:
             return RedirectResponse("/unlock", status_code=303)
         except (AccordError, ValueError) as exc:
             service.notify(Notice(False, _reason(exc)))
         return RedirectResponse(back, status_code=303)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        return render(
+            request, "error.html.j2", 500, title="Error",
+            error="Something went wrong on this node; nothing was posted unless a receipt "
+            "was shown. The node's log has the details.",
+        )  # fmt: skip
 
     # -- unlocking -----------------------------------------------------------------
     @app.get("/unlock", response_class=HTMLResponse)
@@ -179,15 +241,18 @@ def create_app(service: WebNode) -> FastAPI:
             await asyncio.sleep(0.5)  # slows guessing from a page
             return render(request, "unlock.html.j2", 401, title="Unlock", error=str(exc))
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+        response.set_cookie(_cookie(request), token, httponly=True, samesite="strict", path="/")
         return response
 
     @app.post("/lock")
     async def lock(request: Request) -> Response:
-        await request.body()  # locking needs no form token: it is always allowed
+        try:
+            await read_form(request)
+        except FormError as exc:
+            return _plain(403, str(exc))
         await run_in_threadpool(service.lock)
         response = RedirectResponse("/unlock", status_code=303)
-        response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(_cookie(request), path="/")
         return response
 
     # -- live updates --------------------------------------------------------------
@@ -196,11 +261,12 @@ def create_app(service: WebNode) -> FastAPI:
         # From the count the page was rendered at: a change between the page's rendering
         # and this stream's start is told at once, not lost.
         since = _int(request.query_params.get("since"))
+        session = request.cookies.get(_cookie(request))
 
         async def stream() -> AsyncIterator[str]:
             last, quiet = (service.changes if since is None else since), 0.0
             yield "retry: 2000\n\n"
-            while service.unlocked:
+            while service.session_ok(session):  # ends when locked or unlocked anew
                 if service.changes != last:
                     last, quiet = service.changes, 0.0
                     yield f"event: changed\ndata: {last}\n\n"
@@ -239,14 +305,19 @@ def create_app(service: WebNode) -> FastAPI:
                 )
             return out
 
-        return render(request, "home.html.j2", title="Conferences", conferences=await call(gather))
+        return await page(
+            request,
+            "home.html.j2",
+            lambda node: {"conferences": gather(node), "title": "Conferences"},
+        )
 
     def conference_context(node: Node, conf: str) -> dict[str, Any]:
-        if node.replica.membership(conf) is not None:
-            service.refresh(node, conf)
+        if node.replica.membership(conf) is None:
+            raise FormError(f"this node does not follow {conf}")
+        service.refresh(node, conf)
         state = node.view(conf).state
         if state is None:
-            raise FormError(f"this node does not follow {conf}")
+            raise FormError(f"nothing of {conf} is verified on this node yet")
         watch = service.watch.get(conf)
         return {
             "conf": conf,
@@ -326,7 +397,7 @@ def create_app(service: WebNode) -> FastAPI:
                 version = _typed(_field(form, "typed"), text_id, 1)
             return node.negotiate(conf, ev.TEXT, acts.table(version), _now())
 
-        return await perform(request, f"/c/{conf}", "Text tabled", act)
+        return await perform(request, f"/c/{conf}", "Text tabled", act, conf)
 
     @app.get("/c/{conf}/t/{text}", response_class=HTMLResponse)
     async def text_page(request: Request, conf: str, text: str) -> Response:
@@ -363,6 +434,7 @@ def create_app(service: WebNode) -> FastAPI:
                 statements=[s for s in n.statements if s.text_id == text],
                 history=record.history,
                 flags=n.flags,
+                signed={s.version_hash for s in n.signatures if s.state == my_state},
             )
             a, b = _int(q.get("from")), _int(q.get("to"))
             if a and b:
@@ -387,7 +459,7 @@ def create_app(service: WebNode) -> FastAPI:
             full = {n.proposal(p).id: o for p, o in outcomes.items()}
             return node.negotiate(conf, ev.TEXT, acts.revision(version, full), _now())
 
-        return await perform(request, f"/c/{conf}/t/{text}", "Revised text issued", act)
+        return await perform(request, f"/c/{conf}/t/{text}", "Revised text issued", act, conf)
 
     @app.post("/c/{conf}/t/{text}/amend")
     async def amend(request: Request, conf: str, text: str) -> Response:
@@ -400,21 +472,21 @@ def create_app(service: WebNode) -> FastAPI:
                 p = current.paragraph(paragraph)
                 if p is None:
                     raise FormError(f"there is no paragraph {paragraph!r}")
-                new_id, new_number = f"{p.id}-new{secrets.randbelow(1000)}", f"{p.number} bis"
+                new_id, new_number = f"new-{secrets.token_hex(3)}", f"{p.number} bis"
             content = acts.amendment(
-                current,
-                paragraph,
-                op,
-                old,
-                new,
-                1,
-                new_id,
-                new_number,
+                current, paragraph, op, old, new, 1, new_id, new_number,
                 _optional(form, "rationale"),
-            )
+            )  # fmt: skip
+            # Refused here, with the reason, rather than posted and flagged by every member.
+            amendment = Amendment.parse(content)
+            target = current.paragraph(paragraph)
+            if target is None:
+                raise FormError(f"version {current.number} has no paragraph {paragraph!r}")
+            if op in WORD_OPS and amendment.span(target) is None:
+                raise FormError(f"the words {old!r} are not in paragraph {target.number}")
             return node.negotiate(conf, ev.AMEND, content, _now())
 
-        return await perform(request, f"/c/{conf}/t/{text}", "Proposal made", act)
+        return await perform(request, f"/c/{conf}/t/{text}", "Proposal made", act, conf)
 
     @app.post("/c/{conf}/t/{text}/stance")
     async def stance(request: Request, conf: str, text: str) -> Response:
@@ -423,21 +495,22 @@ def create_app(service: WebNode) -> FastAPI:
             proposal = node.negotiation(conf).proposal(_field(form, "proposal")).id
             return node.negotiate(conf, ev.STANCE, acts.stance(proposal, what), _now())
 
-        return await perform(request, f"/c/{conf}/t/{text}", "Stance recorded", act)
+        return await perform(request, f"/c/{conf}/t/{text}", "Stance recorded", act, conf)
 
     @app.post("/c/{conf}/t/{text}/status")
     async def status(request: Request, conf: str, text: str) -> Response:
         def act(node: Node, form: FormData) -> dict[str, Any]:
             current = acts.version_of(node.negotiation(conf), text)
             content = acts.paragraph_status(
-                current,
-                _field(form, "paragraph"),
-                _field(form, "status"),
+                current, _field(form, "paragraph"), _field(form, "status"),
                 _optional(form, "reason"),
-            )
-            return node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now())
+            )  # fmt: skip
+            # The chair marks and reopens in the chair's capacity; a delegation reopens
+            # as its state (a presiding delegate chooses by the form used).
+            as_chair = form.get("capacity") != "state"
+            return node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now(), as_chair)
 
-        return await perform(request, f"/c/{conf}/t/{text}", "Paragraph status recorded", act)
+        return await perform(request, f"/c/{conf}/t/{text}", "Paragraph status recorded", act, conf)
 
     @app.post("/c/{conf}/t/{text}/sign")
     async def sign(request: Request, conf: str, text: str) -> Response:
@@ -451,7 +524,7 @@ def create_app(service: WebNode) -> FastAPI:
             )
             return node.negotiate(conf, ev.SIGNATURE, content, _now())
 
-        return await perform(request, f"/c/{conf}/t/{text}", "Signed", act)
+        return await perform(request, f"/c/{conf}/t/{text}", "Signed", act, conf)
 
     @app.get("/c/{conf}/t/{text}/final-act.json")
     async def final_act_file(request: Request, conf: str, text: str) -> Response:
@@ -521,6 +594,10 @@ def create_app(service: WebNode) -> FastAPI:
             ctx["statements"] = n.statements
             ctx["texts"] = {tid: r.current.number for tid, r in n.texts.items()}
             ctx["now_ms"] = _now()
+            # A vote by the conference's own majority, or two thirds (see the core's rule).
+            rule = ctx["rules"].decision_rule
+            first = rule if rule in MAJORITIES else "two_thirds_majority"
+            ctx["majorities"] = sorted({first, "two_thirds_majority"}, key=lambda m: m != first)
             return ctx
 
         return await page(request, "decisions.html.j2", gather)
@@ -532,7 +609,7 @@ def create_app(service: WebNode) -> FastAPI:
             version = acts.version_of(n, _field(form, "text"), _int(str(form.get("version"))))
             procedure = _field(form, "procedure")
             deadline, zone = _optional(form, "deadline"), _optional(form, "time_zone") or "UTC"
-            when = acts.deadline_ms(deadline, zone) if deadline else None
+            when = acts.deadline_ms(deadline, zone) if deadline and procedure == "silence" else None
             if procedure == "silence" and when is None:
                 raise FormError("a silence procedure needs a deadline")
             content = acts.decision(
@@ -546,7 +623,7 @@ def create_app(service: WebNode) -> FastAPI:
             )
             return node.negotiate(conf, ev.DECISION, content, _now())
 
-        return await perform(request, f"/c/{conf}/decisions", "Decision opened", act)
+        return await perform(request, f"/c/{conf}/decisions", "Decision opened", act, conf)
 
     @app.post("/c/{conf}/d/{decision}/object")
     async def object_(request: Request, conf: str, decision: str) -> Response:
@@ -567,7 +644,7 @@ def create_app(service: WebNode) -> FastAPI:
             return receipt
 
         return await perform(
-            request, f"/c/{conf}/decisions", "Objection recorded; keep its receipt", act
+            request, f"/c/{conf}/decisions", "Objection recorded; keep its receipt", act, conf
         )
 
     @app.post("/c/{conf}/d/{decision}/vote")
@@ -576,7 +653,7 @@ def create_app(service: WebNode) -> FastAPI:
             content = acts.vote(decision, _field(form, "vote"), _optional(form, "explanation"))
             return node.negotiate(conf, ev.VOTE, content, _now())
 
-        return await perform(request, f"/c/{conf}/decisions", "Vote cast", act)
+        return await perform(request, f"/c/{conf}/decisions", "Vote cast", act, conf)
 
     @app.post("/c/{conf}/d/{decision}/close")
     async def close(request: Request, conf: str, decision: str) -> Response:
@@ -584,7 +661,7 @@ def create_app(service: WebNode) -> FastAPI:
             content = acts.close(decision, _field(form, "outcome"))
             return node.negotiate(conf, ev.CLOSE, content, _now())
 
-        return await perform(request, f"/c/{conf}/decisions", "Decision closed", act)
+        return await perform(request, f"/c/{conf}/decisions", "Decision closed", act, conf)
 
     @app.post("/c/{conf}/statement")
     async def statement(request: Request, conf: str) -> Response:
@@ -600,7 +677,7 @@ def create_app(service: WebNode) -> FastAPI:
             )
             return node.negotiate(conf, ev.STATEMENT, content, _now())
 
-        return await perform(request, back, "Statement recorded", act)
+        return await perform(request, back, "Statement recorded", act, conf)
 
     # -- trust -----------------------------------------------------------------------
     @app.get("/c/{conf}/trust", response_class=HTMLResponse)
@@ -650,25 +727,12 @@ def create_app(service: WebNode) -> FastAPI:
 
 
 # -- helpers ---------------------------------------------------------------------------
-_DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.DOTALL)
-
-
-def _word_diff(words: str) -> Markup:
-    """`[-removed-] {+added+}` as <del> and <ins>, everything else escaped."""
-    out, last = [], 0
-    for m in _DIFF.finditer(words):
-        out.append(escape(words[last : m.start()]))
-        if m.group(1) is not None:
-            out.append(Markup("<del>{}</del>").format(m.group(1)))
-        else:
-            out.append(Markup("<ins>{}</ins>").format(m.group(2)))
-        last = m.end()
-    out.append(escape(words[last:]))
-    return Markup("").join(out)
-
-
 def _now() -> int:
     return int(time.time() * 1000)
+
+
+def _cookie(request: Request) -> str:
+    return f"{COOKIE}_{request.url.port or 80}"
 
 
 def _plain(status: int, text: str) -> Response:
@@ -710,7 +774,7 @@ def _typed(typed: str, text_id: str, number: int) -> dict[str, Any]:
 def _from_docx(upload: UploadFile, text_id: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "draft.docx"
-        path.write_bytes(upload.file.read(MAX_FORM_BYTES))
+        path.write_bytes(upload.file.read())  # at most MAX_FORM_BYTES (`BodyLimit`)
         try:
             return import_docx(path, text_id)
         except DocxImportError as exc:

@@ -22,9 +22,11 @@ from typing import Any, TypeVar
 from accord.core.errors import AccordError
 from accord.core.times import format_time
 from accord.node.client import RelayError
+from accord.node.keystore import Keystore
 from accord.node.session import Node
 
 T = TypeVar("T")
+RELAY_TIMEOUT = 5.0
 log = logging.getLogger("accord.web")
 
 
@@ -61,6 +63,7 @@ class WebNode:
         self.poll_seconds = poll_seconds
         self._node: Node | None = None
         self._token: str | None = None
+        self._form_token: str | None = None
         self._lock = threading.RLock()
         self._changes = 0
         self._stop = threading.Event()
@@ -77,11 +80,18 @@ class WebNode:
         return self._node is not None
 
     def unlock(self, passphrase: str) -> str:
-        """Open the keystore; a fresh session token for the browser that unlocked it."""
+        """Open the keystore; a fresh session token for the browser that unlocked it.
+        The passphrase is checked every time, also when the node is already open: a new
+        session replaces the old one only for someone who knows it."""
+        keystore = Keystore.open(self.home / "keystore.json", passphrase)  # KeystoreError
         with self._lock:
             if self._node is None:
-                self._node = Node.open(self.home, passphrase)  # KeystoreError if wrong
+                self._node = Node(self.home, keystore)
+                # A page waits for the relay at most this long; the watcher retries.
+                self._node.relay_timeout = RELAY_TIMEOUT
             self._token = secrets.token_urlsafe(32)
+            self._form_token = secrets.token_urlsafe(24)
+            self._notices = []  # a new session does not see the last one's notices
             self._changes += 1
             return self._token
 
@@ -89,12 +99,15 @@ class WebNode:
         with self._lock:
             if self._node is not None:
                 self._node.close()
-            self._node, self._token = None, None
+            self._node, self._token, self._form_token = None, None, None
+            self._notices = []
             self._changes += 1
 
     @property
-    def session_token(self) -> str | None:
-        return self._token
+    def form_token(self) -> str | None:
+        """A random token every form of this session carries (not derived from the
+        cookie: a leaked cookie alone does not make a form)."""
+        return self._form_token
 
     def session_ok(self, token: str | None) -> bool:
         expected = self._token
@@ -157,10 +170,12 @@ class WebNode:
         """One round: sync every conference, rekey what is due, note what changed."""
         with self._lock:
             node = self._node
-            if node is None:
-                return
-            for membership in node.replica.memberships():
-                conf = membership.conf
+            confs = [m.conf for m in node.replica.memberships()] if node else []
+        for conf in confs:
+            # One conference at a time: pages and acts get the lock in between.
+            with self._lock:
+                if self._node is not node or node is None:
+                    return  # locked meanwhile
                 if not self.refresh(node, conf):
                     continue
                 try:

@@ -13,7 +13,14 @@ from accord.core import events as ev
 from accord.core.credentials import FullPowers
 from accord.core.keys import fingerprint
 from accord.core.negotiation import Decision, Negotiation
-from accord.core.texts import Bracket, CompiledParagraph, Place, Proposal, diff_versions
+from accord.core.texts import (
+    Bracket,
+    CompiledParagraph,
+    ParagraphDiff,
+    Place,
+    Proposal,
+    diff_versions,
+)
 from accord.core.times import format_time
 from accord.node.replica import Alert
 from accord.node.session import Node
@@ -43,7 +50,10 @@ def me(node: Node, conf: str) -> Me:
     chair = state.genesis.chair
     fp = FullPowers.parse(membership.credential) if membership.credential else None
     is_chair = chair.key == node.identity.public
-    label = fp.label() if fp else f"{chair.name} (chair)"
+    if fp is not None:
+        label = fp.label()
+    else:
+        label = f"{chair.name} (chair)" if is_chair else "following, without full powers"
     return Me(label, fp.state if fp else None, tuple(fp.powers) if fp else (), is_chair, chair.name)
 
 
@@ -295,21 +305,9 @@ def _status(p: Proposal) -> str:
     return p.outcome or "open"
 
 
-@dataclass(frozen=True)
-class Change:
-    number: str
-    change: str
-    before: str | None
-    after: str | None
-    words: str
-
-
-def diff(negotiation: Negotiation, text_id: str, a: int, b: int) -> list[Change]:
+def diff(negotiation: Negotiation, text_id: str, a: int, b: int) -> list[ParagraphDiff]:
     record = negotiation.texts[text_id]
-    return [
-        Change(d.number, d.change, d.before, d.after, d.words)
-        for d in diff_versions(record.versions[a - 1], record.versions[b - 1])
-    ]
+    return diff_versions(record.versions[a - 1], record.versions[b - 1])
 
 
 # -- decisions -------------------------------------------------------------------------
