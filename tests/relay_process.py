@@ -26,39 +26,32 @@ def free_port() -> int:
         return port
 
 
-class RelayProcess:
-    def __init__(
-        self, db: str, key: Path, log: Path, port: int | None = None, args: tuple[str, ...] = ()
-    ) -> None:
-        self.db, self.key, self.log, self.args = db, key, log, args
+class ServiceProcess:
+    """A real `accord` server process on a loopback port, its output in a log file."""
+
+    def __init__(self, log: Path, port: int | None = None) -> None:
+        self.log = log
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> RelayProcess:
+    def launch(self, args: list[str], ready: str, what: str) -> None:
+        """Start `python -m accord ARGS` and wait until GET `ready` answers 200."""
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "accord", "relay", "serve", "--db", self.db,
-                 "--port", str(self.port), "--key", str(self.key), *self.args],
-                stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                [sys.executable, "-m", "accord", *args], stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"relay exited: {self.log.read_text()[-2000:]}")
+                raise RuntimeError(f"{what} exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return self
+                if httpx.get(f"{self.url}{ready}", timeout=1).status_code == 200:
+                    return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"relay did not start: {self.log.read_text()[-2000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: no chance to flush or clean up, as in a crash."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+        raise RuntimeError(f"{what} did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -68,6 +61,28 @@ class RelayProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+
+
+class RelayProcess(ServiceProcess):
+    def __init__(
+        self, db: str, key: Path, log: Path, port: int | None = None, args: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(log, port)
+        self.db, self.key, self.args = db, key, args
+
+    def start(self) -> RelayProcess:
+        self.launch(
+            ["relay", "serve", "--db", self.db, "--port", str(self.port), "--key", str(self.key),
+             *self.args],
+            "/health", "relay",
+        )  # fmt: skip
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or clean up, as in a crash."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
 
 
 @contextmanager

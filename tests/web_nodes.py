@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accord.demo_web import PASSPHRASE
-from tests.relay_process import free_port
+from tests.relay_process import ServiceProcess
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright downloads no browser
 CHROMIUM_FLAGS = [
@@ -25,40 +21,19 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = Path(os.environ.get("ACCORD_SCREENSHOTS", "build/test-output/screenshots"))
 
 
-class WebNodeProcess:
+class WebNodeProcess(ServiceProcess):
+    """`accord web serve` for one node home (the watcher polls the relay every 0.3 s)."""
+
     def __init__(self, home: Path, log: Path) -> None:
-        self.home, self.log = home, log
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
+        super().__init__(log)
+        self.home = home
 
     def start(self) -> WebNodeProcess:
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "accord", "web", "serve", "--home", str(self.home),
-                 "--port", str(self.port), "--poll", "0.3"],
-                stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"web node exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/unlock", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"web node did not start: {self.log.read_text()[-2000:]}")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        self.launch(
+            ["web", "serve", "--home", str(self.home), "--port", str(self.port), "--poll", "0.3"],
+            "/unlock", "web node",
+        )  # fmt: skip
+        return self
 
 
 @contextmanager

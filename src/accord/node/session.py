@@ -93,6 +93,7 @@ class Node:
         self._keyrings: dict[str, Keyring] = {}
         self._joins: dict[tuple[str, str], str] = {}  # (conf, credential) -> join event hash
         self.relay_timeout = 30.0  # seconds; an interactive caller may want less
+        self._negotiations: dict[str, tuple[tuple[int, int], Negotiation]] = {}
 
     @classmethod
     def create(cls, home: Path, passphrase: str) -> Node:
@@ -357,12 +358,20 @@ class Node:
         view = self.view(conf)
         if view.state is None:
             raise NodeError(f"nothing replicated for {conf}")
+        # The fold is a function of the verified log (and of the keys this node holds): a
+        # page shown again, with nothing new, reuses it. Callers only read it.
+        key = (view.length, len(self.keystore.list()))
+        cached = self._negotiations.get(conf)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         entries = (
             (receipt["seq"], receipt["time"], ev.Event.parse(event, check_signature=False))
             for event, receipt in self.replica.iter_entries(conf)
             if event["type"] in ev.NEGOTIATION_TYPES
         )
-        return read_negotiation(view.state, self.keyring(conf), entries, view.last_time)
+        negotiation = read_negotiation(view.state, self.keyring(conf), entries, view.last_time)
+        self._negotiations[conf] = (key, negotiation)
+        return negotiation
 
     def negotiate(
         self,
