@@ -237,6 +237,23 @@ def test_a_negotiation_from_draft_to_verified_final_act(talks: Talks) -> None:
         assert hosts == {f"127.0.0.1:{talks.nodes[code].port}"}, (code, hosts)
 
 
+def test_messages_arrive_live_with_unread_counts(talks: Talks) -> None:
+    overview = talks.conference("CAL")
+    bor = talks.pages["BOR"]
+    bor.goto(f"{talks.nodes['BOR'].url}/c/{talks.cast.conf}/ch/plenary")
+    bor.get_by_label("Message to plenary").fill("Borduria asks for the floor.")
+    bor.get_by_role("button", name="Send").click()
+    notice(bor, "Message posted")
+    # Calvia's open overview counts it without a reload; opening the channel reads it.
+    expect(overview.locator("li").filter(has_text="plenary")).to_contain_text("1 unread")
+    overview.get_by_role("link", name="plenary", exact=True).click()
+    expect(overview.locator(".messages")).to_contain_text(
+        "Boris Vlk (BOR): Borduria asks for the floor."
+    )
+    talks.conference("CAL")
+    expect(overview.locator("li").filter(has_text="plenary")).not_to_contain_text("unread")
+
+
 def test_a_recorded_vote_with_an_explanation(talks: Talks) -> None:
     chair = talks.conference("ARC")
     chair.get_by_label("Text id").fill("poc")
