@@ -252,6 +252,15 @@ def test_messages_arrive_live_with_unread_counts(talks: Talks) -> None:
     )
     talks.conference("CAL")
     expect(overview.locator("li").filter(has_text="plenary")).not_to_contain_text("unread")
+    # What was read is kept by the node: after a restart, still nothing unread.
+    talks.nodes["CAL"].stop()
+    talks.nodes["CAL"].start()
+    overview.goto(f"{talks.nodes['CAL'].url}/c/{talks.cast.conf}")
+    overview.get_by_label("Keystore passphrase").fill(PASSPHRASE)
+    overview.get_by_role("button", name="Unlock").click()
+    talks.conference("CAL")
+    expect(overview.locator("li").filter(has_text="plenary")).to_be_visible()
+    expect(overview.locator("li").filter(has_text="plenary")).not_to_contain_text("unread")
 
 
 def test_a_recorded_vote_with_an_explanation(talks: Talks) -> None:

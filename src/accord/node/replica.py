@@ -73,6 +73,14 @@ verified = Table(
 )
 
 # The outcome of each decision this node has told its delegate about.
+# The last entry the delegate has seen in each channel: what unread counts start from.
+read_marks = Table(
+    "read_marks",
+    metadata,
+    Column("conf", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+)
 outcomes = Table(
     "outcomes",
     metadata,
@@ -238,6 +246,21 @@ class Replica:
                 )
             )
             c.execute(insert(outcomes).values(conf=conf, decision=decision, outcome=outcome))
+
+    # -- read marks ----------------------------------------------------------------
+    def read_marks(self, conf: str) -> dict[str, int]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(read_marks).where(read_marks.c.conf == conf))
+            return {r.channel: r.seq for r in rows}
+
+    def mark_read(self, conf: str, channel: str, seq: int) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                read_marks.delete().where(
+                    (read_marks.c.conf == conf) & (read_marks.c.channel == channel)
+                )
+            )
+            c.execute(insert(read_marks).values(conf=conf, channel=channel, seq=seq))
 
     # -- alerts --------------------------------------------------------------------
     def alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:

@@ -292,7 +292,7 @@ def create_app(service: WebNode) -> FastAPI:
                 if state is None:
                     continue
                 watch = service.watch.get(m.conf)
-                rooms = views.channels(node, m.conf, service.read_marks)
+                rooms = views.channels(node, m.conf)
                 out.append(
                     {
                         "id": m.conf,
@@ -324,7 +324,7 @@ def create_app(service: WebNode) -> FastAPI:
             "title": state.genesis.title,
             "me": views.me(node, conf),
             "badge": views.badge(node, conf, watch.unreachable if watch else None),
-            "rooms": views.channels(node, conf, service.read_marks),
+            "rooms": views.channels(node, conf),
             "rules": state.genesis.rules,
         }
 
@@ -371,8 +371,8 @@ def create_app(service: WebNode) -> FastAPI:
             ctx["channel"] = channel
             ctx["messages"] = views.messages(node, conf, channel)
             if ctx["messages"]:
-                service.read_marks[(conf, channel)] = ctx["messages"][-1].seq
-                ctx["rooms"] = views.channels(node, conf, service.read_marks)
+                node.replica.mark_read(conf, channel, ctx["messages"][-1].seq)
+                ctx["rooms"] = views.channels(node, conf)
             return ctx
 
         return await page(request, "channel.html.j2", gather)

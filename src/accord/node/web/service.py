@@ -70,9 +70,6 @@ class WebNode:
         self._thread: threading.Thread | None = None
         self._notices: list[Notice] = []
         self.watch: dict[str, Watch] = {}
-        # The last entry the delegate has seen, per conference and channel (kept while the
-        # node runs: unread counts are a convenience, the record is in the replica).
-        self.read_marks: dict[tuple[str, str], int] = {}
 
     # -- unlocking -----------------------------------------------------------------
     @property

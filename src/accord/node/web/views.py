@@ -128,11 +128,13 @@ class ChannelView:
     last_seq: int
 
 
-def channels(node: Node, conf: str, marks: dict[tuple[str, str], int]) -> list[ChannelView]:
-    """The channels this node's delegation reads, with unread counts."""
+def channels(node: Node, conf: str) -> list[ChannelView]:
+    """The channels this node's delegation reads, with unread counts (from the marks the
+    replica keeps of what the delegate has seen)."""
     state = node.view(conf).state
     assert state is not None
     who = me(node, conf)
+    marks = node.replica.read_marks(conf)
     out = []
     rooms = [(ev.PLENARY, "plenary", "all delegations")]
     for cid, room in sorted(state.channels.items()):
@@ -140,7 +142,7 @@ def channels(node: Node, conf: str, marks: dict[tuple[str, str], int]) -> list[C
             rooms.append((cid, room.spec.kind, ", ".join(room.spec.members)))
     for cid, kind, members in rooms:
         seqs = [m.seq for m in state.messages.values() if m.channel == cid]
-        seen = marks.get((conf, cid), -1)
+        seen = marks.get(cid, -1)
         out.append(
             ChannelView(cid, kind, members, sum(1 for s in seqs if s > seen), max(seqs, default=-1))
         )
