@@ -148,6 +148,10 @@ def test_an_act_the_record_shows_without_effect_is_reported_in_red(
     with unlocked(web) as client:
         token = form_token(client, "/c/talks/decisions")
         client.post("/c/talks/d/no-such-decision/vote", data={"csrf": token, "vote": "yes"})
+        # Someone without the session cannot take the delegate's notice away.
+        with httpx.Client(base_url=web.url) as anonymous:
+            assert anonymous.get("/unlock").status_code == 200
+            assert anonymous.post("/unlock", data={"passphrase": "x"}).status_code == 401
         page = client.get("/c/talks/decisions").text
         assert 'class="notice bad"' in page
         assert "Recorded, but without effect: no such decision" in page

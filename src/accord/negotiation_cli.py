@@ -21,7 +21,7 @@ from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
 from accord.docx_io import DocxImportError, export_compiled, import_docx
 from accord.node import acts
-from accord.node_cli import HOME, _node, _now, console
+from accord.node_cli import HOME, _node, _now, console, err
 from accord.record_file import write_record
 from accord.rendering import final_act_html, final_act_pdf, lines_pdf
 
@@ -58,11 +58,16 @@ def _deadline(text: str, zone: str) -> int:
         raise typer.BadParameter(str(exc)) from exc
 
 
-def _posted(what: str, receipt: dict[str, Any]) -> None:
-    console.print(
-        f"{what}: entry #{receipt['seq']}, receipt time {format_time(receipt['time'])}, "
+def _posted(what: str, receipt: dict[str, Any], void: str | None = None) -> None:
+    """The receipt of an act; one the record gives no effect is reported as refused."""
+    where = (
+        f"entry #{receipt['seq']}, receipt time {format_time(receipt['time'])}, "
         f"id {receipt['event']}"
     )
+    if void is not None:
+        err.print(f"[red]recorded, but without effect[/red] ({where}): {escape(void)}")
+        raise typer.Exit(1)
+    console.print(f"{what}: {where}")
 
 
 def register(app: typer.Typer) -> None:
@@ -87,7 +92,8 @@ def register(app: typer.Typer) -> None:
         version = _read_version(file, text)
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.TEXT, acts.table(version), _now())
-        _posted(f"{version['text']} version {version['version']} tabled", receipt)
+            void = node.effect(conf, receipt)
+        _posted(f"{version['text']} version {version['version']} tabled", receipt, void)
 
     @text_app.command("revise")
     def revise(
@@ -114,7 +120,8 @@ def register(app: typer.Typer) -> None:
                         )
                     outcomes[full] = outcome
             receipt = node.negotiate(conf, ev.TEXT, acts.revision(version, outcomes), _now())
-        _posted(f"{version['text']} version {version['version']} issued", receipt)
+            void = node.effect(conf, receipt)
+        _posted(f"{version['text']} version {version['version']} issued", receipt, void)
 
     @text_app.command("show")
     def show(
@@ -189,14 +196,16 @@ def register(app: typer.Typer) -> None:
                 current, paragraph, op, old, new, occurrence, new_id, new_number, rationale
             )
             receipt = node.negotiate(conf, ev.AMEND, content, _now())
-        _posted("proposal made", receipt)
+            void = node.effect(conf, receipt)
+        _posted("proposal made", receipt, void)
 
     def _stance(conf: str, proposal: str, what: str, home: Path) -> None:
         with _node(home) as node:
             node.sync(conf)
             content = acts.stance(node.negotiation(conf).proposal(proposal).id, what)
             receipt = node.negotiate(conf, ev.STANCE, content, _now())
-        _posted(f"{what} recorded", receipt)
+            void = node.effect(conf, receipt)
+        _posted(f"{what} recorded", receipt, void)
 
     @text_app.command("support")
     def support(
@@ -220,13 +229,14 @@ def register(app: typer.Typer) -> None:
         _stance(conf, proposal, "withdraw", home)
 
     def _status(conf: str, text: str, paragraph: str, what: str, reason: str | None,
-                home: Path) -> None:  # fmt: skip
+                home: Path, as_chair: bool = True) -> None:  # fmt: skip
         with _node(home) as node:
             node.sync(conf)
             current = _version_of(node.negotiation(conf), text, None)
             content = acts.paragraph_status(current, paragraph, what, reason)
-            receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now())
-        _posted(f"paragraph {paragraph} {what.replace('_', ' ')}", receipt)
+            receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, _now(), as_chair)
+            void = node.effect(conf, receipt)
+        _posted(f"paragraph {paragraph} {what.replace('_', ' ')}", receipt, void)
 
     @text_app.command("agree")
     def agree(
@@ -241,9 +251,13 @@ def register(app: typer.Typer) -> None:
         conf: str = conf_opt, text: str = text_opt,
         paragraph: str = typer.Option(..., "--paragraph"),
         reason: str = typer.Option(..., "--reason"), home: Path = HOME,
+        as_chair: bool = typer.Option(
+            True, "--as-chair/--as-state",
+            help="A presiding delegate reopens as chair (default) or for its state.",
+        ),
     ) -> None:  # fmt: skip
         """Reopen a paragraph agreed ad ref (the reason is recorded)."""
-        _status(conf, text, paragraph, "open", reason, home)
+        _status(conf, text, paragraph, "open", reason, home, as_chair)
 
     @text_app.command("diff")
     def diff(
@@ -280,7 +294,8 @@ def register(app: typer.Typer) -> None:
             when = _deadline(deadline, time_zone) if deadline else None
             content = acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
             receipt = node.negotiate(conf, ev.DECISION, content, _now())
-        _posted(f"decision {decision} opened ({procedure})", receipt)
+            void = node.effect(conf, receipt)
+        _posted(f"decision {decision} opened ({procedure})", receipt, void)
 
     @decision_app.command("object")
     def object_(
@@ -294,7 +309,8 @@ def register(app: typer.Typer) -> None:
         content = acts.objection(decision, reason, amendment)
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.OBJECTION, content, _now())
-        _posted("objection recorded", receipt)
+            void = node.effect(conf, receipt)
+        _posted("objection recorded", receipt, void)
 
     @decision_app.command("vote")
     def vote(
@@ -306,7 +322,8 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             content = acts.vote(decision, choice, explanation)
             receipt = node.negotiate(conf, ev.VOTE, content, _now())
-        _posted("vote cast", receipt)
+            void = node.effect(conf, receipt)
+        _posted("vote cast", receipt, void)
 
     @decision_app.command("close")
     def close(
@@ -317,7 +334,8 @@ def register(app: typer.Typer) -> None:
         """The chair closes a decision and declares its outcome (every member checks it)."""
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.CLOSE, acts.close(decision, outcome), _now())
-        _posted(f"decision {decision} closed", receipt)
+            void = node.effect(conf, receipt)
+        _posted(f"decision {decision} closed", receipt, void)
 
     @decision_app.command("show")
     def show_decisions(conf: str = conf_opt, home: Path = HOME) -> None:
@@ -387,7 +405,8 @@ def register(app: typer.Typer) -> None:
             v = _version_of(node.negotiation(conf), text, version)
             content = acts.signature(v, initial, ad_referendum)
             receipt = node.negotiate(conf, ev.SIGNATURE, content, _now())
-        _posted(f"{content['act']} of {text} version {v.number}", receipt)
+            void = node.effect(conf, receipt)
+        _posted(f"{content['act']} of {text} version {v.number}", receipt, void)
 
     @app.command("statement")
     def statement(
@@ -405,4 +424,5 @@ def register(app: typer.Typer) -> None:
         content = acts.statement(kind, words, decision, text, paragraph)
         with _node(home) as node:
             receipt = node.negotiate(conf, ev.STATEMENT, content, _now())
-        _posted("statement recorded", receipt)
+            void = node.effect(conf, receipt)
+        _posted("statement recorded", receipt, void)

@@ -111,6 +111,7 @@ class Node:
         kept up to date by `sync`, so that an act does not verify the whole log again."""
         view = self._views.get(conf)
         if view is None:
+            self._membership(conf)  # a conference this node follows, or a clear error
             view = self._views[conf] = self.replica.load(conf)
         return view
 
@@ -385,6 +386,19 @@ class Node:
         if type not in ev.NEGOTIATION_TYPES:
             raise NodeError(f"{type} is not a negotiation act")
         return self.send(conf, type, content, now, ev.PLENARY, as_chair)
+
+    def effect(self, conf: str, receipt: dict[str, Any]) -> str | None:
+        """Why the negotiation act just receipted has no effect in the record (every
+        member's fold flags it the same way), or None if it took effect. A late
+        objection to a silence is recorded but changes nothing: that too."""
+        negotiation = self.negotiation(conf)
+        seq = receipt["seq"]
+        flag = next((f.reason for f in negotiation.flags if f.seq == seq), None)
+        if flag is None:
+            for d in negotiation.decisions.values():
+                if any(late[0] == seq for late in d.late):
+                    flag = f"it came after the deadline of {d.id}: the silence held"
+        return flag
 
     def final_act(self, conf: str, text_id: str) -> bytes:
         """The final act of the latest adopted version of `text_id`: the whole record and

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import logging
 import secrets
 import tempfile
 import time
@@ -49,8 +48,6 @@ from accord.node.web import views
 from accord.node.web.service import LockedError, Notice, WebNode
 from accord.rendering import final_act_html, final_act_pdf, lines_pdf
 from accord.typed_text import TypedTextError, version_from_lines, version_lines
-
-log = logging.getLogger("accord.web")
 
 COOKIE = "accord_session"  # + the port: browsers share cookies between ports of a host
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
@@ -88,14 +85,18 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        chunks, total, more = [], int(declared) if declared.isdigit() else 0, True
-        while more and total <= self.limit:
+        chunks: list[bytes] = []
+        total = received = int(declared) if declared.isdigit() else 0
+        received, more = 0, True
+        while more and max(total, received) <= self.limit:
             message = await receive()
-            if message["type"] != "http.request":
-                return  # the browser went away
+            if message["type"] != "http.request":  # the browser went away mid-form
+                await _plain(400, "the form did not arrive whole")(scope, receive, send)
+                return
             chunks.append(message.get("body", b""))
-            total = max(total, sum(len(c) for c in chunks))
+            received += len(chunks[-1])
             more = message.get("more_body", False)
+        total = max(total, received)
         if total > self.limit:
             refusal = _plain(413, f"the form is larger than {self.limit // 1_000_000} MB")
             await refusal(scope, receive, send)
@@ -153,23 +154,27 @@ def create_app(service: WebNode) -> FastAPI:
                 return _plain(401, "locked")
             return RedirectResponse("/unlock", status_code=303)
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Origin null
-        if not path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
+        _secure(response, path)
         return response
 
-    def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        # A live refresh shows only the page's live part: notices wait for a real visit.
-        live = request.headers.get("hx-trigger") == "live-trigger" or not service.unlocked
+    def render(
+        request: Request, template: str, status: int = 200, keep_notices: bool = False,
+        **ctx: Any,
+    ) -> HTMLResponse:  # fmt: skip
+        # Notices go to the session's next real visit of a page: not to a live refresh
+        # (it shows only the live part), not to the unlock or error pages, not to anyone
+        # without the session.
+        keep = (
+            keep_notices or template in {"unlock.html.j2", "error.html.j2"}
+            or request.headers.get("hx-trigger") == "live-trigger"
+            or not service.session_ok(request.cookies.get(_cookie(request)))
+        )  # fmt: skip
         ctx.setdefault("title", "Accord")
         ctx.setdefault("conf", None)
         html = env.get_template(template).render(
             request=request,
             path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
-            notices=[] if live else service.take_notices(),
+            notices=[] if keep else service.take_notices(),
             changes=service.changes,
             csrf=csrf(),
             **ctx,
@@ -182,7 +187,8 @@ def create_app(service: WebNode) -> FastAPI:
     async def read_form(request: Request) -> FormData:
         # `BodyLimit` has refused anything larger than MAX_FORM_BYTES already.
         form = await request.form(max_files=1, max_fields=200)
-        if not hmac.compare_digest(str(form.get("csrf", "")), csrf()):
+        expected = csrf()
+        if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
             raise FormError("the form has expired: reload the page and try again")
         return form
 
@@ -199,10 +205,7 @@ def create_app(service: WebNode) -> FastAPI:
 
         def act(node: Node, form: FormData) -> tuple[dict[str, Any], str | None]:
             receipt = fn(node, form)
-            if conf is None:
-                return receipt, None
-            flags = node.negotiation(conf).flags
-            return receipt, next((f.reason for f in flags if f.seq == receipt["seq"]), None)
+            return receipt, (node.effect(conf, receipt) if conf is not None else None)
 
         try:
             form = await read_form(request)
@@ -219,12 +222,15 @@ def create_app(service: WebNode) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
-        return render(
-            request, "error.html.j2", 500, title="Error",
+        # Starlette logs the exception after this answer; the answer keeps the notices
+        # for the next page and the guard's headers (it runs outside the guard).
+        response = render(
+            request, "error.html.j2", 500, title="Error", keep_notices=True,
             error="Something went wrong on this node; nothing was posted unless a receipt "
             "was shown. The node's log has the details.",
         )  # fmt: skip
+        _secure(response, request.url.path)
+        return response
 
     # -- unlocking -----------------------------------------------------------------
     @app.get("/unlock", response_class=HTMLResponse)
@@ -287,7 +293,7 @@ def create_app(service: WebNode) -> FastAPI:
         def gather(node: Node) -> list[dict[str, Any]]:
             out = []
             for m in node.replica.memberships():
-                service.refresh(node, m.conf)
+                service.refresh(node, m.conf, for_page=True)
                 state = node.view(m.conf).state
                 if state is None:
                     continue
@@ -314,7 +320,7 @@ def create_app(service: WebNode) -> FastAPI:
     def conference_context(node: Node, conf: str) -> dict[str, Any]:
         if node.replica.membership(conf) is None:
             raise FormError(f"this node does not follow {conf}")
-        service.refresh(node, conf)
+        service.refresh(node, conf, for_page=True)
         state = node.view(conf).state
         if state is None:
             raise FormError(f"nothing of {conf} is verified on this node yet")
@@ -434,7 +440,7 @@ def create_app(service: WebNode) -> FastAPI:
                 statements=[s for s in n.statements if s.text_id == text],
                 history=record.history,
                 flags=n.flags,
-                signed={s.version_hash for s in n.signatures if s.state == my_state},
+                signed={(s.version_hash, s.act) for s in n.signatures if s.state == my_state},
             )
             a, b = _int(q.get("from")), _int(q.get("to"))
             if a and b:
@@ -456,7 +462,12 @@ def create_app(service: WebNode) -> FastAPI:
                 for key, value in form.multi_items()
                 if str(key).startswith("outcome-") and value
             }
-            full = {n.proposal(p).id: o for p, o in outcomes.items()}
+            full: dict[str, str] = {}
+            for p, o in outcomes.items():
+                pid = n.proposal(p).id
+                if pid in full:
+                    raise FormError(f"proposal {p} is given two outcomes")
+                full[pid] = o
             return node.negotiate(conf, ev.TEXT, acts.revision(version, full), _now())
 
         return await perform(request, f"/c/{conf}/t/{text}", "Revised text issued", act, conf)
@@ -729,6 +740,15 @@ def create_app(service: WebNode) -> FastAPI:
 # -- helpers ---------------------------------------------------------------------------
 def _now() -> int:
     return int(time.time() * 1000)
+
+
+def _secure(response: Response, path: str) -> None:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Origin null
+    if not path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
 
 
 def _cookie(request: Request) -> str:

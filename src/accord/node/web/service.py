@@ -181,11 +181,14 @@ class WebNode:
                 except AccordError as exc:
                     log.warning("watcher could not rekey %s: %s", conf, exc)
 
-    def refresh(self, node: Node, conf: str) -> bool:
+    def refresh(self, node: Node, conf: str, for_page: bool = False) -> bool:
         """Sync one conference now (a page shows the freshest verified record); whether
-        its log verifies. A relay that does not answer leaves what was verified."""
+        its log verifies. A relay that does not answer leaves what was verified, and a
+        page does not wait for it again: the watcher keeps trying."""
         with self._lock:
             watch = self.watch.setdefault(conf, Watch())
+            if for_page and watch.unreachable is not None:
+                return True
             alerts_before = len(node.replica.alerts(conf))
             try:
                 result = node.sync(conf)
