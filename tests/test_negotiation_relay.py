@@ -74,7 +74,7 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
                 now())  # fmt: skip
             chair.negotiate(conf, ev.DECISION, n.decision("adopt-op3", v2, paragraph="op3"), now())
             bor.negotiate(conf, ev.OBJECTION, n.objection("adopt-op3"), now())
-            chair.negotiate(conf, ev.CLOSE, n.close("adopt-op3", "adopted"), now())
+            claim = chair.negotiate(conf, ev.CLOSE, n.close("adopt-op3", "adopted"), now())
 
             results = {}
             for node in (chair, arc, bor, cal):
@@ -92,6 +92,10 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             assert negotiation.decisions["silence-1"].objections[0][0] == broke["seq"]
             assert negotiation.decisions["silence-2"].late[0][0] == late["seq"]
             assert any("the claim is invalid" in f.reason for f in negotiation.flags)
+            # What the node tells its delegate of each act just done: effect or the reason.
+            assert cal.effect(conf, broke) is None
+            assert "after the deadline of silence-2" in (bor.effect(conf, late) or "")
+            assert "the claim is invalid" in (chair.effect(conf, claim) or "")
             # A recorded vote on paragraph 2: one vote a state, abstentions not counted.
             chair.negotiate(conf, ev.DECISION, n.decision("vote-op2", v2, "vote", paragraph="op2"),
                             now())  # fmt: skip
@@ -169,6 +173,15 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             home, "text", "export", "--conf", conf, "--text", n.TEXT_ID, "--out", str(compiled_pdf)
         )
         assert compiled_pdf.read_bytes().startswith(b"%PDF")
+        # An act the record gives no effect is reported as such, and the command fails.
+        env = {**os.environ, "ACCORD_PASSPHRASE": PASSPHRASE, "ACCORD_HOME": str(home)}
+        void = subprocess.run(
+            [sys.executable, "-m", "accord", "decision", "vote", "--conf", conf, "--id",
+             "no-such-decision", "yes"], capture_output=True, text=True, env=env, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert void.returncode == 1 and "recorded, but without effect" in void.stderr
+        assert "no such decision" in void.stderr
         verified = accord(home, "verify", str(act))
         assert "VALID FINAL ACT" in verified and "version 2" in verified
         assert "signature by Ana Reyes (ARC)" in verified
