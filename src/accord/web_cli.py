@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:  # the web stack loads only when a command serves it
     import uvicorn
@@ -84,7 +85,9 @@ def register(app: typer.Typer) -> None:
         """Serve this node's web interface on http://127.0.0.1:PORT (unlock it there with
         the keystore passphrase)."""
         if not (home / "keystore.json").exists():
-            console.print(f"[red]error:[/red] no node in {home}: create one with `accord init`")
+            console.print(
+                f"[red]error:[/red] no node in {escape(str(home))}: create one with `accord init`"
+            )
             raise typer.Exit(2)
         console.print(f"Delegation web interface: http://{LOOPBACK}:{port}/", highlight=False)
         asyncio.run(_serve_all([_server(home, port, poll)]))
@@ -102,7 +105,10 @@ def register(app: typer.Typer) -> None:
         relay_url = f"http://{LOOPBACK}:{relay_port}"
         relay = _start_relay(data, relay_port, relay_url)
         try:
-            console.print(f"Relay on {relay_url} (database {data}/relay/relay.sqlite).")
+            console.print(
+                f"Relay on {relay_url} (database {escape(str(data))}/relay/relay.sqlite).",
+                highlight=False,
+            )
             cast = ensure_demo(relay_url, data / "web-demo")
             console.print(f"Demo conference [bold]{cast.conf}[/bold], genesis {cast.genesis}.")
             servers = []

@@ -102,8 +102,9 @@ class WebNode:
 
     @property
     def form_token(self) -> str | None:
-        """A random token every form of this session carries (not derived from the
-        cookie: a leaked cookie alone does not make a form)."""
+        """A random token every form of this session carries, made at unlock (not
+        derived from the cookie); pages carry it, so it guards against other sites'
+        forms, not against someone who can read the pages."""
         return self._form_token
 
     def session_ok(self, token: str | None) -> bool:
