@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+from websockets.sync.client import ClientConnection, connect
 
 from accord.core.encoding import canonical
 from accord.core.errors import AccordError
+from accord.core.events import MAX_EVENT_BYTES
 from accord.core.keys import SigningKey
 from accord.core.requests import sign_request
 
@@ -140,3 +142,20 @@ class RelayClient:
             "GET", f"/v1/conferences/{conf}/checkpoint", {"seq": seq}
         )
         return result
+
+    def subscribe(self, conf: str, start: int) -> ClientConnection:
+        """The relay's stream of `conf` from entry `start` on (a WebSocket, signed like
+        any request): each message is an entry as it is committed. What it pushes is
+        only a wake-up call for `Node.sync`, which fetches and verifies as always."""
+        path, query = f"/v1/conferences/{conf}/stream", f"start={start}"
+        headers = sign_request(
+            self.key, "GET", path, query, b"", int(time.time() * 1000), secrets.token_urlsafe(18)
+        )
+        url = self.url.replace("http", "ws", 1) + f"{path}?{query}"
+        try:
+            return connect(
+                url, additional_headers=headers, open_timeout=5,
+                max_size=2 * MAX_EVENT_BYTES,  # an entry: the event and its receipt
+            )  # fmt: skip
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise RelayError("unreachable", f"cannot open the relay's stream: {exc}") from exc

@@ -286,13 +286,17 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
         # all pass the check above.
         state.subscribers[who] += 1
         wake = state.sequencer.listen()
+        # A subscriber that goes away (or a relay shutting down) ends the stream now, not
+        # at the next entry of this conference.
+        gone = asyncio.Event()
+        closing = asyncio.create_task(_until_closed(websocket, gone))
         try:
             async with state.sequencer.engine.connect() as conn:
                 if await store.conference_length(conn, conf) is None:
                     await websocket.close(code=4404, reason=f"no conference {conf!r} here")
                     return
             position = start
-            while True:
+            while not gone.is_set():
                 lines = state.sequencer.recent(conf, position)
                 if lines is None:  # not in memory: catch up from the database
                     async with state.sequencer.engine.connect() as conn:
@@ -308,10 +312,22 @@ def create_app(db_url: str, key: SigningKey, limits: Limits | None = None) -> Fa
         except WebSocketDisconnect:
             pass
         finally:
+            closing.cancel()
             state.sequencer.unlisten(wake)
             state.subscribers[who] -= 1
 
     return app
+
+
+async def _until_closed(websocket: WebSocket, gone: asyncio.Event) -> None:
+    """Read (and ignore) what a subscriber sends, until it disconnects."""
+    try:
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        gone.set()
 
 
 async def _wait_for(wake: asyncio.Queue[tuple[str, int]], conf: str, position: int) -> None:

@@ -64,4 +64,7 @@ def serve(db: str, host: str, port: int, key_path: Path, limits: Limits | None =
     key = load_or_create_key(key_path)
     app = create_app(db, key, limits)
     # uvicorn's access log prints paths and status codes only, never bodies.
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    uvicorn.run(
+        app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
+        timeout_graceful_shutdown=5,  # open streams end; a stuck request does not hold it
+    )  # fmt: skip

@@ -280,8 +280,8 @@ def create_app(service: WebNode) -> FastAPI:
                     quiet = 0.0
                     yield ": still here\n\n"
                 # A closed connection ends this generator (Starlette cancels it).
-                await asyncio.sleep(0.25)
-                quiet += 0.25
+                await asyncio.sleep(0.1)
+                quiet += 0.1
 
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}

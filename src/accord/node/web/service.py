@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from accord.core.errors import AccordError
 from accord.core.times import format_time
-from accord.node.client import RelayError
+from accord.node.client import RelayClient, RelayError
 from accord.node.keystore import Keystore
 from accord.node.session import Node
 
@@ -70,6 +70,11 @@ class WebNode:
         self._thread: threading.Thread | None = None
         self._notices: list[Notice] = []
         self.watch: dict[str, Watch] = {}
+        # The relay's stream wakes the watcher as soon as an entry is committed; polling
+        # every `poll_seconds` remains, for a relay whose stream is down.
+        self._wake = threading.Event()
+        self._listeners: dict[str, threading.Thread] = {}
+        self._generation = 0  # a listener of an earlier unlock ends
 
     # -- unlocking -----------------------------------------------------------------
     @property
@@ -94,6 +99,7 @@ class WebNode:
 
     def lock(self) -> None:
         with self._lock:
+            self._generation += 1
             if self._node is not None:
                 self._node.close()
             self._node, self._token, self._form_token = None, None, None
@@ -153,16 +159,57 @@ class WebNode:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        # Each listener sees the stop within a second and closes its stream cleanly (the
+        # relay would otherwise wait for the connection at its own shutdown).
+        for listener in list(self._listeners.values()):
+            listener.join(timeout=5)
         self.lock()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.poll_seconds):
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 self.tick()
+                self._listen_to_relays()
             except Exception:  # the watcher must outlive any one failure; it is logged
                 log.exception("watcher tick failed")
+
+    def _listen_to_relays(self) -> None:
+        """A listener on the relay's stream for each conference that has none running."""
+        with self._lock:
+            node = self._node
+            if node is None:
+                return
+            for membership in node.replica.memberships():
+                running = self._listeners.get(membership.conf)
+                if running is not None and running.is_alive():
+                    continue
+                client = node.client(membership.relay)
+                start = node.replica.length(membership.conf)
+                thread = threading.Thread(
+                    target=self._listen, args=(client, membership.conf, start, self._generation),
+                    name=f"accord-stream-{membership.conf}", daemon=True,
+                )  # fmt: skip
+                self._listeners[membership.conf] = thread
+                thread.start()
+
+    def _listen(self, client: RelayClient, conf: str, start: int, generation: int) -> None:
+        try:
+            with client, client.subscribe(conf, start) as stream:
+                while not self._stop.is_set() and generation == self._generation:
+                    try:
+                        stream.recv(timeout=1)
+                    except TimeoutError:
+                        continue
+                    self._wake.set()
+        except Exception as exc:  # closed, refused, unreachable: polling goes on, and the
+            log.debug("stream of %s ended: %s", conf, exc)  # next round listens again
 
     def tick(self) -> None:
         """One round: sync every conference, rekey what is due, note what changed."""
