@@ -82,3 +82,17 @@ def test_a_stream_of_an_unknown_conference_is_closed_with_the_reason(tmp_path: P
             ws.recv(timeout=10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
         assert "no conference" in closed.value.rcvd.reason
+
+
+def test_a_subscriber_that_leaves_frees_its_slot_at_once(tmp_path: Path) -> None:
+    """A stream ends when its subscriber goes away, not at the conference's next entry:
+    a node that reconnects eight times with nothing new said is not refused the ninth."""
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        open_conference(r.url, 1)
+        key = SigningKey.generate()
+        for _ in range(8):
+            with _subscribe(r.url, key, 0) as ws:
+                ws.recv(timeout=10)  # the genesis: the stream is open
+        time.sleep(1.5)  # the relay's wait for new entries wakes each second
+        with _subscribe(r.url, key, 0) as ninth:
+            assert json.loads(ninth.recv(timeout=10))["receipt"]["seq"] == 0
