@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import signal
 import socket
@@ -19,11 +20,29 @@ import psycopg
 PG_ADMIN = os.environ.get("ACCORD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+def free_ports(count: int = 1) -> int:
+    """The first of `count` consecutive free ports, below Linux's ephemeral range
+    (32768-60999): a port handed out for outgoing connections could be taken by one of
+    them (another test's client) between this check and the server's bind."""
+    rng = random.SystemRandom()
+    for _ in range(200):
+        base = rng.randrange(20_000, 32_000 - count)
+        if all(_bindable(base + k) for k in range(count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
 def free_port() -> int:
+    return free_ports(1)
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class ServiceProcess:

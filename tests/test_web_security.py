@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from accord.demo_web import PASSPHRASE, DemoCast, convene_demo
-from tests.relay_process import RelayProcess, free_port
+from tests.relay_process import RelayProcess, free_ports
 from tests.web_nodes import WebNodeProcess
 
 VENDOR = Path(__file__).parents[1] / "src" / "accord" / "node" / "web" / "static" / "vendor"
@@ -196,7 +196,8 @@ def test_the_vendored_front_end_files_are_the_pinned_npm_releases() -> None:
 def test_make_run_serves_a_relay_and_three_delegations(tmp_path: Path) -> None:
     """`accord web demo` (what `make run` starts): three addresses printed, each serving
     its unlock page; a second start finds the same conference; Ctrl-C stops everything."""
-    relay_port, first = free_port(), free_port()
+    relay_port = free_ports(4)  # the relay, then the three delegations' ports
+    first = relay_port + 1
     ports = [first, first + 1, first + 2]
 
     def start() -> tuple[subprocess.Popen[str], str]:
