@@ -345,7 +345,10 @@ def test_a_stolen_key_and_a_revocation_raise_red_alerts(talks: Talks) -> None:
         thief.replica.set_credential(talks.cast.conf, credential)
         thief.add_device(talks.cast.conf, "laptop in a hotel room", now())
         expect(page.locator(".alerts")).to_contain_text("a new device 'laptop in a hotel room'")
-        expect(page.locator("#badge")).to_contain_text("new device")
+        # The record verifies; the badge is red all the same, and says why.
+        expect(page.locator("#badge.bad")).to_contain_text("Record verified up to entry #")
+        expect(page.locator("#badge")).to_contain_text("ALERT: new device")
+        expect(page.locator(".alerts")).to_contain_text("keys or powers in this conference")
         shot(page, "11-new-device-alert")
 
         ministry = Node.open(talks.tmp / "nodes" / "ministry-BOR", PASSPHRASE)
@@ -360,6 +363,7 @@ def test_a_stolen_key_and_a_revocation_raise_red_alerts(talks: Talks) -> None:
         thief.close()
     expect(page.locator(".alerts")).to_contain_text("your full powers were revoked by BOR as of")
     expect(page.locator(".alerts")).to_contain_text("key copied by a third party")
+    expect(page.locator("#badge")).to_contain_text("credential revoked")
 
 
 def _length(db: Path) -> int:

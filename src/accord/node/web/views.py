@@ -58,11 +58,20 @@ def me(node: Node, conf: str) -> Me:
 
 
 # -- trust -------------------------------------------------------------------------------
+# Alerts about keys and powers (`Node._key_alerts`): the record verifies, but something in
+# it needs the delegate now. Every other alert means the record itself did not verify.
+KEY_ALERTS = frozenset({
+    "new_device", "colleague_device", "verified_key_changed", "colleague_key_changed",
+    "credential_revoked", "colleague_revoked", "device_withdrawn",
+})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Badge:
     """The verification badge: green with the last verified entry, or red with why."""
 
     ok: bool
+    record_ok: bool  # red for a key or powers alert, with a record that verifies
     verified_to: int
     text: str
     alerts: tuple[Alert, ...]
@@ -71,15 +80,20 @@ class Badge:
 def badge(node: Node, conf: str, unreachable: str | None = None) -> Badge:
     alerts = tuple(node.replica.alerts(conf))
     length = node.replica.length(conf)
-    if alerts:
-        first = alerts[0]
+    broken = [a for a in alerts if a.code not in KEY_ALERTS]
+    if broken:
+        first = broken[0]
         where = f" at entry #{first.seq}" if first.seq is not None else ""
         text = f"Record NOT verified: {first.code.replace('_', ' ')}{where}"
-        return Badge(False, length - 1, text, alerts)
+        return Badge(False, False, length - 1, text, alerts)
+    if alerts:
+        codes = ", ".join(dict.fromkeys(a.code.replace("_", " ") for a in alerts))
+        text = f"Record verified up to entry #{length - 1}; ALERT: {codes}"
+        return Badge(False, True, length - 1, text, alerts)
     text = f"Record verified up to entry #{length - 1}"
     if unreachable is not None:
         text += " (relay unreachable: showing what was verified)"
-    return Badge(True, length - 1, text, alerts)
+    return Badge(True, True, length - 1, text, alerts)
 
 
 @dataclass(frozen=True)
