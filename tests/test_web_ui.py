@@ -79,6 +79,16 @@ def notice(page: Page, expected: str) -> str:
     return box.inner_text()
 
 
+def propose(page: Page, paragraph: str, op: str, old: str, new: str) -> None:
+    """Fill in and send the amendment form of an open text page."""
+    page.get_by_label("Paragraph", exact=True).select_option(paragraph)
+    page.get_by_label("Amendment", exact=True).select_option(op)
+    page.get_by_label("Words in the paragraph").fill(old)
+    page.get_by_label("New words").fill(new)
+    page.get_by_role("button", name="Propose").click()
+    notice(page, "Proposal made")
+
+
 def test_a_negotiation_from_draft_to_verified_final_act(talks: Talks) -> None:
     arc, bor, cal = talks.pages["ARC"], talks.pages["BOR"], talks.pages["CAL"]
     shot(arc, "01-conferences")
@@ -98,20 +108,9 @@ def test_a_negotiation_from_draft_to_verified_final_act(talks: Talks) -> None:
     shot(bor, "02-conference-overview")
 
     # A first reading: Borduria and Calvia propose; Calvia supports Borduria's proposal.
-    talks.text("BOR")
-    bor.get_by_label("Paragraph", exact=True).select_option("op2")
-    bor.get_by_label("Amendment", exact=True).select_option("insert_words")
-    bor.get_by_label("Words in the paragraph").fill("a request for assistance")
-    bor.get_by_label("New words").fill(" without undue delay")
-    bor.get_by_role("button", name="Propose").click()
-    notice(bor, "Proposal made")
-    talks.text("CAL")
-    cal.get_by_label("Paragraph", exact=True).select_option("op3")
-    cal.get_by_label("Amendment", exact=True).select_option("replace_words")
-    cal.get_by_label("Words in the paragraph").fill("every year")
-    cal.get_by_label("New words").fill("every six months")
-    cal.get_by_role("button", name="Propose").click()
-    notice(cal, "Proposal made")
+    propose(talks.text("BOR"), "op2", "insert_words", "a request for assistance",
+            " without undue delay")  # fmt: skip
+    propose(talks.text("CAL"), "op3", "replace_words", "every year", "every six months")
     cal.get_by_role("button", name="Support proposal").filter(has_text="Support").first.click()
     notice(cal, "Stance recorded")
     chair = talks.text("ARC")

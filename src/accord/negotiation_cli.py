@@ -109,17 +109,17 @@ def register(app: typer.Typer) -> None:
         with _node(home) as node:
             node.sync(conf)
             negotiation = node.negotiation(conf)
-            outcomes: dict[str, str] = {}
-            for outcome, ids in (("incorporated", incorporate), ("merged", merge),
-                                 ("dropped", drop)):  # fmt: skip
-                for p in ids:
-                    full = negotiation.proposal(p).id
-                    if full in outcomes:
-                        raise typer.BadParameter(
-                            f"proposal {p} is given two outcomes ({outcomes[full]}, {outcome})"
-                        )
-                    outcomes[full] = outcome
-            receipt = node.negotiate(conf, ev.TEXT, acts.revision(version, outcomes), _now())
+            outcomes = [
+                (negotiation.proposal(p).id, outcome)
+                for outcome, ids in (("incorporated", incorporate), ("merged", merge),
+                                     ("dropped", drop))
+                for p in ids
+            ]  # fmt: skip
+            try:
+                content = acts.revision(version, outcomes)
+            except acts.ActError as exc:
+                raise typer.BadParameter(str(exc)) from exc
+            receipt = node.negotiate(conf, ev.TEXT, content, _now())
             void = node.effect(conf, receipt)
         _posted(f"{version['text']} version {version['version']} issued", receipt, void)
 

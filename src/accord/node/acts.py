@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from accord.core.errors import AccordError
 from accord.core.negotiation import Negotiation
-from accord.core.texts import Version
+from accord.core.texts import WORD_OPS, Amendment, Version
 
 OUTCOMES = ("incorporated", "merged", "dropped")
 
@@ -53,14 +53,21 @@ def table(version: dict[str, Any]) -> dict[str, Any]:
     return {"version": version, "outcomes": []}
 
 
-def revision(version: dict[str, Any], outcomes: dict[str, str]) -> dict[str, Any]:
-    """A revised version, with what became of each proposal (by full proposal id)."""
-    for proposal, outcome in outcomes.items():
+def revision(version: dict[str, Any], outcomes: list[tuple[str, str]]) -> dict[str, Any]:
+    """A revised version, with what became of each proposal (full id, outcome); one
+    proposal given two outcomes is refused here, as every member's fold would."""
+    given: dict[str, str] = {}
+    for proposal, outcome in outcomes:
         if outcome not in OUTCOMES:
             raise ActError(f"{outcome!r} is not an outcome for proposal {proposal}")
+        if proposal in given:
+            raise ActError(
+                f"proposal {proposal} is given two outcomes ({given[proposal]}, {outcome})"
+            )
+        given[proposal] = outcome
     return {
         "version": version,
-        "outcomes": [{"proposal": p, "outcome": o} for p, o in outcomes.items()],
+        "outcomes": [{"proposal": p, "outcome": o} for p, o in given.items()],
     }
 
 
@@ -75,17 +82,28 @@ def amendment(
     new_number: str | None = None,
     rationale: str | None = None,
 ) -> dict[str, Any]:
-    """A proposal against the current version of a text."""
+    """A proposal against the current version of a text, checked as every member will
+    check it (its form, the paragraph, the words it names): refused here with the
+    reason, rather than posted and flagged without effect."""
+    target = current.paragraph(paragraph)
+    if target is None:
+        raise ActError(
+            f"version {current.number} of {current.text_id} has no paragraph {paragraph!r}"
+        )
     new_paragraph = None
     if op == "add_after":
         new_paragraph = {"id": new_id, "kind": "operative", "number": new_number,
                          "segments": [new]}  # fmt: skip
         new = None
-    return {
+    content = {
         "text": current.text_id, "version": current.number, "paragraph": paragraph, "op": op,
         "old": old, "occurrence": occurrence, "new": new, "new_paragraph": new_paragraph,
         "rationale": rationale,
     }  # fmt: skip
+    amendment = Amendment.parse(content)  # SchemaError: a malformed proposal
+    if op in WORD_OPS and amendment.span(target) is None:
+        raise ActError(f"the words {old!r} are not in paragraph {target.number}")
+    return content
 
 
 def stance(proposal: str, what: str) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from accord.core.final_act import verify as verify_final_act
 from accord.core.keys import fingerprint
 from accord.core.negotiation import MAJORITIES, Negotiation
 from accord.core.sealing import DevicePublicKey
-from accord.core.texts import WORD_OPS, Amendment
+from accord.core.times import format_time
 from accord.docx_io import DocxImportError, export_compiled, import_docx
 from accord.node import acts
 from accord.node.client import RelayError
@@ -462,12 +462,7 @@ def create_app(service: WebNode) -> FastAPI:
                 for key, value in form.multi_items()
                 if str(key).startswith("outcome-") and value
             }
-            full: dict[str, str] = {}
-            for p, o in outcomes.items():
-                pid = n.proposal(p).id
-                if pid in full:
-                    raise FormError(f"proposal {p} is given two outcomes")
-                full[pid] = o
+            full = [(n.proposal(p).id, o) for p, o in outcomes.items()]
             return node.negotiate(conf, ev.TEXT, acts.revision(version, full), _now())
 
         return await perform(request, f"/c/{conf}/t/{text}", "Revised text issued", act, conf)
@@ -488,13 +483,6 @@ def create_app(service: WebNode) -> FastAPI:
                 current, paragraph, op, old, new, 1, new_id, new_number,
                 _optional(form, "rationale"),
             )  # fmt: skip
-            # Refused here, with the reason, rather than posted and flagged by every member.
-            amendment = Amendment.parse(content)
-            target = current.paragraph(paragraph)
-            if target is None:
-                raise FormError(f"version {current.number} has no paragraph {paragraph!r}")
-            if op in WORD_OPS and amendment.span(target) is None:
-                raise FormError(f"the words {old!r} are not in paragraph {target.number}")
             return node.negotiate(conf, ev.AMEND, content, _now())
 
         return await perform(request, f"/c/{conf}/t/{text}", "Proposal made", act, conf)
@@ -702,7 +690,7 @@ def create_app(service: WebNode) -> FastAPI:
             ctx["devices"] = [
                 {
                     "seq": seq,
-                    "time": views.TIME_FORMAT(t),
+                    "time": format_time(t),
                     "name": name,
                     "withdrawn": key in {state.device_ids[d][1] for d in state.revoked_devices},
                     "here": node.keystore.has(device_label(DevicePublicKey.parse(key))),

@@ -25,8 +25,6 @@ from accord.core.times import format_time
 from accord.node.replica import Alert
 from accord.node.session import Node
 
-TIME_FORMAT = format_time
-
 
 def short(proposal_id: str) -> str:
     return proposal_id.removeprefix("sha256:")[:12]
