@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data
 
-.PHONY: run relay demo test lint bench vectors vendor screenshots clean
+.PHONY: run relay demo test check mutation lint bench vectors vendor screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,12 @@ vectors: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The quick loop: the fast tests (no relay, node or CLI processes, no database, no browser).
+check: $(STAMP)
+	$(BIN)/pytest -q -m "not (slow or postgres or browser)"
+
+# Mutation testing of the core against the fast tests (not part of make test; see docs/testing.md).
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py run
+	$(BIN)/python scripts/mutation.py report

@@ -8,7 +8,7 @@ import pytest
 from tests.relay_process import postgres_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The same test runs against SQLite and PostgreSQL."""
     if request.param == "sqlite":

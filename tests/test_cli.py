@@ -12,6 +12,8 @@ import pytest
 from accord.core.keys import SigningKey, fingerprint, safety_number
 from tests.builders import standard_world
 
+pytestmark = pytest.mark.slow
+
 
 def accord(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.relay_process import relay
+
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str, home: Path | None = None, ok: bool = True) -> str:

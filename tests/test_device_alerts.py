@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from accord.core.sealing import DeviceKey
 from accord.node.client import RelayClient
 from accord.node.session import Node
 from tests.delegations import PASSPHRASE, convene, now
 from tests.relay_process import relay
+
+pytestmark = pytest.mark.slow
 
 
 def test_device_alerts(tmp_path: Path) -> None:

@@ -9,10 +9,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from accord.core.verify import fold
 from accord.node.client import RelayClient, RelayError
 from tests.load import Writer, fetch_all, open_conference
 from tests.relay_process import RelayProcess
+
+pytestmark = pytest.mark.slow
 
 ROUNDS = 3
 WRITERS = 4

@@ -22,6 +22,8 @@ from accord.node.session import Node, NodeError
 from tests.delegations import Cast, convene, now
 from tests.relay_process import relay
 
+pytestmark = pytest.mark.slow
+
 # Every phrase said in the scenario, each distinctive enough to be found if stored.
 BEFORE = {
     "plenary": ["Chair: the session on confidence-building measures is open.",

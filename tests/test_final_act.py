@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from accord.core import events as ev
 from accord.core import final_act
 from accord.core.encoding import canonical
@@ -40,6 +42,7 @@ def _keys(world: World) -> dict[str, bytes]:
     return final_act.disclosure(state, world.chair.keyring, events)
 
 
+@pytest.mark.slow
 def test_a_final_act_verifies_offline_and_says_what_was_adopted(tmp_path: Path) -> None:
     world, keys, adopted = _adopted_with_signatures()
     data = final_act.build(world.lines(), n.TEXT_ID, adopted, keys)

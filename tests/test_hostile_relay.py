@@ -19,6 +19,8 @@ from accord.node.session import Node, NodeError
 from tests.delegations import PASSPHRASE, Cast, convene, now
 from tests.relay_process import RelayProcess, relay
 
+pytestmark = pytest.mark.slow
+
 # Genesis, the chair's device, three joins with their devices, the first plenary epoch and
 # Arcadia's message: what Arcadia has verified when the others speak.
 V = 10

@@ -6,10 +6,14 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from accord.core.verify import fold
 from accord.node.client import RelayClient
 from tests.load import Writer, fetch_all, open_conference
 from tests.relay_process import RelayProcess, postgres_database
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 WRITERS = 8
 POSTS = 40

@@ -19,6 +19,8 @@ from tests import negotiating as n
 from tests.delegations import PASSPHRASE, convene, now
 from tests.relay_process import relay
 
+pytestmark = pytest.mark.slow
+
 
 def accord(home: Path, *args: str) -> str:
     env = {**os.environ, "ACCORD_PASSPHRASE": PASSPHRASE, "ACCORD_HOME": str(home)}

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from accord.node.session import Node
 from tests.delegations import PASSPHRASE, convene, now
 from tests.relay_process import relay
+
+pytestmark = pytest.mark.slow
 
 
 def test_three_delegations_over_a_relay(database_url: str, tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from tests.builders import OPAQUE, World
 from tests.load import Writer, fetch_all, now, open_conference
 from tests.relay_process import RelayProcess, relay
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RelayProcess, Writer]]:

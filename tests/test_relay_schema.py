@@ -20,6 +20,8 @@ from accord.core.requests import sign_request
 from tests.load import open_conference
 from tests.relay_process import RelayProcess, relay
 
+pytestmark = pytest.mark.slow
+
 KEY = SigningKey.from_label("schemathesis")
 
 

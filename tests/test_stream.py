@@ -20,6 +20,8 @@ from accord.node.client import RelayClient
 from tests.load import open_conference
 from tests.relay_process import relay
 
+pytestmark = pytest.mark.slow
+
 
 def _subscribe(url: str, key: SigningKey, start: int):  # type: ignore[no-untyped-def]
     path, query = "/v1/conferences/load/stream", f"start={start}"

@@ -23,6 +23,8 @@ from accord.demo_web import PASSPHRASE, DemoCast, convene_demo
 from tests.relay_process import RelayProcess, free_ports
 from tests.web_nodes import WebNodeProcess
 
+pytestmark = pytest.mark.slow
+
 VENDOR = Path(__file__).parents[1] / "src" / "accord" / "node" / "web" / "static" / "vendor"
 
 

@@ -23,6 +23,8 @@ from accord.node.session import Node
 from tests.relay_process import RelayProcess
 from tests.web_nodes import WebNodeProcess, chromium, open_delegation, shot, web_nodes
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def now() -> int:
     return int(time.time() * 1000)

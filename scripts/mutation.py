@@ -1,0 +1,111 @@
+"""`make mutation`: mutation testing of the core against the fast tests (mutmut 3).
+
+mutmut (pinned in pyproject's `mutation` extra) makes the mutants, runs for each one only
+the fast tests that reach the mutated function, and keeps its results in `mutants/`.
+Three operators that mutmut lacks are added here, because the refusal rules of a protocol
+are mostly `if ...: raise`, and the question is whether a test notices each one go:
+
+- a `raise` statement deleted (the refusal silently skipped);
+- a `return` statement deleted (an early exit skipped);
+- an `if` condition negated.
+
+And two families mutmut makes are left out, because they are words for people and not
+rules: the insides of f-strings (messages, history lines) and plain strings with a space
+in them (sentences). Codes, field names and choices (strings without spaces) are still
+mutated, so a test must pin each code.
+
+Usage: python scripts/mutation.py [run|results|report] [mutmut arguments...]
+`report` writes the per-file table that docs/testing.md quotes (see `make mutation`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import libcst as cst
+from mutmut.mutation import file_mutation, mutators
+
+
+def _delete(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    yield cst.Pass()
+
+
+def _negate_if(node: cst.If) -> Iterable[cst.If]:
+    test = node.test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    yield node.with_changes(test=cst.UnaryOperation(operator=cst.Not(), expression=test))
+
+
+def _code_strings_only(node: cst.BaseString) -> Iterable[cst.BaseString]:
+    if isinstance(node, cst.SimpleString) and re.search(r"\s", node.evaluated_value or ""):
+        return
+    yield from mutators.operator_string(node)
+
+
+_OPERATORS = [
+    (t, _code_strings_only if op is mutators.operator_string else op)
+    for t, op in mutators.mutation_operators
+]
+_OPERATORS += [(cst.Raise, _delete), (cst.Return, _delete), (cst.If, _negate_if)]
+mutators.mutation_operators[:] = _OPERATORS  # type: ignore[index]
+file_mutation.mutation_operators = mutators.mutation_operators  # type: ignore[attr-defined]
+
+_skip = file_mutation.MutationVisitor._skip_node_and_children
+
+
+def _skip_words(self: file_mutation.MutationVisitor, node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.FormattedString) or _skip(self, node)
+
+
+file_mutation.MutationVisitor._skip_node_and_children = _skip_words  # type: ignore[method-assign]
+
+KILLED, SURVIVED, NO_TESTS, TIMEOUT = "killed", "survived", "no tests", "timeout"
+
+
+def _status(code: int | None) -> str:
+    from mutmut.stats import status_by_exit_code
+
+    return str(status_by_exit_code[code])
+
+
+def report(root: Path = Path("mutants")) -> int:
+    """Print a table per file (killed, survived, no tests) and the survivors' names."""
+    rows: list[tuple[str, Counter[str]]] = []
+    survivors: list[str] = []
+    for meta in sorted(root.rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        counts: Counter[str] = Counter()
+        for name, code in data.get("exit_code_by_key", {}).items():
+            status = _status(code)
+            counts[status] += 1
+            if status not in (KILLED, TIMEOUT, "caught by type check"):
+                survivors.append(f"{status:9} {name}")
+        rows.append((str(meta.relative_to(root))[: -len(".meta")], counts))
+    print(f"| file | mutants | killed | survived | no tests | score |\n|---|---:|---:|---:|---:|---:|")
+    for path, c in rows:
+        total = sum(c.values())
+        killed = c[KILLED] + c[TIMEOUT] + c["caught by type check"]
+        score = 100 * killed / total if total else 100.0
+        print(
+            f"| `{path}` | {total} | {killed} | {c[SURVIVED]} | {c[NO_TESTS]} | {score:.1f}% |"
+        )
+    print()
+    print("\n".join(sorted(survivors)) or "no survivors")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["report"]:
+        return report()
+    from mutmut.__main__ import cli
+
+    sys.argv = ["mutmut", *argv]
+    return int(cli(standalone_mode=False) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
