@@ -9,10 +9,11 @@ are mostly `if ...: raise`, and the question is whether a test notices each one 
 - a `return` statement deleted (an early exit skipped);
 - an `if` condition negated.
 
-And two families mutmut makes are left out, because they are words for people and not
-rules: the insides of f-strings (messages, history lines) and plain strings with a space
-in them (sentences). Codes, field names and choices (strings without spaces) are still
-mutated, so a test must pin each code.
+And three families mutmut makes are left out, because they are words for people and not
+rules: the insides of f-strings (messages, history lines), plain strings with a space in
+them (sentences), and the `what` argument of the field checkers (`schema.text(value,
+"text id")`: the label a refusal names). Codes, field names and choices (strings without
+spaces) are still mutated, so a test must pin each code.
 
 Usage: python scripts/mutation.py [run|results|report] [mutmut arguments...]
 `report` writes the per-file table that docs/testing.md quotes (see `make mutation`).
@@ -20,15 +21,19 @@ Usage: python scripts/mutation.py [run|results|report] [mutmut arguments...]
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import libcst as cst
+from mutmut.__main__ import cli
 from mutmut.mutation import file_mutation, mutators
+from mutmut.stats import status_by_exit_code
 
 
 def _delete(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
@@ -46,10 +51,36 @@ def _code_strings_only(node: cst.BaseString) -> Iterable[cst.BaseString]:
     yield from mutators.operator_string(node)
 
 
-_OPERATORS = [
-    (t, _code_strings_only if op is mutators.operator_string else op)
-    for t, op in mutators.mutation_operators
-]
+# The position of the `what` (label) parameter of the checkers that take one.
+_LABEL_AT = {
+    "obj": 1, "text": 1, "integer": 1, "version": 1, "choice": 1, "string_list": 1,
+    "check_hash": 1, "parse_hash": 1, "decode_tagged": 3,
+}  # fmt: skip
+
+
+def _label_index(call: cst.Call) -> int | None:
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    return _LABEL_AT.get(name) if isinstance(name, str) else None
+
+
+def _labels_kept(node: cst.Call) -> Iterable[cst.Call]:
+    label = _label_index(node)
+    for mutated in mutators.operator_arg_removal(node):
+        if (
+            label is not None
+            and len(mutated.args) == len(node.args)
+            and (label < len(node.args) and mutated.args[label] is not node.args[label])
+        ):
+            continue  # the label replaced by None: a message's wording
+        yield mutated
+
+
+_REPLACED = {
+    mutators.operator_string: _code_strings_only,
+    mutators.operator_arg_removal: _labels_kept,
+}
+_OPERATORS = [(t, _REPLACED.get(op, op)) for t, op in mutators.mutation_operators]
 _OPERATORS += [(cst.Raise, _delete), (cst.Return, _delete), (cst.If, _negate_if)]
 mutators.mutation_operators[:] = _OPERATORS  # type: ignore[index]
 file_mutation.mutation_operators = mutators.mutation_operators  # type: ignore[attr-defined]
@@ -58,7 +89,15 @@ _skip = file_mutation.MutationVisitor._skip_node_and_children
 
 
 def _skip_words(self: file_mutation.MutationVisitor, node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.FormattedString) or _skip(self, node)
+    if isinstance(node, cst.FormattedString):
+        return True
+    if isinstance(node, cst.Call):
+        label = _label_index(node)
+        if label is not None and label < len(node.args):
+            self._labels = getattr(self, "_labels", set()) | {id(node.args[label])}
+    if isinstance(node, cst.Arg) and id(node) in getattr(self, "_labels", ()):
+        return True
+    return _skip(self, node)
 
 
 file_mutation.MutationVisitor._skip_node_and_children = _skip_words  # type: ignore[method-assign]
@@ -67,8 +106,6 @@ KILLED, SURVIVED, NO_TESTS, TIMEOUT = "killed", "survived", "no tests", "timeout
 
 
 def _status(code: int | None) -> str:
-    from mutmut.stats import status_by_exit_code
-
     return str(status_by_exit_code[code])
 
 
@@ -85,24 +122,34 @@ def report(root: Path = Path("mutants")) -> int:
             if status not in (KILLED, TIMEOUT, "caught by type check"):
                 survivors.append(f"{status:9} {name}")
         rows.append((str(meta.relative_to(root))[: -len(".meta")], counts))
-    print(f"| file | mutants | killed | survived | no tests | score |\n|---|---:|---:|---:|---:|---:|")
+    print(
+        "| file | mutants | killed | survived | no tests | score |\n|---|---:|---:|---:|---:|---:|"
+    )
     for path, c in rows:
         total = sum(c.values())
         killed = c[KILLED] + c[TIMEOUT] + c["caught by type check"]
         score = 100 * killed / total if total else 100.0
-        print(
-            f"| `{path}` | {total} | {killed} | {c[SURVIVED]} | {c[NO_TESTS]} | {score:.1f}% |"
-        )
+        print(f"| `{path}` | {total} | {killed} | {c[SURVIVED]} | {c[NO_TESTS]} | {score:.1f}% |")
     print()
     print("\n".join(sorted(survivors)) or "no survivors")
     return 0
 
 
+def _fresh_if_operators_changed(root: Path = Path("mutants")) -> None:
+    """mutmut keeps results by mutant number; other operators number mutants otherwise."""
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    stamp = root / "operators.sha256"
+    if root.exists() and (not stamp.exists() or stamp.read_text() != digest):
+        shutil.rmtree(root)
+    root.mkdir(exist_ok=True)
+    stamp.write_text(digest)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["report"]:
         return report()
-    from mutmut.__main__ import cli
-
+    if argv[:1] == ["run"]:
+        _fresh_if_operators_changed()
     sys.argv = ["mutmut", *argv]
     return int(cli(standalone_mode=False) or 0)
 

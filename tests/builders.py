@@ -69,6 +69,7 @@ class World:
         label: str = "",
         observer_access: str = "plenary",
         seal: Callable[..., str] | None = None,
+        decision_rule: str = "consensus",
     ) -> None:
         self.conf = conf
         self.clock = T0
@@ -92,6 +93,7 @@ class World:
                 }
                 for c in codes
             ],
+            decision_rule=decision_rule,
             silence_period_ms=DAY,
             clock_skew_ms=300 * SECOND,
             observers=observer_access,
