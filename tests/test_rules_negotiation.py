@@ -732,3 +732,98 @@ def test_the_latest_receipt_time_is_the_fold_s_now() -> None:
     negotiation = world.negotiation()
     assert negotiation.last_time >= deadline
     assert negotiation.adopted(V1_HASH) is negotiation.decisions["s"]
+
+
+# -- the sizes and forms of what delegations write ------------------------------------------
+LONG = 20_000  # ten times schema.MAX_REASON: objections, statements, explanations of vote
+
+
+def test_an_objection_a_statement_and_an_explanation_up_to_20000_characters() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("c", V1))
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote"))
+    act(world, world.chair, ev.DECISION, n.decision("v2", V1, "vote"))
+    for size, effect in ((LONG, True), (LONG + 1, False)):
+        words = "w" * size
+        seqs = [
+            act(world, d["BOR"] if effect else d["DUN"], ev.OBJECTION, n.objection("c", text=words)),
+            act(world, d["ARC"], ev.STATEMENT, n.statement("reservation", words, decision_id="c")),
+            act(world, d["ARC"] if effect else d["DUN"], ev.VOTE, n.vote("v" if effect else "v2", "yes", words)),
+        ]  # fmt: skip
+        negotiation = world.negotiation()
+        for seq in seqs:
+            said = reason(negotiation, seq)
+            if effect:
+                assert said is None, said
+            else:
+                assert said is not None and f"longer than {LONG} characters" in said
+
+
+def test_a_reason_for_reopening_up_to_2000_characters() -> None:
+    world, d = convene()
+    for size, effect in ((2000, True), (2001, False)):
+        act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref"))
+        seq = act(world, d["ARC"], ev.PARAGRAPH_STATUS, n.status("op1", "open", reason="r" * size))
+        said = reason(world.negotiation(), seq)
+        assert (said is None) if effect else ("longer than 2000 characters" in str(said)), said
+
+
+def test_a_text_id_of_the_wrong_form_is_refused_as_such() -> None:
+    world, d = convene()
+    _adopted(world)
+    bad = "Not an id!"
+    seqs = [
+        act(world, d["ARC"], ev.SIGNATURE, n.signature(V1) | {"text": bad}),
+        act(world, d["ARC"], ev.STATEMENT, n.statement("reservation", "x") | {
+            "subject": {"decision": None, "text": bad, "paragraph": None}}),
+        act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref") | {"text": bad}),
+    ]  # fmt: skip
+    negotiation = world.negotiation()
+    for seq in seqs:
+        assert f"text id {bad!r} is not of the allowed form" in str(reason(negotiation, seq))
+
+
+def test_a_signature_names_a_version_from_one() -> None:
+    world, d = convene()
+    _adopted(world)
+    seq = act(world, d["ARC"], ev.SIGNATURE, n.signature(V1) | {"version": 0})
+    assert "version must be at least 1" in str(reason(world.negotiation(), seq))
+
+
+def test_a_later_version_adopted_and_signed() -> None:
+    world, d = convene()
+    v2 = n.version(2, title="Revised arrangement")
+    act(world, world.chair, ev.TEXT, n.table(v2))
+    world.act(world.chair, ev.DECISION, n.decision("c2", v2))
+    world.act(world.chair, ev.CLOSE, n.close("c2", "adopted"))
+    early = act(world, d["ARC"], ev.SIGNATURE, n.signature(V1))  # version 1 was not adopted
+    seq = act(world, d["ARC"], ev.SIGNATURE, n.signature(v2))
+    negotiation = took_effect(world, seq)
+    assert "version 1 of cica has not been adopted" in str(reason(negotiation, early))
+    assert [s.version_hash for s in negotiation.signatures] == [Version.parse(v2).hash]
+
+
+def test_a_decision_on_a_paragraph_is_labelled_with_it() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("p2", V1, paragraph="op2"))
+    act(world, d["ARC"], ev.STATEMENT, n.statement("reservation", "A.", decision_id="p2"))
+    [statement] = world.negotiation().statements
+    assert statement.subject == "decision p2 on cica version 1, paragraph op2"
+
+
+def test_new_paragraphs_proposed_after_the_same_one_compile_in_the_order_proposed() -> None:
+    world, d = convene()
+    for state, pid in (("BOR", "op5"), ("ARC", "op4")):
+        new = (pid, "operative", pid[-1], f"Paragraph proposed by {state}.")
+        act(world, d[state], ev.AMEND, n.amend("op3", "add_after", new_paragraph=new))
+    compiled = world.negotiation().compiled(n.TEXT_ID)
+    assert [c.paragraph.id for c in compiled][-3:] == ["op3", "op5", "op4"]
+
+
+def test_a_confirmation_of_no_signature_at_all() -> None:
+    world, d = convene()
+    _pending(world, d)
+    nothing = confirm(world.roots["BOR"], state="BOR", signature="sha256:" + "A" * 43,
+                      confirmed_at=world.clock)  # fmt: skip
+    seq = act(world, d["BOR"], ev.CONFIRMATION, {"confirmation": nothing})
+    assert reason(world.negotiation(), seq) == "no signature of BOR with that id"

@@ -95,10 +95,9 @@ class Decision:
         """ "adopted", "not_adopted" or "open", recomputed from the acts alone; `now` is
         the latest receipt time in the log (a silence ends at its deadline)."""
         if self.procedure == "silence":
-            assert self.deadline is not None
             if self.objections:
                 return "not_adopted"
-            return "adopted" if now >= self.deadline else "open"
+            return "open" if self.before_deadline(now) else "adopted"
         if self.closed_seq is None:
             return "open"
         if self.procedure == "consensus":
@@ -110,6 +109,10 @@ class Decision:
         if self.rule == "two_thirds_majority":
             return "adopted" if 3 * yes >= 2 * (yes + no) else "not_adopted"
         return "adopted" if yes > no else "not_adopted"
+
+    def before_deadline(self, time: int) -> bool:
+        """Whether `time` (a receipt time) comes before this silence's deadline."""
+        return self.deadline is not None and time < self.deadline
 
     def tally(self) -> dict[str, int]:
         out = {"yes": 0, "no": 0, "abstain": 0}
@@ -195,11 +198,12 @@ class Negotiation:
 
     def adopted(self, version_hash: str) -> Decision | None:
         """The decision by which a whole version was adopted, if one was."""
-        for d in self.decisions.values():
-            if (d.subject.hash == version_hash and d.subject.paragraph is None
-                    and d.outcome(self.last_time) == "adopted"):  # fmt: skip
-                return d
-        return None
+        return next(
+            (d for d in self.decisions.values()
+             if d.subject.hash == version_hash and d.subject.paragraph is None
+             and d.outcome(self.last_time) == "adopted"),
+            None,
+        )  # fmt: skip
 
     def proposal(self, prefix: str) -> Proposal:
         """The proposal whose id starts with `prefix` (ids are shown shortened)."""
@@ -372,9 +376,7 @@ def _status(
     reason = None if d["reason"] is None else schema.text(d["reason"], "reason", schema.MAX_REASON)
     if d["version"] != record.current.number:
         raise _Refused("the status is for another version than the current one")
-    paragraph = (
-        record.current.paragraph(d["paragraph"]) if isinstance(d["paragraph"], str) else None
-    )
+    paragraph = record.current.paragraph(d["paragraph"])
     if paragraph is None:
         raise _Refused("no such paragraph in the current version")
     if state is not None and (status != "open" or "negotiate" not in powers):
@@ -467,7 +469,7 @@ def _objection(
             raise _Refused(f"{state}'s delegate lacks the power to adopt, so cannot object")
         if decision.closed_seq is not None:
             raise _Refused(f"decision {decision.id} was already closed")
-    elif time >= (decision.deadline or 0):
+    elif not decision.before_deadline(time):
         # Recorded, without effect: the receipt time is after the deadline.
         decision.late.append((seq, time, state, kind))
         return
@@ -512,7 +514,7 @@ def _close(
         raise _Refused("only the chair closes a decision")
     if decision.closed_seq is not None:
         raise _Refused(f"decision {decision.id} was already closed")
-    if decision.procedure == "silence" and time < (decision.deadline or 0):
+    if decision.procedure == "silence" and decision.before_deadline(time):
         raise _Refused("a silence procedure ends at its deadline, not before")
     decision.closed_seq, decision.claimed = seq, claimed
     actual = decision.outcome(max(n.last_time, time))
@@ -540,7 +542,7 @@ def _statement(
     else:
         record = n._text(schema.text(s["text"], "text id", pattern=TEXT_ID))
         pid = s["paragraph"]
-        paragraph = record.current.paragraph(pid) if isinstance(pid, str) else None
+        paragraph = None if pid is None else record.current.paragraph(pid)
         if pid is not None and paragraph is None:
             raise _Refused("no such paragraph")
         subject = f"{s['text']}" + (f", paragraph {paragraph.number}" if paragraph else "")
