@@ -7,10 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accord.demo_web import PASSPHRASE
 from tests.relay_process import ServiceProcess
+
+# Assertions wait as long as actions: on a loaded machine (CI shares two cores with the
+# relay, three nodes and Chromium) a page can take more than expect's default 5 s.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright downloads no browser
 CHROMIUM_FLAGS = [
