@@ -16,7 +16,7 @@ from accord.core import events as ev
 from accord.core.author import Author
 from accord.core.credentials import confirm
 from accord.core.negotiation import Decision, Negotiation, Subject
-from accord.core.texts import Version
+from accord.core.texts import Place, Version
 from tests import negotiating as n
 from tests.builders import DAY, SECOND, World
 
@@ -117,6 +117,8 @@ def test_a_simple_majority_is_more_yes_than_no(
         (5, 3, "not_adopted"),  # 62.5%
         (7, 3, "adopted"),  # 70%
         (1, 0, "adopted"),
+        (0, 0, "not_adopted"),  # only abstentions
+        (0, 1, "not_adopted"),
     ],
 )
 def test_two_thirds_of_the_votes_cast(yes: int, no: int, outcome: str) -> None:
@@ -358,7 +360,25 @@ def test_a_decision_names_a_version_that_exists_by_its_hash() -> None:
     refused(world, act(world, world.chair, ev.DECISION, missing), "cica has no version 2")
     zero = n.decision("d2", V1)
     zero["subject"]["version"] = 0
-    refused(world, act(world, world.chair, ev.DECISION, zero), "version")
+    refused(world, act(world, world.chair, ev.DECISION, zero), "version must be at least 1")
+    long_hash = n.decision("d6", V1)
+    long_hash["subject"]["hash"] = "sha256:" + "A" * 58  # 65 characters
+    refused(
+        world, act(world, world.chair, ev.DECISION, long_hash), "version hash is longer than 64"
+    )
+    bad_text = n.decision("d7", V1)
+    bad_text["subject"]["text"] = "Not an id!"
+    refused(
+        world,
+        act(world, world.chair, ev.DECISION, bad_text),
+        "text id 'Not an id!' is not of the allowed form",
+    )
+    bad_id = n.decision("Not an id!", V1)
+    refused(
+        world,
+        act(world, world.chair, ev.DECISION, bad_id),
+        "decision id 'Not an id!' is not of the allowed form",
+    )
     wrong_hash = n.decision("d3", V1)
     wrong_hash["subject"]["hash"] = Version.parse(n.version(title="Another")).hash
     refused(
@@ -827,3 +847,77 @@ def test_a_confirmation_of_no_signature_at_all() -> None:
                       confirmed_at=world.clock)  # fmt: skip
     seq = act(world, d["BOR"], ev.CONFIRMATION, {"confirmation": nothing})
     assert reason(world.negotiation(), seq) == "no signature of BOR with that id"
+
+
+def test_a_decision_records_when_it_was_opened_and_on_an_earlier_version() -> None:
+    world, _ = convene()
+    act(world, world.chair, ev.TEXT, n.table(n.version(2, title="Revised")))
+    seq = act(world, world.chair, ev.DECISION, n.decision("c", V1))
+    decision = took_effect(world, seq).decisions["c"]
+    assert (decision.seq, decision.opened_at) == (seq, world.seq.entries[seq][1]["time"])
+    assert (decision.subject.version, decision.deadline, decision.time_zone) == (1, None, None)
+
+
+def test_a_silence_s_time_zone_up_to_64_characters() -> None:
+    world, _ = convene()
+    deadline = world.clock + 2 * DAY
+    for zone, effect in (("Z" * 64, True), ("Z" * 65, False)):
+        content = n.decision(f"s{len(zone)}", V1, "silence", deadline=deadline, time_zone=zone)
+        seq = act(world, world.chair, ev.DECISION, content)
+        said = reason(world.negotiation(), seq)
+        assert (said is None) if effect else ("longer than 64 characters" in str(said)), said
+
+
+def test_an_act_naming_a_decision_that_is_not_text() -> None:
+    world, d = convene()
+    seq = act(world, d["BOR"], ev.OBJECTION, {"decision": ["c"], "kind": "objection", "text": "?"})
+    assert reason(world.negotiation(), seq) == "no such decision"
+
+
+def test_an_earlier_version_compiles_with_the_proposals_made_on_it() -> None:
+    world, d = convene()
+    p1 = world.event_at(
+        act(world, d["ARC"], ev.AMEND, n.amend("op1", "replace_words", old="shall", new="should"))
+    ).hash
+    p2 = world.event_at(act(world, d["BOR"], ev.AMEND, n.amend("op2", "delete_paragraph"))).hash
+    act(world, d["BOR"], ev.STANCE, n.stance(p2, "withdraw"))
+    new = ("op4", "operative", "4", "This arrangement is voluntary.")
+    p3 = world.event_at(
+        act(world, d["DUN"], ev.AMEND, n.amend("op3", "add_after", new_paragraph=new))
+    ).hash
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("pp1", "agreed_ad_ref"))
+    act(world, world.chair, ev.TEXT, n.table(n.version(2), [(p1, "dropped")]))
+    p4 = world.event_at(
+        act(world, d["ARC"], ev.AMEND, n.amend("op3", "delete_paragraph", version=2))
+    ).hash
+    negotiation = world.negotiation()
+    old = negotiation.compiled(n.TEXT_ID, 1)
+    assert [c.paragraph.id for c in old] == ["pp1", "op1", "op2", "op3", "op4"]
+    assert [c.status for c in old] == ["open"] * 5  # marks belong to the current version
+    shown = {p.id for c in old for p in (*c.replacements, *c.deletions, *c.unplaced)}
+    shown |= {
+        a.proposal.id
+        for c in old
+        for piece in c.pieces
+        if isinstance(piece, Place)
+        for a in piece.alternatives
+        if a.proposal is not None
+    }
+    assert p1 in shown and p3 in shown and p2 not in shown  # withdrawn: gone; decided: shown
+    added = old[-1]
+    assert (added.proposed, added.status, added.replacements, added.deletions, added.unplaced) == (
+        True, "open", (negotiation.proposals[p3],), (), ()
+    )  # fmt: skip
+    current = negotiation.compiled(n.TEXT_ID)
+    assert current == negotiation.compiled(n.TEXT_ID, 2)
+    assert [c.status for c in current] == ["agreed_ad_ref", "open", "open", "open"]
+    assert [p.id for c in current for p in c.deletions] == [p4]
+    rendered = negotiation.render(n.TEXT_ID, 1).split("\n")
+    assert rendered[:2] == [f"Cyber-Incident Cooperation Arrangement (version 1, {V1_HASH})", ""]
+    assert "should (Proposed: ARC)" in rendered[3]
+    assert rendered[-1] == "4. [This arrangement is voluntary. (Proposed: DUN)]"
+    assert (
+        negotiation.render(n.TEXT_ID)
+        .split("\n")[0]
+        .endswith(f"(version 2, {Version.parse(n.version(2)).hash})")
+    )

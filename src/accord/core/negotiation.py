@@ -104,7 +104,7 @@ class Decision:
             return "not_adopted" if self.objections else "adopted"
         yes = sum(1 for _, v, _ in self.votes.values() if v == "yes")
         no = sum(1 for _, v, _ in self.votes.values() if v == "no")
-        if yes + no == 0:
+        if yes == 0:  # nothing is adopted without a vote for it
             return "not_adopted"
         if self.rule == "two_thirds_majority":
             return "adopted" if 3 * yes >= 2 * (yes + no) else "not_adopted"
