@@ -22,6 +22,7 @@ Usage: python scripts/mutation.py [run|results|report] [mutmut arguments...]
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 import shutil
@@ -33,6 +34,7 @@ from pathlib import Path
 import libcst as cst
 from mutmut.__main__ import cli
 from mutmut.mutation import file_mutation, mutators
+from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
 
 
@@ -109,35 +111,72 @@ def _status(code: int | None) -> str:
     return str(status_by_exit_code[code])
 
 
+def _changed_lines(name: str) -> str:
+    """A survivor's change in one line: the removed and the added source lines."""
+    diff = get_diff_for_mutant(name)
+    lines = [x for x in diff.splitlines() if x[:1] in "-+" and x[:3] not in ("---", "+++")]
+    return " => ".join(" ".join(x[1:].split()) for x in lines)
+
+
+def _equivalents(doc: Path = Path("docs/testing.md")) -> set[str]:
+    """The mutants docs/testing.md lists as equivalent (the first cell of its table rows)."""
+    found = re.findall(r"^\| `(accord\.[^`]+__mutmut_\d+)`", doc.read_text(), re.M)
+    return set(found)
+
+
 def report(root: Path = Path("mutants")) -> int:
-    """Print a table per file (killed, survived, no tests) and the survivors' names."""
+    """Print a table per file and every survivor that is not a listed equivalent, with its
+    change; the score counts listed equivalents out. Exit 1 if any such survivor."""
+    equivalent = _equivalents()
     rows: list[tuple[str, Counter[str]]] = []
     survivors: list[str] = []
+    deleted_raises = Counter[str]()
     for meta in sorted(root.rglob("*.py.meta")):
         data = json.loads(meta.read_text())
         counts: Counter[str] = Counter()
         for name, code in data.get("exit_code_by_key", {}).items():
             status = _status(code)
+            if status in (KILLED, TIMEOUT, "caught by type check"):
+                status = KILLED
+            elif status in (SURVIVED, NO_TESTS) and name in equivalent:
+                status = "equivalent"
             counts[status] += 1
-            if status not in (KILLED, TIMEOUT, "caught by type check"):
-                survivors.append(f"{status:9} {name}")
+            if status in (SURVIVED, NO_TESTS, "not checked"):
+                change = _changed_lines(name)
+                survivors.append(f"{status:11} {name}\n            {change}")
+                if change.startswith("raise ") and change.endswith("=> pass"):
+                    deleted_raises[status] += 1
         rows.append((str(meta.relative_to(root))[: -len(".meta")], counts))
-    print(
-        "| file | mutants | killed | survived | no tests | score |\n|---|---:|---:|---:|---:|---:|"
-    )
+    print("| file | mutants | killed | equivalent | survived | no tests | not run | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for path, c in rows:
         total = sum(c.values())
-        killed = c[KILLED] + c[TIMEOUT] + c["caught by type check"]
-        score = 100 * killed / total if total else 100.0
-        print(f"| `{path}` | {total} | {killed} | {c[SURVIVED]} | {c[NO_TESTS]} | {score:.1f}% |")
+        counted = total - c["equivalent"]
+        score = 100 * c[KILLED] / counted if counted else 100.0
+        print(
+            f"| `{path}` | {total} | {c[KILLED]} | {c['equivalent']} | {c[SURVIVED]} "
+            f"| {c[NO_TESTS]} | {c['not checked']} | {score:.1f}% |"
+        )
     print()
-    print("\n".join(sorted(survivors)) or "no survivors")
-    return 0
+    print(f"deleted raises not noticed: {sum(deleted_raises.values())}")
+    print("\n".join(sorted(survivors)) or "no survivors but the listed equivalents")
+    stale = equivalent - {n for m in root.rglob("*.py.meta") for n in json.loads(m.read_text())
+                          .get("exit_code_by_key", {})}  # fmt: skip
+    if stale:
+        print("listed as equivalent but no longer mutants (renumbered?):", *sorted(stale))
+    return 1 if survivors else 0
+
+
+def operators_digest() -> str:
+    """What the mutants depend on besides the code: this wrapper's operators and skips."""
+    parts = [inspect.getsource(f) for f in (_delete, _negate_if, _code_strings_only,
+                                            _labels_kept, _label_index, _skip_words)]  # fmt: skip
+    return hashlib.sha256("".join([*parts, repr(_LABEL_AT)]).encode()).hexdigest()
 
 
 def _fresh_if_operators_changed(root: Path = Path("mutants")) -> None:
     """mutmut keeps results by mutant number; other operators number mutants otherwise."""
-    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    digest = operators_digest()
     stamp = root / "operators.sha256"
     if root.exists() and (not stamp.exists() or stamp.read_text() != digest):
         shutil.rmtree(root)
