@@ -15,8 +15,10 @@ import pytest
 from accord.core import events as ev
 from accord.core.author import Author
 from accord.core.credentials import confirm
-from accord.core.negotiation import Decision, Negotiation, Subject
+from accord.core.keys import SigningKey
+from accord.core.negotiation import Decision, Negotiation, Subject, read
 from accord.core.texts import Place, Version
+from accord.core.times import format_time
 from tests import negotiating as n
 from tests.builders import DAY, SECOND, World
 
@@ -539,6 +541,17 @@ def test_votes_only_in_a_vote_by_a_delegate_who_may_adopt_once_before_the_close(
         "explanation_of_vote",
         "v",
     )
+    assert (explained.subject, explained.text) == (
+        "decision v on cica version 1",
+        "Arcadia explains.",
+    )
+
+
+def test_a_delegate_without_the_power_to_adopt_does_not_vote() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote"))
+    said = bypassing_the_relay(world, d["CAL"], ev.VOTE, n.vote("v", "yes"))
+    assert said == "a vote is cast by a delegate holding the power to adopt"
 
 
 def test_a_simple_majority_vote_through_the_record() -> None:
@@ -597,6 +610,7 @@ def test_a_claim_the_record_does_not_support_is_flagged() -> None:
     )
     assert negotiation.decisions["c"].claimed == "adopted"
     assert negotiation.adopted(V1_HASH) is None
+    assert [f.who for f in negotiation.flags if f.seq == seq] == ["the chair"]
 
 
 # -- statements ---------------------------------------------------------------------------
@@ -905,6 +919,7 @@ def test_an_earlier_version_compiles_with_the_proposals_made_on_it() -> None:
     }
     assert p1 in shown and p3 in shown and p2 not in shown  # withdrawn: gone; decided: shown
     added = old[-1]
+    assert "[(1)" not in old[3].render()  # a new paragraph is not an alternative to op3
     assert (added.proposed, added.status, added.replacements, added.deletions, added.unplaced) == (
         True, "open", (negotiation.proposals[p3],), (), ()
     )  # fmt: skip
@@ -921,3 +936,64 @@ def test_an_earlier_version_compiles_with_the_proposals_made_on_it() -> None:
         .split("\n")[0]
         .endswith(f"(version 2, {Version.parse(n.version(2)).hash})")
     )
+
+
+def test_each_act_without_effect_names_who_made_it() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("c", V1))
+    refused_act = act(world, d["BOR"], ev.STANCE, n.stance("sha256:nope", "support"))
+    unhashable = {"version": n.version(2), "outcomes": [{"proposal": ["?"], "outcome": "dropped"}]}
+    malformed = act(world, world.chair, ev.TEXT, unhashable)
+    negotiation = world.negotiation()
+    flags = {f.seq: f for f in negotiation.flags}
+    assert (flags[refused_act].who, flags[refused_act].reason) == (
+        "Boris (BOR)",
+        "no such proposal",
+    )
+    assert flags[malformed].who == "the chair (Chair)"
+    assert flags[malformed].reason.startswith("malformed content: TypeError(")
+
+
+def test_an_act_made_under_powers_revoked_earlier_is_void_and_says_whose() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote"))
+    stolen = world.clock
+    vote = act(world, d["DUN"], ev.VOTE, n.vote("v", "yes"))
+    revocation = world.revoke("DUN", d["DUN"], stolen)
+    world.submit(world.chair.publish_revocation(world.view, revocation, world.tick()))
+    negotiation = world.negotiation()
+    [flag] = [f for f in negotiation.flags if f.seq == vote]
+    assert flag.who == "Dara (DUN)" and flag.reason.startswith("void:")
+    assert negotiation.decisions["v"].votes == {}
+
+
+def test_an_act_no_key_opens_is_flagged_not_read_with_its_author() -> None:
+    world, d = convene()
+    seq = act(world, d["ARC"], ev.STATEMENT, n.statement("reservation", "Secret."))
+    stranger = world.member(SigningKey.from_label("a stranger without devices"))
+    entries = [(s, r["time"], world.event_at(s)) for s, (_, r) in enumerate(world.seq.entries)]
+    assert world.view.state is not None and stranger.keyring is not None
+    negotiation = read(world.view.state, stranger.keyring, entries, world.view.last_time)
+    flag = next(f for f in negotiation.flags if f.seq == seq)
+    assert flag.who == "Ana (ARC)" and flag.reason.startswith("not read: ")
+    assert [f.seq for f in negotiation.flags] == sorted(f.seq for f in negotiation.flags)
+    assert negotiation.statements == []
+
+
+def test_an_act_on_a_text_that_was_never_tabled() -> None:
+    world, d = convene()
+    seq = act(world, d["ARC"], ev.AMEND, n.amend("op1", "delete_paragraph") | {"text": "nothing"})
+    assert reason(world.negotiation(), seq) == "there is no text 'nothing'"
+
+
+def test_a_text_s_history_says_who_did_what_and_when() -> None:
+    world, d = convene()
+    p = world.event_at(act(world, d["ARC"], ev.AMEND, n.amend("op1", "delete_paragraph"))).hash
+    quiet = act(world, world.chair, ev.TEXT, n.table(n.version(2)))
+    act(world, world.chair, ev.TEXT, n.table(n.version(3), [(p, "dropped")]))
+    history = world.negotiation().texts[n.TEXT_ID].history
+    tabled_at = world.seq.entries[history[0][0]][1]["time"]
+    assert history[0][1] == f"tabled by the chair at {format_time(tabled_at)}"
+    quiet_at = format_time(world.seq.entries[quiet][1]["time"])
+    assert history[1] == (quiet, f"version 2 issued by the chair at {quiet_at}")
+    assert history[2][1].endswith(": ARC's proposal dropped")
