@@ -268,7 +268,7 @@ def test_stances_on_a_proposal() -> None:
     )
     refused(
         world,
-        act(world, d["BOR"], ev.STANCE, {"proposal": 7, "stance": "support"}),
+        act(world, d["BOR"], ev.STANCE, {"proposal": ["7"], "stance": "support"}),
         "no such proposal",
     )
     refused(

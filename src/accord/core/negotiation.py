@@ -11,6 +11,7 @@ not support is shown as such, never as adopted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -226,21 +227,23 @@ class Negotiation:
         record = self._text(text_id)
         v = record.current if version is None else record.versions[version - 1]
         current = version is None or version == len(record.versions)
-        open_ = [
+        # The proposals made on that version and not withdrawn: on the current version they
+        # are the open ones (a proposal is decided by the next version); an earlier version
+        # shows what was proposed on it, decided since or not.
+        made = [
             p for p in self.proposals.values()
             if p.amendment.text_id == text_id and p.amendment.version == v.number
-            and (p.open if current else p.withdrawn_at is None)
+            and p.withdrawn_at is None
         ]  # fmt: skip
         out = []
         for paragraph in v.paragraphs:
-            mine = [p for p in open_ if p.amendment.paragraph == paragraph.id]
-            here = [p for p in mine if p.amendment.op != "add_after"]
+            mine = [p for p in made if p.amendment.paragraph == paragraph.id]
             status = record.status.get(paragraph.id, "open") if current else "open"
-            out.append(compile_paragraph(paragraph, here, status))
+            out.append(compile_paragraph(paragraph, mine, status))  # it skips new paragraphs
             for p in sorted((p for p in mine if p.amendment.op == "add_after"), key=_seq):
                 assert p.amendment.new_paragraph is not None
                 new = compile_paragraph(p.amendment.new_paragraph, [], "open")
-                out.append(CompiledParagraph(new.paragraph, "open", new.pieces, (p,), (), (), True))
+                out.append(dataclasses.replace(new, replacements=(p,), proposed=True))
         return out
 
     def render(self, text_id: str, version: int | None = None) -> str:
@@ -542,7 +545,7 @@ def _statement(
     else:
         record = n._text(schema.text(s["text"], "text id", pattern=TEXT_ID))
         pid = s["paragraph"]
-        paragraph = None if pid is None else record.current.paragraph(pid)
+        paragraph = record.current.paragraph(pid)  # None for None: no paragraph has that id
         if pid is not None and paragraph is None:
             raise _Refused("no such paragraph")
         subject = f"{s['text']}" + (f", paragraph {paragraph.number}" if paragraph else "")
