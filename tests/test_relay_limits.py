@@ -1,0 +1,93 @@
+"""The relay's admission of requests, without a relay: a request is fresh only within the
+time window and only once (key and nonce), and each key has a token bucket."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.relay.limits import Limits, RateLimiter, ReplayGuard
+
+WINDOW = 300_000
+NOW = 1_790_000_000_000
+
+
+def test_a_request_is_fresh_up_to_the_window_on_either_side() -> None:
+    guard = ReplayGuard(WINDOW)
+    assert guard.fresh("k", "n1", NOW - WINDOW, NOW) is None
+    assert guard.fresh("k", "n2", NOW + WINDOW, NOW) is None
+    late = guard.fresh("k", "n3", NOW - WINDOW - 1, NOW)
+    early = guard.fresh("k", "n4", NOW + WINDOW + 1, NOW)
+    assert late == (
+        "the request is dated 300 s from the relay's clock; the window is 300 s: check your clock"
+    )
+    assert early is not None and early.startswith("the request is dated 300 s")
+    # A stale request is not remembered: the same nonce, fresh, is accepted.
+    assert guard.fresh("k", "n3", NOW, NOW) is None
+
+
+def test_the_same_key_and_nonce_twice_is_a_replay() -> None:
+    guard = ReplayGuard(WINDOW)
+    assert guard.fresh("k", "n", NOW, NOW) is None
+    assert guard.fresh("k", "n", NOW, NOW + 1) == (
+        "this request was already received (same key and nonce): a replay"
+    )
+    assert guard.fresh("other key", "n", NOW, NOW + 1) is None
+    assert guard.fresh("k", "other nonce", NOW, NOW + 1) is None
+
+
+def test_nonces_are_forgotten_once_out_of_the_window_and_beyond_capacity() -> None:
+    guard = ReplayGuard(WINDOW)
+    assert guard.fresh("k", "n", NOW, NOW) is None
+    # Still remembered exactly at the window's edge, forgotten one millisecond later.
+    assert guard.fresh("k", "n", NOW, NOW + WINDOW) is not None
+    assert guard.fresh("k", "n", NOW + WINDOW + 1, NOW + WINDOW + 1) is None
+    small = ReplayGuard(WINDOW, capacity=2)
+    for nonce in ("a", "b", "c"):
+        assert small.fresh("k", nonce, NOW, NOW) is None
+    assert small.fresh("k", "c", NOW, NOW) is not None  # the newest is kept
+    assert small.fresh("k", "a", NOW, NOW) is None  # the oldest gave way
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr("accord.relay.limits.time.monotonic", fake)
+    return fake
+
+
+def test_a_key_may_burst_then_goes_at_the_rate(clock: Clock) -> None:
+    bucket = RateLimiter(rate=2.0, burst=3)
+    assert [bucket.allow("k") for _ in range(4)] == [True, True, True, False]
+    assert bucket.allow("other") is True  # one bucket per key
+    clock.now += 0.49
+    assert bucket.allow("k") is False  # 0.98 of a token
+    clock.now += 0.01
+    assert bucket.allow("k") is True  # one token after half a second at 2 a second
+    assert bucket.allow("k") is False
+    clock.now += 100
+    assert [bucket.allow("k") for _ in range(4)] == [True, True, True, False]  # never over burst
+
+
+def test_idle_keys_are_forgotten_when_there_are_too_many(clock: Clock) -> None:
+    bucket = RateLimiter(rate=1.0, burst=2, max_keys=2)
+    assert bucket.allow("a") and bucket.allow("a")
+    assert bucket.allow("b")
+    clock.now += 1.5  # "b" idle long enough to be full again; "a" refilled to 1.5
+    assert bucket.allow("c")  # too many keys: the full ones are forgotten
+    assert bucket.allow("a") is True  # 1.5 tokens
+    assert bucket.allow("a") is False
+    assert set(bucket._buckets) <= {"a", "b", "c"}
+    assert len(bucket._buckets) <= 3
+
+
+def test_the_default_limits() -> None:
+    assert Limits().max_body_bytes > Limits().max_range > 0
+    assert Limits().request_window_ms == WINDOW
