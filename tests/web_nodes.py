@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from accord.demo_web import PASSPHRASE
+from accord.demo.web import PASSPHRASE
 from tests.relay_process import ServiceProcess
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright downloads no browser

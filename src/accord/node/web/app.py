@@ -39,15 +39,16 @@ from accord.core.keys import fingerprint
 from accord.core.negotiation import MAJORITIES, Negotiation
 from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
-from accord.docx_io import DocxImportError, export_compiled, import_docx
+from accord.documents.html import final_act_html
+from accord.documents.pdf import final_act_pdf, lines_pdf
+from accord.documents.typed_text import TypedTextError, version_from_lines, version_lines
+from accord.documents.word import DocxImportError, export_compiled, import_docx
 from accord.node import acts
 from accord.node.client import RelayError
 from accord.node.keystore import KeystoreError, device_label
 from accord.node.session import Node
 from accord.node.web import views
 from accord.node.web.service import LockedError, Notice, WebNode
-from accord.rendering import final_act_html, final_act_pdf, lines_pdf
-from accord.typed_text import TypedTextError, version_from_lines, version_lines
 
 COOKIE = "accord_session"  # + the port: browsers share cookies between ports of a host
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})

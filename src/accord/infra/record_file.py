@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from accord.core.record import MAX_LINE_BYTES, Report, verify_record
-from accord.signature_pool import SignaturePool, default_workers
+from accord.infra.signature_pool import SignaturePool, default_workers
 
 # Starting a worker process costs about a tenth of a second: worth it from about a
 # thousand entries.

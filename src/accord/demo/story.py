@@ -4,7 +4,7 @@ Three ministries issue full powers, a chair opens the conference, delegates join
 announce their devices and speak in encrypted messages, one ministry revokes its
 delegate's full powers: that delegate's next act is refused and the next epoch key leaves
 its device out. In between, a text is negotiated to adoption and signature, and its final
-act verified (`accord.demo_negotiation`). The record is exported and verified, and a
+act verified (`accord.demo.negotiation`). The record is exported and verified, and a
 tampered copy fails.
 """
 
@@ -27,8 +27,8 @@ from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
 from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
-from accord.demo_negotiation import run_negotiation
-from accord.record_file import read_record, write_record
+from accord.demo.negotiation import run_negotiation
+from accord.infra.record_file import read_record, write_record
 
 CONF = "cyber-cbm-2026"
 MINUTE = 60_000

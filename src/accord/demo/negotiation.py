@@ -21,7 +21,7 @@ from accord.core.negotiation import read as read_negotiation
 from accord.core.sequencer import Sequencer
 from accord.core.texts import Version, diff_versions
 from accord.core.times import format_time
-from accord.final_act_view import print_final_act
+from accord.documents.console import print_final_act
 
 TEXT = "poc"
 PARAGRAPHS = [

@@ -14,8 +14,8 @@ from rich.console import Console
 
 from accord.core.credentials import FullPowers
 from accord.core.errors import AccordError
+from accord.infra.record_file import read_record, write_record
 from accord.node.session import Node
-from accord.record_file import read_record, write_record
 
 # The demo's nodes are throwaway: their passphrase is printed here, not a secret.
 PASSPHRASE = "demo passphrase, not for real keys"
