@@ -9,8 +9,9 @@ the commands that use them, so `accord --help` and `accord verify` start quickly
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
-from accord.cli import decision, demo, node, relay, text, verify, web
+from accord.cli import common, decision, demo, node, relay, text, verify, web
 
 app = typer.Typer(
     help="Accord: secure, verifiable digital negotiations between states.",
@@ -51,5 +52,26 @@ app.add_typer(web.web_app, name="web")
 app.add_typer(relay.relay_app, name="relay")
 
 
+# The extra that brings a module the base install lacks (pyproject.toml).
+EXTRAS = {
+    "sqlalchemy": "node", "httpx": "node", "websockets": "node",
+    "fastapi": "relay", "uvicorn": "relay", "alembic": "relay", "aiosqlite": "relay",
+    "psycopg": "relay", "starlette": "relay",
+    "docx": "documents", "reportlab": "documents", "jinja2": "documents",
+    "multipart": "web", "python_multipart": "web",
+}  # fmt: skip
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top not in EXTRAS:
+            raise
+        extras = escape(f"'accord[{EXTRAS[top]}]', or 'accord[all]'")
+        common.err.print(
+            f"[red]error:[/red] this command needs a part of Accord that is not installed "
+            f"(the module {top}): pip install {extras}"
+        )
+        raise SystemExit(2) from exc
