@@ -18,7 +18,6 @@ from rich.markup import escape
 from accord.cli.common import CONF, HOME, TEXT, console, now_ms, open_node, posted, version_of
 from accord.core import events as ev
 from accord.core.errors import AccordError
-from accord.core.final_act import verify as verify_final_act
 from accord.core.texts import Version, diff_versions
 from accord.infra.record_file import write_record
 from accord.node import acts
@@ -255,6 +254,8 @@ def final_act_cmd(
 ) -> None:  # fmt: skip
     """Export the final act of the latest adopted version: one file anyone verifies
     offline with `accord verify`, and readable renderings of what it proves."""
+    from accord.core.final_act import verify as verify_final_act  # noqa: PLC0415
+
     with open_node(home) as node:
         data = node.final_act(conf, text)
     out.parent.mkdir(parents=True, exist_ok=True)

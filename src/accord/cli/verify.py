@@ -17,11 +17,9 @@ from accord import __version__
 from accord.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, console, err
 from accord.cli.display import message_line
 from accord.core.errors import AccordError, RecordFormatError
-from accord.core.final_act import verify as verify_final_act
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
 from accord.core.times import format_time
-from accord.documents.console import print_final_act
 from accord.infra.record_file import read_record
 
 
@@ -42,6 +40,9 @@ def verify(
     with open(file, "rb") as f:
         is_final_act = f.read(16).startswith(b'{"adopted":')
     if is_final_act:
+        from accord.core.final_act import verify as verify_final_act  # noqa: PLC0415
+        from accord.documents.console import print_final_act  # noqa: PLC0415
+
         try:
             act = verify_final_act(file.read_bytes())
         except RecordFormatError as exc:
