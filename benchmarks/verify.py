@@ -35,8 +35,8 @@ from accord.core.credentials import issue_full_powers
 from accord.core.genesis import genesis_body
 from accord.core.keys import SigningKey
 from accord.core.sequencer import Sequencer
-from accord.record_file import read_record, write_record
-from accord.signature_pool import default_workers
+from accord.infra.record_file import read_record, write_record
+from accord.infra.signature_pool import default_workers
 
 T0 = 1_790_000_000_000
 DAY = 86_400_000

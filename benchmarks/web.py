@@ -28,8 +28,8 @@ from rich.console import Console
 from rich.table import Table
 
 from accord.core import events as ev
-from accord.demo_web import PASSPHRASE, convene_demo
-from accord.docx_io import import_docx
+from accord.demo.web import PASSPHRASE, convene_demo
+from accord.documents.word import import_docx
 from accord.node import acts
 from accord.node.session import Node
 

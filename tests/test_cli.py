@@ -100,7 +100,7 @@ def test_square_brackets_in_texts_are_shown_as_they_are(tmp_path: Path) -> None:
     # Negotiating texts are full of brackets; the terminal must not eat them as markup.
     from rich.console import Console
 
-    from accord.display import message_line
+    from accord.cli.display import message_line
 
     world, authors = standard_world()
     text = "[within 72 hours] [without undue delay] [red]"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from accord.core import events as ev
 from accord.core.texts import Version
-from accord.docx_io import export_compiled, export_docx, import_docx, version_lines
+from accord.documents.word import export_compiled, export_docx, import_docx, version_lines
 from tests import negotiating as n
 from tests.test_negotiation import convene
 
@@ -116,7 +116,7 @@ def test_what_is_not_a_negotiating_text_is_refused(tmp_path: Path) -> None:
     import pytest
     from docx import Document
 
-    from accord.docx_io import DocxImportError
+    from accord.documents.word import DocxImportError
 
     garbage = tmp_path / "garbage.docx"
     garbage.write_bytes(b"not a zip file")

@@ -107,7 +107,8 @@ def test_what_is_not_a_final_act() -> None:
 
 
 def test_readable_renderings_of_a_verified_final_act(tmp_path: Path) -> None:
-    from accord.rendering import final_act_html, final_act_pdf
+    from accord.documents.html import final_act_html
+    from accord.documents.pdf import final_act_pdf
 
     world, keys, adopted = _adopted_with_signatures()
     report = final_act.verify(final_act.build(world.lines(), n.TEXT_ID, adopted, keys))

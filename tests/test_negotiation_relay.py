@@ -157,7 +157,7 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
         assert "{+within 72 hours+}" in diff
         exported = tmp_path / "compiled.docx"
         accord(home, "text", "export", "--conf", conf, "--text", n.TEXT_ID, "--out", str(exported))
-        from accord.docx_io import import_docx
+        from accord.documents.word import import_docx
 
         assert len(import_docx(exported, n.TEXT_ID)["paragraphs"]) == len(n.PARAGRAPHS)
         # The chair tables a second text straight from a secretariat's Word document.

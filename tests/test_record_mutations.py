@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from accord.core.encoding import canonical
 from accord.core.record import verify_record
-from accord.signature_pool import SignaturePool, start_workers
+from accord.infra.signature_pool import SignaturePool, start_workers
 from tests.builders import standard_world
 
 WORLD, _ = standard_world()

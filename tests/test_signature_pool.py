@@ -8,7 +8,7 @@ import pytest
 
 from accord.core.encoding import canonical
 from accord.core.record import verify_record
-from accord.signature_pool import BATCH, SignaturePool
+from accord.infra.signature_pool import BATCH, SignaturePool
 from tests.builders import World
 
 ENTRIES = 3 * BATCH + 17

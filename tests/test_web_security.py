@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from accord.demo_web import PASSPHRASE, DemoCast, convene_demo
+from accord.demo.web import PASSPHRASE, DemoCast, convene_demo
 from tests.relay_process import RelayProcess, free_ports
 from tests.web_nodes import WebNodeProcess
 

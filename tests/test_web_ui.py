@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accord.core.credentials import FullPowers
-from accord.demo_web import PASSPHRASE, DemoCast, convene_demo
+from accord.demo.web import PASSPHRASE, DemoCast, convene_demo
 from accord.node.session import Node
 from tests.relay_process import RelayProcess
 from tests.web_nodes import WebNodeProcess, chromium, open_delegation, shot, web_nodes

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from accord.demo_web import PASSPHRASE
+from accord.demo.web import PASSPHRASE
 from tests.relay_process import ServiceProcess
 
 # Assertions wait as long as actions: on a loaded machine (CI shares two cores with the

@@ -7,12 +7,14 @@ from either is the same act. Nothing here signs or posts: `Node.negotiate` does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from accord.core.errors import AccordError
-from accord.core.negotiation import Negotiation
 from accord.core.texts import WORD_OPS, Amendment, Version
+
+if TYPE_CHECKING:  # the fold loads only where a command needs it
+    from accord.core.negotiation import Negotiation
 
 OUTCOMES = ("incorporated", "merged", "dropped")
 

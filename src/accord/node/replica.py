@@ -31,7 +31,7 @@ from sqlalchemy import (
 
 from accord.core.encoding import canonical
 from accord.core.verify import LogVerifier
-from accord.sqlite import make_durable
+from accord.infra.sqlite import make_durable
 
 metadata = MetaData()
 memberships = Table(

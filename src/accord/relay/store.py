@@ -30,7 +30,7 @@ from sqlalchemy import create_engine as create_sync
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from accord.sqlite import make_durable
+from accord.infra.sqlite import make_durable
 
 metadata = MetaData()
 

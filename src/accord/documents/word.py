@@ -1,7 +1,7 @@
 """Word documents in and out: import a negotiating text typed as a secretariat types it,
 and export the compiled text as a document a secretariat would circulate.
 
-Import reads the document's paragraphs as typed text (`accord.typed_text`: numbered
+Import reads the document's paragraphs as typed text (`accord.documents.typed_text`: numbered
 paragraphs, square brackets, alternatives; the first line is the title). Export writes
 one Word paragraph per line of the compiled rendering, brackets and attributions
 included, so that importing an exported text loses neither.
@@ -17,12 +17,13 @@ from docx import Document
 from docx.shared import Pt
 
 from accord.core.negotiation import Negotiation
-from accord.typed_text import TypedTextError, version_from_lines, version_lines
+from accord.documents.errors import DocumentError
+from accord.documents.typed_text import TypedTextError, version_from_lines, version_lines
 
 __all__ = ["DocxImportError", "export_compiled", "export_docx", "import_docx", "version_lines"]
 
 
-class DocxImportError(ValueError):
+class DocxImportError(DocumentError):
     """The document does not hold a negotiating text this importer can read."""
 
 

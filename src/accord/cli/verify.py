@@ -1,4 +1,7 @@
-"""The `accord` command line."""
+"""`accord verify` (records and final acts, offline), `accord fingerprint`, `accord version`.
+
+This is what an archive that only verifies runs: it needs the core and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +9,20 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from accord import __version__, negotiation_cli, node_cli, web_cli
+from accord import __version__
+from accord.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, console, err
+from accord.cli.display import message_line
 from accord.core.errors import AccordError, RecordFormatError
-from accord.core.final_act import verify as verify_final_act
 from accord.core.keys import PublicKey, fingerprint, safety_number
 from accord.core.record import Report
 from accord.core.times import format_time
-from accord.demo import run_demo
-from accord.demo_relay import run_relay_demo
-from accord.display import message_line
-from accord.final_act_view import print_final_act
-from accord.record_file import read_record
-from accord.relay.limits import Limits
-
-app = typer.Typer(
-    help="Accord: secure, verifiable digital negotiations between states.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+from accord.infra.record_file import read_record
 
 
-@app.command()
 def verify(
     file: Path = typer.Argument(..., help="An exported record (.accord.jsonl) or final act."),
     genesis: str | None = typer.Option(
@@ -53,6 +40,9 @@ def verify(
     with open(file, "rb") as f:
         is_final_act = f.read(16).startswith(b'{"adopted":')
     if is_final_act:
+        from accord.core.final_act import verify as verify_final_act  # noqa: PLC0415
+        from accord.documents.console import print_final_act  # noqa: PLC0415
+
         try:
             act = verify_final_act(file.read_bytes())
         except RecordFormatError as exc:
@@ -145,26 +135,6 @@ def _print_report(file: Path, report: Report, show_messages: bool) -> None:
     )
 
 
-@app.command()
-def demo(
-    out: Path = typer.Option(Path("data/demo"), "--out", help="Folder for the exported record."),
-    relay: str | None = typer.Option(
-        None, "--relay", help="Run the story through this relay, each party its own node."
-    ),
-) -> None:
-    """Run a small conference, export its record and verify it (in one process, or
-    through a running relay with --relay)."""
-    if relay is None:
-        run_demo(out, console)
-        return
-    try:
-        run_relay_demo(relay, out, console)
-    except AccordError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from exc
-
-
-@app.command("fingerprint")
 def fingerprint_cmd(
     key: str = typer.Argument(..., help="A public key, e.g. ed25519:..."),
     other: str | None = typer.Argument(None, help="A second key: print their safety number."),
@@ -181,48 +151,6 @@ def fingerprint_cmd(
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 
-node_cli.register(app)
-negotiation_cli.register(app)
-web_cli.register(app)
-relay_app = typer.Typer(help="Run a relay.", no_args_is_help=True)
-app.add_typer(relay_app, name="relay")
-
-
-@relay_app.command("serve")
-def relay_serve(
-    db: str = typer.Option(
-        "sqlite:///data/relay/relay.sqlite", "--db", help="sqlite:///FILE or postgresql://..."
-    ),
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8470, "--port"),
-    key: Path = typer.Option(
-        Path("data/relay/sequencer.key"),
-        "--key",
-        help="The sequencer key (created if missing). Relay processes sharing one "
-        "database share this key.",
-    ),
-    rate: float = typer.Option(
-        Limits.rate_per_second, "--rate", help="Requests per second per key."
-    ),
-    burst: int = typer.Option(Limits.burst, "--burst", help="Requests a key may send at once."),
-    subscribers: int = typer.Option(
-        Limits.max_subscribers_per_key, "--max-subscribers", help="Open streams per key."
-    ),
-) -> None:
-    """Serve a relay: sequence, store, receipt and push conference logs."""
-    if db.startswith("sqlite:///"):
-        Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    limits = Limits(rate_per_second=rate, burst=burst, max_subscribers_per_key=subscribers)
-    from accord.relay.serve import serve  # noqa: PLC0415 - the web stack loads only for a relay
-
-    serve(db, host, port, key, limits)
-
-
-@app.command()
 def version() -> None:
     """Print the version."""
     console.print(f"accord {__version__}")
-
-
-def main() -> None:
-    app()

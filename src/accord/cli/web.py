@@ -6,27 +6,25 @@ node alone talks to the relay.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import typer
-from rich.console import Console
 from rich.markup import escape
+
+from accord.cli.common import console
 
 if TYPE_CHECKING:  # the web stack loads only when a command serves it
     import uvicorn
 
     from accord.node.web.service import WebNode
 
-console = Console(soft_wrap=True)
 LOOPBACK = "127.0.0.1"
 
 
@@ -53,6 +51,8 @@ def _server(home: Path, port: int, poll: float) -> tuple[uvicorn.Server, WebNode
 
 async def _serve_all(servers: list[tuple[uvicorn.Server, WebNode]]) -> None:
     """Serve until Ctrl-C or SIGTERM, then stop every server and lock every node."""
+    import asyncio  # noqa: PLC0415 - only a command that serves needs an event loop
+
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
@@ -70,62 +70,68 @@ async def _serve_all(servers: list[tuple[uvicorn.Server, WebNode]]) -> None:
             service.stop()
 
 
-def register(app: typer.Typer) -> None:
-    web_app = typer.Typer(help="The delegation's web interface.", no_args_is_help=True)
-    app.add_typer(web_app, name="web")
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    import asyncio  # noqa: PLC0415
 
-    @web_app.command("serve")
-    def serve(
-        home: Path = typer.Option(
-            Path("data/node"), "--home", envvar="ACCORD_HOME", help="The node's folder."
-        ),
-        port: int = typer.Option(8480, "--port"),
-        poll: float = typer.Option(1.0, "--poll", help="Seconds between syncs with the relay."),
-    ) -> None:
-        """Serve this node's web interface on http://127.0.0.1:PORT (unlock it there with
-        the keystore passphrase)."""
-        if not (home / "keystore.json").exists():
+    asyncio.run(main)
+
+
+web_app = typer.Typer(help="The delegation's web interface.", no_args_is_help=True)
+
+
+@web_app.command("serve")
+def serve(
+    home: Path = typer.Option(
+        Path("data/node"), "--home", envvar="ACCORD_HOME", help="The node's folder."
+    ),
+    port: int = typer.Option(8480, "--port"),
+    poll: float = typer.Option(1.0, "--poll", help="Seconds between syncs with the relay."),
+) -> None:
+    """Serve this node's web interface on http://127.0.0.1:PORT (unlock it there with
+    the keystore passphrase)."""
+    if not (home / "keystore.json").exists():
+        console.print(
+            f"[red]error:[/red] no node in {escape(str(home))}: create one with `accord init`"
+        )
+        raise typer.Exit(2)
+    console.print(f"Delegation web interface: http://{LOOPBACK}:{port}/", highlight=False)
+    _run(_serve_all([_server(home, port, poll)]))
+
+
+@web_app.command("demo")
+def demo(
+    data: Path = typer.Option(Path("data"), "--data", help="Where the relay and nodes live."),
+    relay_port: int = typer.Option(8470, "--relay-port"),
+    first_port: int = typer.Option(8471, "--port", help="The first delegation's port."),
+) -> None:
+    """A relay (SQLite) and three demo delegations in a demo conference, each serving
+    its web interface: the main job of `make run`."""
+    from accord.demo.web import DELEGATIONS, PASSPHRASE, ensure_demo  # noqa: PLC0415
+
+    relay_url = f"http://{LOOPBACK}:{relay_port}"
+    relay = _start_relay(data, relay_port, relay_url)
+    try:
+        console.print(
+            f"Relay on {relay_url} (database {escape(str(data))}/relay/relay.sqlite).",
+            highlight=False,
+        )
+        cast = ensure_demo(relay_url, data / "web-demo")
+        console.print(f"Demo conference [bold]{cast.conf}[/bold], genesis {cast.genesis}.")
+        servers = []
+        for k, code in enumerate(DELEGATIONS):
+            port = first_port + k
+            servers.append(_server(cast.homes[code], port, 1.0))
+            role = " (presides as chair)" if k == 0 else ""
             console.print(
-                f"[red]error:[/red] no node in {escape(str(home))}: create one with `accord init`"
-            )
-            raise typer.Exit(2)
-        console.print(f"Delegation web interface: http://{LOOPBACK}:{port}/", highlight=False)
-        asyncio.run(_serve_all([_server(home, port, poll)]))
-
-    @web_app.command("demo")
-    def demo(
-        data: Path = typer.Option(Path("data"), "--data", help="Where the relay and nodes live."),
-        relay_port: int = typer.Option(8470, "--relay-port"),
-        first_port: int = typer.Option(8471, "--port", help="The first delegation's port."),
-    ) -> None:
-        """A relay (SQLite) and three demo delegations in a demo conference, each serving
-        its web interface: the main job of `make run`."""
-        from accord.demo_web import DELEGATIONS, PASSPHRASE, ensure_demo  # noqa: PLC0415
-
-        relay_url = f"http://{LOOPBACK}:{relay_port}"
-        relay = _start_relay(data, relay_port, relay_url)
-        try:
-            console.print(
-                f"Relay on {relay_url} (database {escape(str(data))}/relay/relay.sqlite).",
-                highlight=False,
-            )
-            cast = ensure_demo(relay_url, data / "web-demo")
-            console.print(f"Demo conference [bold]{cast.conf}[/bold], genesis {cast.genesis}.")
-            servers = []
-            for k, code in enumerate(DELEGATIONS):
-                port = first_port + k
-                servers.append(_server(cast.homes[code], port, 1.0))
-                role = " (presides as chair)" if k == 0 else ""
-                console.print(
-                    f"  {DELEGATIONS[code][1]} of {DELEGATIONS[code][0]}{role}: "
-                    f"http://{LOOPBACK}:{port}/", highlight=False,
-                )  # fmt: skip
-            console.print(f"Unlock each with the demo passphrase: [bold]{PASSPHRASE}[/bold]")
-            console.print("Ctrl-C stops the relay and the three nodes.")
-            asyncio.run(_serve_all(servers))
-        finally:
-            relay.terminate()
-            relay.wait(timeout=10)
+                f"  {DELEGATIONS[code][1]} of {DELEGATIONS[code][0]}{role}: "
+                f"http://{LOOPBACK}:{port}/", highlight=False,
+            )  # fmt: skip
+        console.print(f"Unlock each with the demo passphrase: [bold]{PASSPHRASE}[/bold]")
+        console.print("Ctrl-C stops the relay and the three nodes.")
+        _run(_serve_all(servers))
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
 
 
 def _start_relay(data: Path, port: int, url: str) -> subprocess.Popen[bytes]:
@@ -138,6 +144,8 @@ def _start_relay(data: Path, port: int, url: str) -> subprocess.Popen[bytes]:
          "--host", LOOPBACK, "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    import httpx  # noqa: PLC0415
+
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -16,12 +16,13 @@ from typing import Any
 
 from accord.core.errors import AccordError
 from accord.core.texts import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, Version
+from accord.documents.errors import DocumentError
 
 _NUMBERED = re.compile(r"^(\[?)(PP\d+|\d+(?:\.\d+)*)\.\s+(.*)$", re.DOTALL)
 _ARTICLE = re.compile(r"^(\[?)Article\s+(\d+[A-Za-z]?)\b[.:]?\s*(.*)$", re.DOTALL)
 
 
-class TypedTextError(ValueError):
+class TypedTextError(DocumentError):
     """The typed text is not a negotiating text this reader can take, and why."""
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from accord.core.record import MAX_LINE_BYTES, Report, verify_record
-from accord.signature_pool import SignaturePool, default_workers
 
 # Starting a worker process costs about a tenth of a second: worth it from about a
 # thousand entries.
@@ -51,11 +50,20 @@ def read_record(
     """Verify a record file. Signatures are checked by a worker process when `parallel`
     is true, or when it is None and the file is large enough to repay starting one."""
     if parallel is None:
-        parallel = path.stat().st_size >= PARALLEL_FROM_BYTES and default_workers() > 0
+        parallel = path.stat().st_size >= PARALLEL_FROM_BYTES and _workers() > 0
     lines = iter_lines(path, on_bytes)
     if not parallel:
         return verify_record(lines, expected_genesis=expected_genesis, keep_messages=keep_messages)
+    # Processes load only for a file large enough to repay them (a small file starts fast).
+    from accord.infra.signature_pool import SignaturePool  # noqa: PLC0415
+
     with SignaturePool() as pool:
         return verify_record(
             lines, expected_genesis=expected_genesis, keep_messages=keep_messages, checks=pool
         )
+
+
+def _workers() -> int:
+    from accord.infra.signature_pool import default_workers  # noqa: PLC0415
+
+    return default_workers()

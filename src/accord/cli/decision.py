@@ -1,0 +1,141 @@
+"""Decisions: `accord decision ...` (open, object, vote, close, show), `accord statement`.
+
+Every act is encrypted, signed and posted in the plenary through the node; `decision
+show` is recomputed from the node's verified replica.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from accord.cli.common import CONF, HOME, TEXT, console, now_ms, open_node, posted, version_of
+from accord.core import events as ev
+from accord.core.times import format_time
+from accord.node import acts
+
+
+def _deadline(text: str, zone: str) -> int:
+    try:
+        return acts.deadline_ms(text, zone)
+    except acts.ActError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+decision_app = typer.Typer(help="Decisions: consensus, silence, vote.", no_args_is_help=True)
+
+
+@decision_app.command("open")
+def open_decision(
+    conf: str = CONF,
+    decision: str = typer.Option(..., "--id"),
+    text: str = TEXT,
+    version: int | None = typer.Option(None, "--version", help="Default: the current one."),
+    paragraph: str | None = typer.Option(None, "--paragraph"),
+    procedure: str = typer.Option("consensus", "--procedure", help="consensus, silence, vote"),
+    rule: str | None = typer.Option(
+        None, "--rule", help="vote: simple_majority or two_thirds_majority"
+    ),
+    deadline: str | None = typer.Option(None, "--deadline", help="silence: 2026-12-04 12:00"),
+    time_zone: str = typer.Option("UTC", "--time-zone", help="silence: e.g. Europe/Vienna"),
+    home: Path = HOME,
+) -> None:
+    """The chair opens a decision on a version (or a paragraph of it)."""
+    with open_node(home) as node:
+        node.sync(conf)
+        v = version_of(node.negotiation(conf), text, version)
+        when = _deadline(deadline, time_zone) if deadline else None
+        content = acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
+        receipt = node.negotiate(conf, ev.DECISION, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"decision {decision} opened ({procedure})", receipt, void)
+
+
+@decision_app.command("object")
+def object_(
+    conf: str = CONF, decision: str = typer.Option(..., "--id"),
+    reason: str = typer.Option(..., "--reason"),
+    amendment: bool = typer.Option(False, "--amendment", help="Break silence with an "
+                                   "amendment rather than an objection."),
+    home: Path = HOME,
+) -> None:  # fmt: skip
+    """Object (consensus), or break silence; keep the receipt: it proves the time."""
+    content = acts.objection(decision, reason, amendment)
+    with open_node(home) as node:
+        receipt = node.negotiate(conf, ev.OBJECTION, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted("objection recorded", receipt, void)
+
+
+@decision_app.command("vote")
+def vote(
+    conf: str = CONF, decision: str = typer.Option(..., "--id"),
+    choice: str = typer.Argument(..., help="yes, no or abstain"),
+    explanation: str | None = typer.Option(None, "--explanation"), home: Path = HOME,
+) -> None:  # fmt: skip
+    """Cast your state's vote (one per state)."""
+    with open_node(home) as node:
+        content = acts.vote(decision, choice, explanation)
+        receipt = node.negotiate(conf, ev.VOTE, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted("vote cast", receipt, void)
+
+
+@decision_app.command("close")
+def close(
+    conf: str = CONF, decision: str = typer.Option(..., "--id"),
+    outcome: str = typer.Option(..., "--outcome", help="adopted or not_adopted"),
+    home: Path = HOME,
+) -> None:  # fmt: skip
+    """The chair closes a decision and declares its outcome (every member checks it)."""
+    with open_node(home) as node:
+        receipt = node.negotiate(conf, ev.CLOSE, acts.close(decision, outcome), now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"decision {decision} closed", receipt, void)
+
+
+@decision_app.command("show")
+def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
+    """Every decision, its procedure, and the outcome recomputed from the record."""
+    with open_node(home) as node:
+        node.sync(conf)
+        negotiation = node.negotiation(conf)
+    for d in negotiation.decisions.values():
+        outcome = d.outcome(negotiation.last_time)
+        line = f"{d.id}: {d.procedure} on {escape(d.subject.label())}: [bold]{outcome}[/bold]"
+        if d.deadline is not None:
+            line += f", deadline {format_time(d.deadline)} ({escape(d.time_zone or '')})"
+        if d.procedure == "vote":
+            line += f", {d.tally()}"
+        console.print(line)
+        for seq, time, state, kind, _ in d.objections:
+            console.print(f"  {kind} by {state}, #{seq} received {format_time(time)}")
+        for seq, time, state, kind in d.late:
+            console.print(
+                f"  late {kind} by {state}, #{seq} received {format_time(time)}: no effect"
+            )
+    for s in negotiation.statements:
+        console.print(f"statement ({s.kind}) by {s.state} on {escape(s.subject)}: {escape(s.text)}")
+    for f in negotiation.flags:
+        console.print(f"[yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}")
+
+
+def statement(
+    conf: str = CONF,
+    kind: str = typer.Option(
+        ..., "--kind", help="reservation, interpretative, explanation_of_position, dissociation"
+    ),
+    words: str = typer.Argument(..., help="The statement."),
+    decision: str | None = typer.Option(None, "--decision"),
+    text: str | None = typer.Option(None, "--text"),
+    paragraph: str | None = typer.Option(None, "--paragraph"),
+    home: Path = HOME,
+) -> None:
+    """A statement attributed to your state, on a decision or a paragraph."""
+    content = acts.statement(kind, words, decision, text, paragraph)
+    with open_node(home) as node:
+        receipt = node.negotiate(conf, ev.STATEMENT, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted("statement recorded", receipt, void)

@@ -1,0 +1,32 @@
+"""`accord demo`: the story in one process, or through a running relay (`--relay`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from accord.cli.common import console, err
+from accord.core.errors import AccordError
+
+
+def demo(
+    out: Path = typer.Option(Path("data/demo"), "--out", help="Folder for the exported record."),
+    relay: str | None = typer.Option(
+        None, "--relay", help="Run the story through this relay, each party its own node."
+    ),
+) -> None:
+    """Run a small conference, export its record and verify it (in one process, or
+    through a running relay with --relay)."""
+    from accord.demo.relay import run_relay_demo  # noqa: PLC0415 - a node per party
+    from accord.demo.story import run_demo  # noqa: PLC0415
+
+    if relay is None:
+        run_demo(out, console)
+        return
+    try:
+        run_relay_demo(relay, out, console)
+    except AccordError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc

@@ -1,0 +1,293 @@
+"""Negotiating texts: `accord text ...` (table, revise, show, export, amend, support,
+oppose, withdraw, agree, reopen, diff), `accord signature`, `accord final-act`.
+
+Every act is encrypted, signed and posted in the plenary through the node; every view
+(`text show`) is recomputed from the node's verified replica. Word and PDF load only in
+the commands that read or write them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+
+from accord.cli.common import CONF, HOME, TEXT, console, now_ms, open_node, posted, version_of
+from accord.core import events as ev
+from accord.core.errors import AccordError
+from accord.core.texts import Version, diff_versions
+from accord.infra.record_file import write_record
+from accord.node import acts
+
+
+def _read_version(path: Path, text_id: str | None = None, number: int = 1) -> dict[str, Any]:
+    """A version from JSON, or from a Word document (then `text_id` names it)."""
+    if path.suffix.lower() == ".docx":
+        from accord.documents.word import DocxImportError, import_docx  # noqa: PLC0415
+
+        if text_id is None:
+            raise typer.BadParameter("importing a Word document needs --text (the text's id)")
+        try:
+            return import_docx(path, text_id, number)
+        except (DocxImportError, AccordError) as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(f"{path}: {exc}") from exc
+    Version.parse(value)  # refuse here what every member would flag
+    assert isinstance(value, dict)
+    return value
+
+
+text_app = typer.Typer(help="Negotiating texts: table, amend, revise, read.", no_args_is_help=True)
+
+
+@text_app.command("table")
+def table(
+    conf: str = CONF,
+    file: Path = typer.Argument(..., help="A JSON version, or a Word document (.docx)."),
+    text: str | None = typer.Option(None, "--text", help="The text's id (for .docx)."),
+    home: Path = HOME,
+) -> None:
+    """The chair tables a text: a JSON version (text, version 1, title, paragraphs), or
+    a Word document with numbered paragraphs and square brackets."""
+    version = _read_version(file, text)
+    with open_node(home) as node:
+        receipt = node.negotiate(conf, ev.TEXT, acts.table(version), now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"{version['text']} version {version['version']} tabled", receipt, void)
+
+
+@text_app.command("revise")
+def revise(
+    conf: str = CONF,
+    file: Path = typer.Argument(..., help="The revised version, as JSON."),
+    incorporate: list[str] = typer.Option([], "--incorporate", help="A proposal id."),
+    merge: list[str] = typer.Option([], "--merge", help="A proposal id."),
+    drop: list[str] = typer.Option([], "--drop", help="A proposal id."),
+    home: Path = HOME,
+) -> None:
+    """The chair issues a revised version, saying what became of each proposal."""
+    version = _read_version(file)  # JSON: a revision names its version number
+    with open_node(home) as node:
+        node.sync(conf)
+        negotiation = node.negotiation(conf)
+        outcomes = [
+            (negotiation.proposal(p).id, outcome)
+            for outcome, ids in (("incorporated", incorporate), ("merged", merge),
+                                 ("dropped", drop))
+            for p in ids
+        ]  # fmt: skip
+        try:
+            content = acts.revision(version, outcomes)
+        except acts.ActError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+        receipt = node.negotiate(conf, ev.TEXT, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"{version['text']} version {version['version']} issued", receipt, void)
+
+
+@text_app.command("show")
+def show(
+    conf: str = CONF,
+    text: str = TEXT,
+    version: int | None = typer.Option(None, "--version"),
+    home: Path = HOME,
+) -> None:
+    """The compiled text: brackets, alternatives, attributions, ad ref marks."""
+    with open_node(home) as node:
+        node.sync(conf)
+        negotiation = node.negotiation(conf)
+    console.print(escape(negotiation.render(text, version_of(negotiation, text, version).number)))
+    for p in negotiation.proposals.values():
+        if p.amendment.text_id == text and p.open:
+            console.print(
+                f"  proposal {p.id.removeprefix('sha256:')[:12]} by {p.state}: "
+                f"{p.amendment.op} in {p.amendment.paragraph}"
+            )
+    for f in negotiation.flags:
+        console.print(f"  [yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}")
+
+
+@text_app.command("export")
+def export_text(
+    conf: str = CONF, text: str = TEXT,
+    out: Path = typer.Option(..., "--out", help="A .docx or .pdf file."), home: Path = HOME,
+) -> None:  # fmt: skip
+    """The compiled text as a Word document a secretariat would circulate (.docx), or
+    as PDF (.pdf)."""
+    with open_node(home) as node:
+        node.sync(conf)
+        negotiation = node.negotiation(conf)
+    version = version_of(negotiation, text, None)
+    if out.suffix.lower() == ".pdf":
+        from accord.documents.pdf import lines_pdf  # noqa: PLC0415
+
+        lines = [c.render() for c in negotiation.compiled(text)]
+        lines_pdf(out, version.title, lines,
+                  footer=f"{text} version {version.number} {version.hash}")  # fmt: skip
+    else:
+        from accord.documents.word import export_compiled  # noqa: PLC0415
+
+        export_compiled(out, negotiation, text)
+    console.print(f"compiled text of {text} written to {out}")
+
+
+@text_app.command("amend")
+def amend(
+    conf: str = CONF,
+    text: str = TEXT,
+    paragraph: str = typer.Option(..., "--paragraph", help="The paragraph's id."),
+    op: str = typer.Option(
+        ...,
+        "--op",
+        help="replace_words, insert_words, delete_words, "
+        "replace_paragraph, add_after, delete_paragraph",
+    ),
+    old: str | None = typer.Option(
+        None, "--old", help="The words replaced, deleted, or after which to insert."
+    ),
+    new: str | None = typer.Option(None, "--new", help="The new words or paragraph text."),
+    occurrence: int = typer.Option(1, "--occurrence"),
+    new_id: str | None = typer.Option(None, "--new-id", help="add_after: the new id."),
+    new_number: str | None = typer.Option(None, "--new-number"),
+    rationale: str | None = typer.Option(None, "--rationale"),
+    home: Path = HOME,
+) -> None:
+    """Propose an amendment to a paragraph of the current version."""
+    with open_node(home) as node:
+        node.sync(conf)
+        current = version_of(node.negotiation(conf), text, None)
+        content = acts.amendment(
+            current, paragraph, op, old, new, occurrence, new_id, new_number, rationale
+        )
+        receipt = node.negotiate(conf, ev.AMEND, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted("proposal made", receipt, void)
+
+
+def _stance(conf: str, proposal: str, what: str, home: Path) -> None:
+    with open_node(home) as node:
+        node.sync(conf)
+        content = acts.stance(node.negotiation(conf).proposal(proposal).id, what)
+        receipt = node.negotiate(conf, ev.STANCE, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"{what} recorded", receipt, void)
+
+
+@text_app.command("support")
+def support(conf: str = CONF, proposal: str = typer.Argument(...), home: Path = HOME) -> None:
+    """Support another delegation's proposal."""
+    _stance(conf, proposal, "support", home)
+
+
+@text_app.command("oppose")
+def oppose(conf: str = CONF, proposal: str = typer.Argument(...), home: Path = HOME) -> None:
+    """Oppose another delegation's proposal."""
+    _stance(conf, proposal, "oppose", home)
+
+
+@text_app.command("withdraw")
+def withdraw(conf: str = CONF, proposal: str = typer.Argument(...), home: Path = HOME) -> None:
+    """Withdraw your delegation's proposal."""
+    _stance(conf, proposal, "withdraw", home)
+
+
+def _status(conf: str, text: str, paragraph: str, what: str, reason: str | None,
+            home: Path, as_chair: bool = True) -> None:  # fmt: skip
+    with open_node(home) as node:
+        node.sync(conf)
+        current = version_of(node.negotiation(conf), text, None)
+        content = acts.paragraph_status(current, paragraph, what, reason)
+        receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, now_ms(), as_chair)
+        void = node.effect(conf, receipt)
+    posted(f"paragraph {paragraph} {what.replace('_', ' ')}", receipt, void)
+
+
+@text_app.command("agree")
+def agree(
+    conf: str = CONF, text: str = TEXT,
+    paragraph: str = typer.Option(..., "--paragraph"), home: Path = HOME,
+) -> None:  # fmt: skip
+    """The chair marks a paragraph agreed ad referendum."""
+    _status(conf, text, paragraph, "agreed_ad_ref", None, home)
+
+
+@text_app.command("reopen")
+def reopen(
+    conf: str = CONF, text: str = TEXT,
+    paragraph: str = typer.Option(..., "--paragraph"),
+    reason: str = typer.Option(..., "--reason"), home: Path = HOME,
+    as_chair: bool = typer.Option(
+        True, "--as-chair/--as-state",
+        help="A presiding delegate reopens as chair (default) or for its state.",
+    ),
+) -> None:  # fmt: skip
+    """Reopen a paragraph agreed ad ref (the reason is recorded)."""
+    _status(conf, text, paragraph, "open", reason, home, as_chair)
+
+
+@text_app.command("diff")
+def diff(
+    conf: str = CONF, text: str = TEXT,
+    a: int = typer.Option(..., "--from"), b: int = typer.Option(..., "--to"),
+    home: Path = HOME,
+) -> None:  # fmt: skip
+    """What changed between two versions, paragraph by paragraph."""
+    with open_node(home) as node:
+        negotiation = node.negotiation(conf)
+    before, after = version_of(negotiation, text, a), version_of(negotiation, text, b)
+    for change in diff_versions(before, after):
+        console.print(f"{change.number} ({change.change}): {escape(change.words)}")
+
+
+def final_act_cmd(
+    conf: str = CONF, text: str = TEXT,
+    out: Path = typer.Option(..., "--out"),
+    html: Path | None = typer.Option(None, "--html", help="Also a readable HTML copy."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Also a readable PDF copy."),
+    home: Path = HOME,
+) -> None:  # fmt: skip
+    """Export the final act of the latest adopted version: one file anyone verifies
+    offline with `accord verify`, and readable renderings of what it proves."""
+    from accord.core.final_act import verify as verify_final_act  # noqa: PLC0415
+
+    with open_node(home) as node:
+        data = node.final_act(conf, text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_record(out, [data])
+    console.print(f"final act written to {out}; check it with `accord verify {out}`")
+    if html or pdf:
+        report = verify_final_act(data)  # renderings show only what verification shows
+        if html:
+            from accord.documents.html import final_act_html  # noqa: PLC0415
+
+            html.write_text(final_act_html(report), "utf-8")
+            console.print(f"HTML rendering: {html}")
+        if pdf:
+            from accord.documents.pdf import final_act_pdf  # noqa: PLC0415
+
+            final_act_pdf(report, pdf)
+            console.print(f"PDF rendering: {pdf}")
+
+
+def signature_cmd(
+    conf: str = CONF, text: str = TEXT,
+    version: int | None = typer.Option(None, "--version", help="Default: the current one."),
+    initial: bool = typer.Option(False, "--initial", help="Initial (authenticate) only."),
+    ad_referendum: bool = typer.Option(False, "--ad-referendum",
+                                       help="Pending until your state's root confirms."),
+    home: Path = HOME,
+) -> None:  # fmt: skip
+    """Sign (or initial) an adopted version of a text for your state."""
+    with open_node(home) as node:
+        node.sync(conf)
+        v = version_of(node.negotiation(conf), text, version)
+        content = acts.signature(v, initial, ad_referendum)
+        receipt = node.negotiate(conf, ev.SIGNATURE, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"{content['act']} of {text} version {v.number}", receipt, void)

@@ -1,0 +1,105 @@
+"""Conferences and their channels: the home page, a conference, a channel and posting in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from accord.node.session import Node
+from accord.node.web import views
+from accord.node.web.forms import (
+    FormError,
+    field,
+)
+from accord.node.web.pages import now_ms, pages
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> Response:
+    p = pages(request)
+
+    def gather(node: Node) -> list[dict[str, Any]]:
+        out = []
+        for m in node.replica.memberships():
+            p.service.refresh(node, m.conf, for_page=True)
+            state = node.view(m.conf).state
+            if state is None:
+                continue
+            watch = p.service.watch.get(m.conf)
+            rooms = views.channels(node, m.conf)
+            out.append(
+                {
+                    "id": m.conf,
+                    "title": state.genesis.title,
+                    "me": views.me(node, m.conf),
+                    "badge": views.badge(node, m.conf, watch.unreachable if watch else None),
+                    "unread": sum(r.unread for r in rooms),
+                    "relay": m.relay,
+                }
+            )
+        return out
+
+    return await p.page(
+        request,
+        "home.html.j2",
+        lambda node: {"conferences": gather(node), "title": "Conferences"},
+    )
+
+
+@router.get("/c/{conf}", response_class=HTMLResponse)
+async def conference(request: Request, conf: str) -> Response:
+    p = pages(request)
+
+    def gather(node: Node) -> dict[str, Any]:
+        ctx = p.conference_context(node, conf)
+        n = node.negotiation(conf)
+        ctx["texts"] = [
+            {
+                "id": tid,
+                "title": r.current.title,
+                "version": r.current.number,
+                "adopted": any(n.adopted(v.hash) for v in r.versions),
+                "open": sum(
+                    1 for p in n.proposals.values() if p.amendment.text_id == tid and p.open
+                ),
+            }
+            for tid, r in n.texts.items()
+        ]
+        ctx["decisions"] = views.decisions(n)
+        return ctx
+
+    return await p.page(request, "conference.html.j2", gather)
+
+
+@router.get("/c/{conf}/ch/{channel}", response_class=HTMLResponse)
+async def channel(request: Request, conf: str, channel: str) -> Response:
+    p = pages(request)
+
+    def gather(node: Node) -> dict[str, Any]:
+        ctx = p.conference_context(node, conf)
+        if channel not in {r.id for r in ctx["rooms"]}:
+            raise FormError(f"your delegation does not read a channel {channel!r} here")
+        ctx["channel"] = channel
+        ctx["messages"] = views.messages(node, conf, channel)
+        if ctx["messages"]:
+            node.replica.mark_read(conf, channel, ctx["messages"][-1].seq)
+            ctx["rooms"] = views.channels(node, conf)
+        return ctx
+
+    return await p.page(request, "channel.html.j2", gather)
+
+
+@router.post("/c/{conf}/ch/{channel}")
+async def post_message(request: Request, conf: str, channel: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        text = field(form, "text")
+        return node.post(conf, text, now_ms(), channel)
+
+    return await p.perform(request, f"/c/{conf}/ch/{channel}", "Message posted", act)

@@ -1,0 +1,133 @@
+"""Decisions: the page, opening one, objections, votes, closing; statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from accord.core import events as ev
+from accord.core.negotiation import MAJORITIES
+from accord.node import acts
+from accord.node.session import Node
+from accord.node.web import views
+from accord.node.web.forms import (
+    FormError,
+    field,
+    int_or_none,
+    optional,
+)
+from accord.node.web.pages import now_ms, pages
+
+router = APIRouter()
+
+
+@router.get("/c/{conf}/decisions", response_class=HTMLResponse)
+async def decisions_page(request: Request, conf: str) -> Response:
+    p = pages(request)
+
+    def gather(node: Node) -> dict[str, Any]:
+        ctx = p.conference_context(node, conf)
+        n = node.negotiation(conf)
+        ctx["decisions"] = views.decisions(n)
+        ctx["statements"] = n.statements
+        ctx["texts"] = {tid: r.current.number for tid, r in n.texts.items()}
+        ctx["now_ms"] = now_ms()
+        # A vote by the conference's own majority, or two thirds (see the core's rule).
+        rule = ctx["rules"].decision_rule
+        first = rule if rule in MAJORITIES else "two_thirds_majority"
+        ctx["majorities"] = sorted({first, "two_thirds_majority"}, key=lambda m: m != first)
+        return ctx
+
+    return await p.page(request, "decisions.html.j2", gather)
+
+
+@router.post("/c/{conf}/decisions")
+async def open_decision(request: Request, conf: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        n = node.negotiation(conf)
+        version = acts.version_of(n, field(form, "text"), int_or_none(str(form.get("version"))))
+        procedure = field(form, "procedure")
+        deadline, zone = optional(form, "deadline"), optional(form, "time_zone") or "UTC"
+        when = acts.deadline_ms(deadline, zone) if deadline and procedure == "silence" else None
+        if procedure == "silence" and when is None:
+            raise FormError("a silence procedure needs a deadline")
+        content = acts.decision(
+            field(form, "decision"),
+            version,
+            optional(form, "paragraph"),
+            procedure,
+            optional(form, "rule") if procedure == "vote" else None,
+            when,
+            zone if when is not None else None,
+        )
+        return node.negotiate(conf, ev.DECISION, content, now_ms())
+
+    return await p.perform(request, f"/c/{conf}/decisions", "Decision opened", act, conf)
+
+
+@router.post("/c/{conf}/d/{decision}/object")
+async def object_(request: Request, conf: str, decision: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        content = acts.objection(decision, field(form, "reason"), form.get("amendment") == "on")
+        receipt = node.negotiate(conf, ev.OBJECTION, content, now_ms())
+        d = node.negotiation(conf).decisions.get(decision)
+        if d is not None and d.deadline is not None:
+            in_time = receipt["time"] < d.deadline
+            receipt = dict(
+                receipt,
+                verdict="in time, before the deadline"
+                if in_time
+                else "AFTER the deadline: it has no effect",
+            )
+        return receipt
+
+    return await p.perform(
+        request, f"/c/{conf}/decisions", "Objection recorded; keep its receipt", act, conf
+    )
+
+
+@router.post("/c/{conf}/d/{decision}/vote")
+async def vote(request: Request, conf: str, decision: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        content = acts.vote(decision, field(form, "vote"), optional(form, "explanation"))
+        return node.negotiate(conf, ev.VOTE, content, now_ms())
+
+    return await p.perform(request, f"/c/{conf}/decisions", "Vote cast", act, conf)
+
+
+@router.post("/c/{conf}/d/{decision}/close")
+async def close(request: Request, conf: str, decision: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        content = acts.close(decision, field(form, "outcome"))
+        return node.negotiate(conf, ev.CLOSE, content, now_ms())
+
+    return await p.perform(request, f"/c/{conf}/decisions", "Decision closed", act, conf)
+
+
+@router.post("/c/{conf}/statement")
+async def statement(request: Request, conf: str) -> Response:
+    p = pages(request)
+    back = f"/c/{conf}/decisions"
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        content = acts.statement(
+            field(form, "kind"),
+            field(form, "words"),
+            optional(form, "decision"),
+            optional(form, "text"),
+            optional(form, "paragraph"),
+        )
+        return node.negotiate(conf, ev.STATEMENT, content, now_ms())
+
+    return await p.perform(request, back, "Statement recorded", act, conf)

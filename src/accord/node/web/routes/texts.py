@@ -1,0 +1,191 @@
+"""Negotiating texts: table, read (versions, compiled paragraphs, proposals, diffs), revise,
+amend, stance, paragraph status, sign."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from accord.core import events as ev
+from accord.core.negotiation import Negotiation
+from accord.documents.typed_text import version_lines
+from accord.node import acts
+from accord.node.session import Node
+from accord.node.web import views
+from accord.node.web.forms import (
+    FormError,
+    docx_version,
+    field,
+    int_or_none,
+    optional,
+    typed_version,
+)
+from accord.node.web.pages import now_ms, pages
+
+router = APIRouter()
+
+
+@router.post("/c/{conf}/texts")
+async def table_text(request: Request, conf: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        text_id = field(form, "text_id")
+        upload = form.get("docx")
+        if isinstance(upload, UploadFile) and upload.filename:
+            version = docx_version(upload, text_id)
+        else:
+            version = typed_version(field(form, "typed"), text_id, 1)
+        return node.negotiate(conf, ev.TEXT, acts.table(version), now_ms())
+
+    return await p.perform(request, f"/c/{conf}", "Text tabled", act, conf)
+
+
+@router.get("/c/{conf}/t/{text}", response_class=HTMLResponse)
+async def text_page(request: Request, conf: str, text: str) -> Response:
+    p = pages(request)
+    q = request.query_params
+
+    def gather(node: Node) -> dict[str, Any]:
+        ctx = p.conference_context(node, conf)
+        n = node.negotiation(conf)
+        record = n.texts.get(text)
+        if record is None:
+            raise FormError(f"no text {text!r} in this conference")
+        number = int_or_none(q.get("v")) or record.current.number
+        version = acts.version_of(n, text, number)
+        my_state = ctx["me"].state
+        props = views.proposals(n, text, my_state)
+        ctx.update(
+            text=text,
+            record=record,
+            version=version,
+            current=record.current,
+            paragraphs=views.paragraphs(n, text, number),
+            proposals=[p for p in props if p.version == number or p.status == "open"],
+            open_current=[
+                p for p in props if p.status == "open" and p.version == record.current.number
+            ],
+            typed="\n".join([record.current.title, *version_lines(record.current)]),
+            diff=None,
+            adopted=_adopted(n, text),
+            signatures=[
+                s for s in n.signatures if any(s.version_hash == v.hash for v in record.versions)
+            ],
+            statements=[s for s in n.statements if s.text_id == text],
+            history=record.history,
+            flags=n.flags,
+            signed={(s.version_hash, s.act) for s in n.signatures if s.state == my_state},
+        )
+        a, b = int_or_none(q.get("from")), int_or_none(q.get("to"))
+        if a and b:
+            acts.version_of(n, text, a)
+            acts.version_of(n, text, b)
+            ctx["diff"] = {"from": a, "to": b, "changes": views.diff(n, text, a, b)}
+        return ctx
+
+    return await p.page(request, "text.html.j2", gather)
+
+
+@router.post("/c/{conf}/t/{text}/revise")
+async def revise(request: Request, conf: str, text: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        n = node.negotiation(conf)
+        current = acts.version_of(n, text)
+        version = typed_version(field(form, "typed"), text, current.number + 1)
+        outcomes = {
+            str(key).removeprefix("outcome-"): str(value)
+            for key, value in form.multi_items()
+            if str(key).startswith("outcome-") and value
+        }
+        full = [(n.proposal(p).id, o) for p, o in outcomes.items()]
+        return node.negotiate(conf, ev.TEXT, acts.revision(version, full), now_ms())
+
+    return await p.perform(request, f"/c/{conf}/t/{text}", "Revised text issued", act, conf)
+
+
+@router.post("/c/{conf}/t/{text}/amend")
+async def amend(request: Request, conf: str, text: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        current = acts.version_of(node.negotiation(conf), text)
+        paragraph, op = field(form, "paragraph"), field(form, "op")
+        old, new = optional(form, "old"), optional(form, "new")
+        new_id = new_number = None
+        if op == "add_after":
+            p = current.paragraph(paragraph)
+            if p is None:
+                raise FormError(f"there is no paragraph {paragraph!r}")
+            new_id, new_number = f"new-{secrets.token_hex(3)}", f"{p.number} bis"
+        content = acts.amendment(
+            current, paragraph, op, old, new, 1, new_id, new_number,
+            optional(form, "rationale"),
+        )  # fmt: skip
+        return node.negotiate(conf, ev.AMEND, content, now_ms())
+
+    return await p.perform(request, f"/c/{conf}/t/{text}", "Proposal made", act, conf)
+
+
+@router.post("/c/{conf}/t/{text}/stance")
+async def stance(request: Request, conf: str, text: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        what = field(form, "stance")
+        proposal = node.negotiation(conf).proposal(field(form, "proposal")).id
+        return node.negotiate(conf, ev.STANCE, acts.stance(proposal, what), now_ms())
+
+    return await p.perform(request, f"/c/{conf}/t/{text}", "Stance recorded", act, conf)
+
+
+@router.post("/c/{conf}/t/{text}/status")
+async def status(request: Request, conf: str, text: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        current = acts.version_of(node.negotiation(conf), text)
+        content = acts.paragraph_status(
+            current, field(form, "paragraph"), field(form, "status"),
+            optional(form, "reason"),
+        )  # fmt: skip
+        # The chair marks and reopens in the chair's capacity; a delegation reopens
+        # as its state (a presiding delegate chooses by the form used).
+        as_chair = form.get("capacity") != "state"
+        return node.negotiate(conf, ev.PARAGRAPH_STATUS, content, now_ms(), as_chair)
+
+    return await p.perform(request, f"/c/{conf}/t/{text}", "Paragraph status recorded", act, conf)
+
+
+@router.post("/c/{conf}/t/{text}/sign")
+async def sign(request: Request, conf: str, text: str) -> Response:
+    p = pages(request)
+
+    def act(node: Node, form: FormData) -> dict[str, Any]:
+        n = node.negotiation(conf)
+        version = acts.version_of(n, text, int_or_none(str(form.get("version", ""))))
+        if n.adopted(version.hash) is None:
+            raise FormError(f"version {version.number} of {text} has not been adopted")
+        content = acts.signature(
+            version, form.get("initial") == "on", form.get("ad_referendum") == "on"
+        )
+        return node.negotiate(conf, ev.SIGNATURE, content, now_ms())
+
+    return await p.perform(request, f"/c/{conf}/t/{text}", "Signed", act, conf)
+
+
+def _adopted(n: Negotiation, text: str) -> list[tuple[int, str]]:
+    """The versions of a text adopted so far: number and deciding decision."""
+    record = n.texts[text]
+    out = []
+    for v in record.versions:
+        d = n.adopted(v.hash)
+        if d is not None:
+            out.append((v.number, d.id))
+    return out
