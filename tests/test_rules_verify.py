@@ -42,10 +42,12 @@ def refused(world: World, event: dict[str, Any], code: str, *, forced: bool = Tr
     with pytest.raises(Violation) as exc:
         world.submit(event)
     assert (exc.value.code, exc.value.seq) == (code, seq)
+    assert f"entry #{seq}" in exc.value.message  # a sentence that names the entry
     if forced:
         report = verify_record(world.forced_lines([event]))
         assert report.problem is not None
         assert (report.problem.code, report.problem.seq) == (code, seq)
+        assert report.problem.message == exc.value.message
     return exc.value
 
 
@@ -114,11 +116,16 @@ def replayed(entries: list[tuple[dict[str, Any], dict[str, Any]]]) -> LogVerifie
     return verifier
 
 
-def append_refused(verifier: LogVerifier, entry: tuple[Any, Any], code: str, seq: int) -> None:
+def append_refused(
+    verifier: LogVerifier, entry: tuple[Any, Any], code: str, seq: int, words: str | None = None
+) -> None:
+    """Appending `entry` fails with `code` for entry `seq`, in a sentence naming it (or
+    saying `words`), and leaves the log as it was."""
     length = verifier.length
     with pytest.raises(Violation) as exc:
         verifier.append(*entry)
     assert (exc.value.code, exc.value.seq) == (code, seq)
+    assert (words or f"#{seq}") in exc.value.message
     assert verifier.length == length  # nothing of a refused entry is kept
 
 
@@ -159,7 +166,7 @@ def test_a_genesis_breaking_one_rule_is_bad(fields: dict[str, Any]) -> None:
 def test_a_log_that_does_not_start_with_a_genesis() -> None:
     world = World()
     entries = world.entries()
-    append_refused(LogVerifier(), entries[1], "genesis_missing", 0)
+    append_refused(LogVerifier(), entries[1], "genesis_missing", 0, "does not start with a genesis")
     join = ev.Event.parse(entries[1][0])
     with pytest.raises(Violation) as exc:
         LogVerifier().admit(join, 0, T0)
@@ -184,12 +191,14 @@ def test_a_genesis_is_checked_against_the_one_obtained_out_of_band() -> None:
     with pytest.raises(Violation) as exc:
         check_genesis(verifier, "sha256:" + "A" * 43)
     assert (exc.value.code, exc.value.seq) == ("unexpected_genesis", 0)
+    assert f"is {genesis_hash}, not the expected sha256:{'A' * 43}" in exc.value.message
 
 
 def test_folding_an_empty_log_finds_no_genesis() -> None:
     with pytest.raises(Violation) as exc:
         fold([])
     assert (exc.value.code, exc.value.seq) == ("genesis_missing", 0)
+    assert "empty" in exc.value.message
 
 
 def test_fold_keeps_messages_unless_told_not_to() -> None:
@@ -287,10 +296,13 @@ def test_each_sequence_problem_names_its_entry(expected: int, found: int) -> Non
     problem = _sequence_problem(expected, found)
     if found == expected - 1:
         assert (problem.code, problem.seq) == ("duplicate_entry", found)
+        assert f"entry #{found} appears twice" in problem.message
     elif found < expected:
         assert (problem.code, problem.seq) == ("out_of_order", expected)
+        assert f"expected entry #{expected}, found #{found} again" in problem.message
     else:
         assert (problem.code, problem.seq) == ("missing_entry", expected)
+        assert f"expected entry #{expected}, found #{found}:" in problem.message
 
 
 def test_the_sequencer_clock_may_stand_still_but_not_go_back() -> None:
@@ -647,3 +659,133 @@ def test_a_delegation_leaves_a_channel_only_the_chair_removes_another() -> None:
     assert world.view.state is not None
     assert world.view.state.channels["grp"].spec.members == ("ARC",)
     assert world.view.state.channels["cg"].spec.members == ("BOR",)
+
+
+def test_channels_are_created_in_the_plenary_once() -> None:
+    world, ana, _, _ = _channel_world()
+    spec = {"channel": "new", "kind": "group", "members": ["ARC", "BOR"], "history": "all"}
+    refused(
+        world, ana.event(world.view, ev.CHANNEL, spec, world.tick(), channel="grp"), "malformed"
+    )
+    refused(
+        world,
+        ana.open_channel(world.view, "grp", "group", ["ARC", "CAL"], world.tick()),
+        "channel_exists",
+    )
+    accepted(world, ana.open_channel(world.view, "new", "group", ["ARC", "CAL"], world.tick()))
+
+
+@pytest.mark.parametrize(
+    ("kind", "members"),
+    [
+        pytest.param("group", ["ARC", "ZEM"], id="a-state-not-accredited"),
+        pytest.param("group", ["ARC", "EU"], id="an-observer"),
+        pytest.param("consultation", ["ARC"], id="a-consultation-by-a-delegation"),
+        pytest.param("bilateral", ["BOR", "CAL"], id="a-channel-without-its-opener"),
+    ],
+)
+def test_a_delegation_opens_a_channel_of_member_states_it_sits_in(
+    kind: str, members: list[str]
+) -> None:
+    world, ana, _, _ = _channel_world()
+    refused(world, ana.open_channel(world.view, "new", kind, members, world.tick()), "channel_rule")
+
+
+def test_the_chair_opens_any_channel_of_member_states() -> None:
+    world, _, _, _ = _channel_world()
+    chair = world.chair
+    accepted(world, chair.open_channel(world.view, "c1", "consultation", ["CAL"], world.tick()))
+    accepted(world, chair.open_channel(world.view, "c2", "bilateral", ["BOR", "CAL"], world.tick()))
+    refused(
+        world,
+        chair.open_channel(world.view, "c3", "group", ["ARC", "EU"], world.tick()),
+        "channel_rule",
+    )
+
+
+# -- signatures ------------------------------------------------------------------------
+def _entry_after(world: World, event: dict[str, Any], signer: Any = None) -> tuple[Any, Any]:
+    """`event` and the receipt a sequencer (`signer`, by default the world's) would give
+    it as the next entry, its signature unchecked."""
+    event_hash = ev.Event.parse(event, check_signature=False).hash
+    head = next_head(world.view.head, parse_hash(event_hash, "event hash"))
+    receipt = make_receipt(
+        signer or world.sequencer_key,
+        conf=world.conf,
+        seq=world.view.length,
+        event=event_hash,
+        head=head,
+        time=world.clock,
+    )
+    return event, receipt
+
+
+def test_an_event_not_signed_by_its_author_is_reported_as_such() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    event = device_event(world, ana, "phone", world.tick())
+    unsigned = {k: v for k, v in event.items() if k != "sig"}
+    forged = key("not Ana").sign_object("event", unsigned)
+    entry = _entry_after(world, forged)
+    seq = world.view.length
+    append_refused(replayed(world.entries()), entry, "bad_signature", seq, f"entry #{seq}")
+
+
+def test_a_receipt_not_signed_by_the_sequencer_is_reported_as_such() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    entry = _entry_after(world, device_event(world, ana, "phone", world.tick()), key("rogue"))
+    seq = world.view.length
+    append_refused(replayed(world.entries()), entry, "bad_receipt", seq, f"entry #{seq}")
+
+
+# -- epochs ----------------------------------------------------------------------------
+def test_an_epoch_keyed_out_of_turn() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    first, second = world.chair.rekey(world.view, world.tick()), ana.rekey(world.view, world.tick())
+    accepted(world, first)
+    refused(world, second, "epoch_sequence")
+
+
+def test_an_epoch_sealed_to_devices_other_than_the_readers() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    early = ana.rekey(world.view, world.tick())
+    world.join("BOR", "Boris Vlk")  # a new reading device
+    refused(world, early, "epoch_recipients")
+    accepted(world, ana.rekey(world.view, world.tick()))
+
+
+def _epoch(world: World, author: Author, channel: str, number: int, linked: bool) -> Any:
+    from accord.core.epochs import epoch_body
+
+    assert author.keyring is not None and world.view.state is not None
+    keyring = author.keyring
+    body = epoch_body(
+        keyring.new_key(),
+        world.view.state.reader_keys(channel, world.tick()),
+        conf=world.conf,
+        channel=channel,
+        epoch=number,
+        previous_key=keyring.new_key() if linked else None,
+        seal=keyring.seal,
+        nonce=keyring.nonce(),
+    )
+    return author.event(world.view, ev.EPOCH, body, world.clock, channel)
+
+
+def test_epochs_link_to_the_previous_key_where_the_whole_history_is_kept() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    refused(world, _epoch(world, ana, ev.PLENARY, 1, linked=True), "channel_rule")
+    accepted(world, _epoch(world, ana, ev.PLENARY, 1, linked=False))
+    refused(world, _epoch(world, ana, ev.PLENARY, 2, linked=False), "channel_rule")
+    accepted(world, _epoch(world, ana, ev.PLENARY, 2, linked=True))
+
+
+def test_epochs_do_not_link_where_members_read_from_their_joining() -> None:
+    world, ana, _, _ = _channel_world()  # "grp" keeps history from_join
+    accepted(world, _epoch(world, ana, "grp", 1, linked=False))
+    refused(world, _epoch(world, ana, "grp", 2, linked=True), "channel_rule")
+    accepted(world, _epoch(world, ana, "grp", 2, linked=False))
