@@ -22,6 +22,7 @@ from accord.core.log import HEAD_BEFORE_GENESIS, make_receipt, next_head
 from accord.core.record import verify_record
 from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
+from accord.core.times import format_time
 from accord.core.verify import (
     MAX_DEVICES,
     LogVerifier,
@@ -171,6 +172,7 @@ def test_a_log_that_does_not_start_with_a_genesis() -> None:
     with pytest.raises(Violation) as exc:
         LogVerifier().admit(join, 0, T0)
     assert (exc.value.code, exc.value.seq) == ("genesis_missing", 0)
+    assert "does not start with a genesis" in exc.value.message
 
 
 def test_a_genesis_admitted_anywhere_but_first_is_missing_the_genesis() -> None:
@@ -180,6 +182,7 @@ def test_a_genesis_admitted_anywhere_but_first_is_missing_the_genesis() -> None:
     with pytest.raises(Violation) as exc:
         LogVerifier().admit(genesis, 1, T0)
     assert (exc.value.code, exc.value.seq) == ("genesis_missing", 1)
+    assert "does not start with a genesis" in exc.value.message
 
 
 def test_a_genesis_is_checked_against_the_one_obtained_out_of_band() -> None:
@@ -273,6 +276,22 @@ def test_an_event_altered_after_its_receipt() -> None:
     append_refused(verifier, (entries[3][0], entries[2][1]), "event_mismatch", 2)
 
 
+def test_a_receipt_whose_head_does_not_follow_from_the_log() -> None:
+    world = World()
+    world.join("ARC", "Ana Reyes")
+    entries = world.entries()
+    event, receipt = entries[-1]
+    rewritten = make_receipt(
+        world.sequencer_key,
+        conf=world.conf,
+        seq=receipt["seq"],
+        event=receipt["event"],
+        head=parse_hash(entries[-2][1]["head"], "head"),
+        time=receipt["time"],
+    )
+    append_refused(replayed(entries[:-1]), (event, rewritten), "head_mismatch", len(entries) - 1)
+
+
 @pytest.mark.parametrize(
     ("kept", "next_index", "code", "seq"),
     [
@@ -314,6 +333,7 @@ def test_the_sequencer_clock_may_stand_still_but_not_go_back() -> None:
     report = verify_record(world.forced_lines([event], receipt_time=last - 1))
     assert report.problem is not None
     assert (report.problem.code, report.problem.seq) == ("time_regression", world.view.length)
+    assert f"entry #{world.view.length}: received at" in report.problem.message
 
 
 # -- the header: conference, head cited, clock, chain ------------------------------------
@@ -377,7 +397,8 @@ def test_an_author_cannot_restart_their_chain() -> None:
         prev=None,
         body={"device": "sha256:" + "A" * 43, "reason": "lost"},
     )
-    refused(world, event, "chain_break")
+    restart = refused(world, event, "chain_break")
+    assert "restarts Ana Reyes (ARC)'s chain" in restart.message
 
 
 @pytest.mark.parametrize(
@@ -409,7 +430,10 @@ def test_full_powers_are_valid_from_their_first_millisecond() -> None:
     k, cred = world.credential("ARC", "Ana Reyes", not_before=start)
     ana = world.member(k)
     world.clock = start - 1
-    refused(world, ana.join(world.view, cred, world.clock), "not_yet_valid")
+    early = refused(world, ana.join(world.view, cred, world.clock), "not_yet_valid")
+    assert f"Ana Reyes (ARC)'s full powers are valid only from {format_time(start)}" in (
+        early.message
+    )
     world.clock = start
     accepted(world, ana.join(world.view, cred, world.clock))
 
@@ -420,7 +444,8 @@ def test_full_powers_expire_at_their_last_instant() -> None:
     k, cred = world.credential("ARC", "Ana Reyes", not_after=end)
     ana = world.member(k)
     world.clock = end
-    refused(world, ana.join(world.view, cred, world.clock), "expired")
+    late = refused(world, ana.join(world.view, cred, world.clock), "expired")
+    assert f"Ana Reyes (ARC)'s full powers expired at {format_time(end)}" in late.message
     world.clock = end - 1
     accepted(world, ana.join(world.view, cred, world.clock))
     world.clock = end
@@ -437,7 +462,10 @@ def test_a_revocation_takes_effect_at_its_instant() -> None:
     world.clock = at - 1
     accepted(world, device_event(world, ana, "phone"))
     world.clock = at
-    refused(world, device_event(world, ana, "tablet"), "revoked")
+    gone = refused(world, device_event(world, ana, "tablet"), "revoked")
+    assert (
+        f"Ana Reyes (ARC)'s full powers were revoked by ARC as of {format_time(at)}" in gone.message
+    )
 
 
 # -- joining ---------------------------------------------------------------------------
@@ -457,6 +485,16 @@ def test_a_join_must_present_the_credential_it_carries() -> None:
         world, ana, world.tick(), type=ev.JOIN, body={"credential": cred}, cred="sha256:" + "A" * 43
     )
     refused(world, event, "malformed")
+
+
+def test_only_the_chair_tables_texts_and_opens_and_closes_decisions() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes")
+    world.rekey_if_needed(world.chair)
+    for kind in (ev.TEXT, ev.DECISION, ev.CLOSE):
+        body = OPAQUE | {"epoch": 1}
+        chair_only = refused(world, ana.event(world.view, kind, body, world.tick()), "chair_only")
+        assert f"only the chair may post a {kind} act" in chair_only.message
 
 
 # -- revocations -----------------------------------------------------------------------
