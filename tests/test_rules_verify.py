@@ -684,6 +684,9 @@ def test_removing_a_state_that_is_not_a_member() -> None:
     refused(
         world, ana.change_members(world.view, "grp", world.tick(), remove=["CAL"]), "channel_rule"
     )
+    world.submit(world.chair.open_channel(world.view, "cg", "group", ["ARC", "BOR"], world.tick()))
+    chair = world.chair.change_members(world.view, "cg", world.tick(), remove=["CAL"])
+    assert "CAL is not a member of 'cg'" in refused(world, chair, "channel_rule").message
 
 
 def test_a_delegation_leaves_a_channel_only_the_chair_removes_another() -> None:
