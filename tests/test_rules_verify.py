@@ -830,3 +830,21 @@ def test_epochs_do_not_link_where_members_read_from_their_joining() -> None:
     accepted(world, _epoch(world, ana, "grp", 1, linked=False))
     refused(world, _epoch(world, ana, "grp", 2, linked=True), "channel_rule")
     accepted(world, _epoch(world, ana, "grp", 2, linked=False))
+
+
+def test_only_members_act_in_a_channel() -> None:
+    world, _, _, carla = _channel_world()
+    outsider = world.message(carla, "May I?", world.tick(), "grp")
+    assert "CAL is not a member of channel 'grp'" in (
+        refused(world, outsider, "not_channel_member").message
+    )
+    chair = world.chair.event(world.view, ev.MESSAGE, OPAQUE, world.tick(), channel="grp")
+    assert "the chair is not a member" in refused(world, chair, "not_channel_member").message
+
+
+def test_a_device_key_is_announced_once() -> None:
+    world = World()
+    ana = world.join("ARC", "Ana Reyes", device=False)
+    first = accepted(world, device_event(world, ana, "laptop", world.tick()))
+    again = refused(world, device_event(world, ana, "laptop", world.tick()), "duplicate_device")
+    assert f"already announced (#{first})" in again.message
