@@ -87,6 +87,7 @@ def raw_event(world: World, author: Author, time: int, **fields: Any) -> dict[st
 def genesis_entry(world: World, **fields: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """A first entry: a genesis (the world's, unless `fields` change it) and its receipt."""
     signer = fields.pop("signer", world.host)
+    received = fields.pop("received", T0)
     values: dict[str, Any] = {
         "conf": world.conf,
         "type": ev.GENESIS,
@@ -105,7 +106,7 @@ def genesis_entry(world: World, **fields: Any) -> tuple[dict[str, Any], dict[str
         seq=0,
         event=event_hash,
         head=next_head(HEAD_BEFORE_GENESIS, parse_hash(event_hash, "event hash")),
-        time=T0,
+        time=received,
     )
     return event, receipt
 
@@ -143,6 +144,12 @@ def test_a_log_starts_with_its_hosts_genesis() -> None:
     assert verifier.length == 1
     assert verifier.head == parse_hash(world.entries()[0][1]["head"], "head")
     assert verifier.seen() == ev.Seen(0, world.entries()[0][1]["head"])
+
+
+def test_a_log_may_start_at_the_first_instant_of_the_clock() -> None:
+    verifier = LogVerifier()
+    verifier.append(*genesis_entry(World(), time=0, received=0))
+    assert verifier.last_time == 0 and verifier.length == 1
 
 
 @pytest.mark.parametrize(
