@@ -9,6 +9,7 @@ from typing import Any
 from accord.core.author import Author
 from accord.core.credentials import FullPowers, issue_full_powers
 from accord.core.sealing import DeviceKey
+from accord.core.times import format_time
 from accord.node.alerts import WATCHED, KeyAlert, Known, key_alerts
 from tests.builders import CONF, DAY, T0, World, key
 
@@ -36,10 +37,17 @@ def _known(
 
 
 def _alerts(world: World, receipt: dict[str, Any], known: Known) -> list[KeyAlert]:
+    """The alerts the entry raises; each names its entry, and when it was received
+    (a revocation names the date it takes effect instead)."""
     seq = receipt["seq"]
     state = world.view.state
     assert state is not None
-    return key_alerts(world.event_at(seq), receipt["time"], seq, state, known)
+    alerts = key_alerts(world.event_at(seq), receipt["time"], seq, state, known)
+    for alert in alerts:
+        assert alert.seq == seq and f"entry #{seq}" in alert.message, alert
+        if alert.code not in ("credential_revoked", "colleague_revoked"):
+            assert format_time(receipt["time"]) in alert.message, alert
+    return alerts
 
 
 def _codes(alerts: list[KeyAlert]) -> list[str]:
@@ -105,6 +113,10 @@ def test_a_colleague_acting_with_a_new_key_alerts_the_delegation() -> None:
     world = World()
     ana, cred, _ = _join(world, "ARC", "Ana Reyes")
     _join(world, "ARC", "Bruno Diaz")
+    first_join = world.view.length - 2  # then his laptop
+    assert world.event_at(first_join).type == "join"
+    first = {"seq": first_join, "time": world.seq.entries[first_join][1]["time"]}
+    assert _alerts(world, first, _known(world, ana, cred, [])) == []  # a first key is no change
     new_key = key("Bruno's second key")
     new_cred = issue_full_powers(
         world.roots["ARC"], state="ARC", delegate="Bruno Diaz", key=new_key.public,
@@ -153,3 +165,12 @@ def test_other_events_raise_nothing() -> None:
     receipt = world.say(ana, "Arcadia speaks.")
     assert world.event_at(receipt["seq"]).type not in WATCHED
     assert _alerts(world, receipt, _known(world, ana, cred, [laptop])) == []
+
+
+def test_a_colleague_s_first_device_announced_later_than_the_join_alerts() -> None:
+    world = World()
+    ana, cred, _ = _join(world, "ARC", "Ana Reyes")
+    bruno = world.join("ARC", "Bruno Diaz", device=False)
+    world.submit(bruno.open_channel(world.view, "side", "group", ["ARC", "BOR"], world.tick()))
+    _, receipt = _add_device(world, bruno, "phone")  # his only device, but not on joining
+    assert _codes(_alerts(world, receipt, _known(world, ana, cred, []))) == ["colleague_device"]

@@ -91,3 +91,40 @@ def test_idle_keys_are_forgotten_when_there_are_too_many(clock: Clock) -> None:
 def test_the_default_limits() -> None:
     assert Limits().max_body_bytes > Limits().max_range > 0
     assert Limits().request_window_ms == WINDOW
+
+
+def test_the_default_capacities() -> None:
+    assert ReplayGuard(WINDOW).capacity == 1_000_000
+    assert RateLimiter(1.0, 1).max_keys == 100_000
+
+
+def test_a_guard_at_capacity_forgets_exactly_enough() -> None:
+    guard = ReplayGuard(WINDOW, capacity=3)
+    for nonce in ("a", "b", "c"):
+        assert guard.fresh("k", nonce, NOW, NOW) is None
+    assert guard.fresh("k", "d", NOW, NOW) is None  # "a" gives way, "b" and "c" stay
+    # A replay of the oldest nonce kept is caught: the check comes before making room.
+    assert guard.fresh("k", "b", NOW, NOW) is not None
+    assert guard.fresh("k", "d", NOW, NOW) is not None
+    assert list(guard._seen) == [("k", "b"), ("k", "c"), ("k", "d")]
+
+
+def test_a_fresh_request_is_remembered_in_order(clock: Clock) -> None:
+    guard = ReplayGuard(WINDOW)
+    assert guard.fresh("k", "a", NOW, NOW) is None
+    assert guard.fresh("k", "b", NOW, NOW + 10) is None
+    assert list(guard._seen.items()) == [(("k", "a"), NOW), (("k", "b"), NOW + 10)]
+
+
+def test_forgetting_idle_keys_keeps_the_busy_ones(clock: Clock) -> None:
+    bucket = RateLimiter(rate=1.0, burst=2, max_keys=2)
+    assert bucket.allow("a")
+    clock.now += 1.0
+    assert bucket.allow("b")
+    clock.now += 1.0  # "a" idle exactly 2 s (full again), "b" idle 1 s
+    assert bucket.allow("c")
+    assert set(bucket._buckets) == {"b", "c"}  # only "a" was forgotten
+    zero = RateLimiter(rate=0.0, burst=1, max_keys=1)
+    assert zero.allow("a") is True
+    assert zero.allow("b") is True  # at a rate of 0, every bucket counts as idle
+    assert set(zero._buckets) == {"b"}

@@ -34,13 +34,12 @@ class ReplayGuard:
                 f"the request is dated {abs(now - request_time) // 1000} s from the relay's "
                 f"clock; the window is {self.window_ms // 1000} s: check your clock"
             )
-        while self._seen and (
-            next(iter(self._seen.values())) < now - self.window_ms
-            or len(self._seen) >= self.capacity
-        ):
+        while self._seen and next(iter(self._seen.values())) < now - self.window_ms:
             self._seen.popitem(last=False)
         if (key, nonce) in self._seen:
             return "this request was already received (same key and nonce): a replay"
+        while len(self._seen) >= self.capacity:  # full: the oldest gives way, after the check
+            self._seen.popitem(last=False)
         self._seen[(key, nonce)] = now
         return None
 
