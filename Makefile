@@ -54,7 +54,7 @@ vectors: $(STAMP)
 	$(BIN)/python -m tests.vectors.generate
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants
 
 # The quick loop: the fast tests (no relay, node or CLI processes, no database, no browser).
 check: $(STAMP)
