@@ -8,6 +8,8 @@ the commands that use them, so `accord --help` and `accord verify` start quickly
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.markup import escape
 
@@ -69,7 +71,9 @@ def main() -> None:
         top = (exc.name or "").split(".")[0]
         if top not in EXTRAS:
             raise
-        extras = escape(f"'accord[{EXTRAS[top]}]', or 'accord[all]'")
+        # The web interface's commands need the whole `web` extra, whatever module is first.
+        extra = "web" if sys.argv[1:2] == ["web"] else EXTRAS[top]
+        extras = escape(f"'accord[{extra}]', or 'accord[all]'")
         common.err.print(
             f"[red]error:[/red] this command needs a part of Accord that is not installed "
             f"(the module {top}): pip install {extras}"

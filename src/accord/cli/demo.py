@@ -19,12 +19,13 @@ def demo(
 ) -> None:
     """Run a small conference, export its record and verify it (in one process, or
     through a running relay with --relay)."""
-    from accord.demo.relay import run_relay_demo  # noqa: PLC0415 - a node per party
-    from accord.demo.story import run_demo  # noqa: PLC0415
-
     if relay is None:
+        from accord.demo.story import run_demo  # noqa: PLC0415 - the core alone
+
         run_demo(out, console)
         return
+    from accord.demo.relay import run_relay_demo  # noqa: PLC0415 - a node per party (accord[node])
+
     try:
         run_relay_demo(relay, out, console)
     except AccordError as exc:

@@ -256,6 +256,10 @@ def final_act_cmd(
     offline with `accord verify`, and readable renderings of what it proves."""
     from accord.core.final_act import verify as verify_final_act  # noqa: PLC0415
 
+    if html:  # a missing extra is said before anything is written
+        from accord.documents.html import final_act_html  # noqa: PLC0415
+    if pdf:
+        from accord.documents.pdf import final_act_pdf  # noqa: PLC0415
     with open_node(home) as node:
         data = node.final_act(conf, text)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -264,13 +268,9 @@ def final_act_cmd(
     if html or pdf:
         report = verify_final_act(data)  # renderings show only what verification shows
         if html:
-            from accord.documents.html import final_act_html  # noqa: PLC0415
-
             html.write_text(final_act_html(report), "utf-8")
             console.print(f"HTML rendering: {html}")
         if pdf:
-            from accord.documents.pdf import final_act_pdf  # noqa: PLC0415
-
             final_act_pdf(report, pdf)
             console.print(f"PDF rendering: {pdf}")
 

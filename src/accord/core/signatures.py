@@ -4,7 +4,7 @@ Checking an Ed25519 signature is most of the cost of verifying a record, and lib
 runs without Python's global lock, so a record verifies faster when signatures are
 checked on other cores while the log rules are applied on this one. The core stays
 free of threads: it defines the interface and the immediate implementation; an edge
-module (`accord.signature_pool`) provides the parallel one.
+module (`accord.infra.signature_pool`) provides the parallel one.
 
 A deferred checker must report the failure with the lowest sequence number, so that a
 verification gives the same first problem however its signatures were checked.

@@ -1,6 +1,6 @@
 """A negotiating text typed as a secretariat types it, read into a version.
 
-The same reading serves a Word document (`docx_io`) and the chair's text box in the web
+The same reading serves a Word document (`documents.word`) and the chair's text box in the web
 interface. It recognises numbered paragraphs (`PP1.`, `1.`, `3.1.`, and `Article 7`,
 possibly inside an opening bracket), square brackets and bracketed alternatives
 (`[shall][should]` is one place with two alternatives; a lone `[text]` is text that may
