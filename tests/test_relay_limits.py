@@ -76,16 +76,24 @@ def test_a_key_may_burst_then_goes_at_the_rate(clock: Clock) -> None:
     assert [bucket.allow("k") for _ in range(4)] == [True, True, True, False]  # never over burst
 
 
-def test_idle_keys_are_forgotten_when_there_are_too_many(clock: Clock) -> None:
-    bucket = RateLimiter(rate=1.0, burst=2, max_keys=2)
-    assert bucket.allow("a") and bucket.allow("a")
+def test_only_the_nonces_out_of_the_window_are_forgotten() -> None:
+    guard = ReplayGuard(WINDOW)
+    assert guard.fresh("k", "old", NOW, NOW) is None
+    assert guard.fresh("k", "new", NOW + 1000, NOW + 1000) is None
+    # One millisecond past the old nonce's window: it goes, the newer one stays.
+    assert guard.fresh("k", "x", NOW + WINDOW + 1, NOW + WINDOW + 1) is None
+    assert list(guard._seen) == [("k", "new"), ("k", "x")]
+
+
+def test_a_key_is_idle_after_burst_over_rate_seconds(clock: Clock) -> None:
+    bucket = RateLimiter(rate=2.0, burst=4, max_keys=1)  # idle after 4 / 2 = 2 s
+    assert bucket.allow("a")
+    clock.now += 1.9
     assert bucket.allow("b")
-    clock.now += 1.5  # "b" idle long enough to be full again; "a" refilled to 1.5
-    assert bucket.allow("c")  # too many keys: the full ones are forgotten
-    assert bucket.allow("a") is True  # 1.5 tokens
-    assert bucket.allow("a") is False
-    assert set(bucket._buckets) <= {"a", "b", "c"}
-    assert len(bucket._buckets) <= 3
+    assert set(bucket._buckets) == {"a", "b"}  # "a" idle 1.9 s: not yet forgotten
+    clock.now += 0.2
+    assert bucket.allow("c")
+    assert set(bucket._buckets) == {"b", "c"}  # "a" idle 2.1 s: forgotten; "b" 0.2 s kept
 
 
 def test_the_default_limits() -> None:
