@@ -1,6 +1,6 @@
 """`make mutation`: mutation testing of the core against the fast tests (mutmut 3).
 
-mutmut (pinned in pyproject's `mutation` extra) makes the mutants, runs for each one only
+mutmut (pinned in pyproject's `test` extra) makes the mutants, runs for each one only
 the fast tests that reach the mutated function, and keeps its results in `mutants/`.
 Three operators that mutmut lacks are added here, because the refusal rules of a protocol
 are mostly `if ...: raise`, and the question is whether a test notices each one go:
@@ -16,19 +16,26 @@ them (sentences), and the `what` argument of the field checkers (`schema.text(va
 spaces) are still mutated, so a test must pin each code.
 
 Usage: python scripts/mutation.py [run|results|report] [mutmut arguments...]
-`report` writes the per-file table that docs/testing.md quotes (see `make mutation`).
+`report` prints the per-file table that docs/testing.md quotes and every survivor that
+docs/testing.md does not list as equivalent (with the very change listed); it fails if
+there is one, or a mutant not run, or one that hung or crashed the test run.
+
+mutmut keeps each verdict until the mutated function changes; so that a change of the
+tests, of this wrapper, of mutmut or of its configuration is never judged on old verdicts,
+`run` starts afresh whenever one of those changed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import re
 import shutil
 import sys
+import tomllib
 from collections import Counter
 from collections.abc import Iterable
+from importlib.metadata import version as mutmut_version
 from pathlib import Path
 
 import libcst as cst
@@ -48,7 +55,8 @@ def _negate_if(node: cst.If) -> Iterable[cst.If]:
 
 
 def _code_strings_only(node: cst.BaseString) -> Iterable[cst.BaseString]:
-    if isinstance(node, cst.SimpleString) and re.search(r"\s", node.evaluated_value or ""):
+    value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+    if isinstance(value, str) and re.search(r"\s", value):
         return
     yield from mutators.operator_string(node)
 
@@ -118,66 +126,83 @@ def _changed_lines(name: str) -> str:
     return " => ".join(" ".join(x[1:].split()) for x in lines)
 
 
-def _equivalents(doc: Path = Path("docs/testing.md")) -> set[str]:
-    """The mutants docs/testing.md lists as equivalent (the first cell of its table rows)."""
-    found = re.findall(r"^\| `(accord\.[^`]+__mutmut_\d+)`", doc.read_text(), re.M)
-    return set(found)
+def _equivalents(doc: Path = Path("docs/testing.md")) -> dict[str, str]:
+    """The mutants docs/testing.md lists as equivalent, each with the change it makes (the
+    first two cells of its table rows: the name, and the change as `report` prints it)."""
+    rows = re.findall(r"^\| `(accord\.[^`]+__mutmut_\d+)` \| `(.+?)` \|", doc.read_text(), re.M)
+    return dict(rows)
 
 
 def report(root: Path = Path("mutants")) -> int:
     """Print a table per file and every survivor that is not a listed equivalent, with its
-    change; the score counts listed equivalents out. Exit 1 if any such survivor."""
+    change; the score counts listed equivalents out. Exit 1 if any such survivor, or any
+    mutant not run or with another verdict (a hang, a crash of the test run)."""
     equivalent = _equivalents()
     rows: list[tuple[str, Counter[str]]] = []
-    survivors: list[str] = []
-    deleted_raises = Counter[str]()
+    problems: list[str] = []
+    deleted_raises = 0
+    timeouts: list[str] = []
+    names: set[str] = set()
     for meta in sorted(root.rglob("*.py.meta")):
         data = json.loads(meta.read_text())
         counts: Counter[str] = Counter()
         for name, code in data.get("exit_code_by_key", {}).items():
+            names.add(name)
             status = _status(code)
-            if status in (KILLED, TIMEOUT, "caught by type check"):
+            if status == TIMEOUT:  # killed by its CPU time limit (a loop that never ends)
+                timeouts.append(name)
                 status = KILLED
-            elif status in (SURVIVED, NO_TESTS) and name in equivalent:
-                status = "equivalent"
-            counts[status] += 1
-            if status in (SURVIVED, NO_TESTS):
+            if status in (KILLED, "caught by type check"):
+                status = KILLED
+            elif status in (SURVIVED, NO_TESTS):
                 change = _changed_lines(name)
-                survivors.append(f"{status:11} {name}\n            {change}")
-                if change.startswith("raise ") and change.endswith("=> pass"):
-                    deleted_raises[status] += 1
+                if equivalent.get(name) == change:
+                    status = "equivalent"
+                else:
+                    problems.append(f"{status:11} {name}\n            {change}")
+                    deleted_raises += change.startswith("raise ") and change.endswith("=> pass")
+            elif status != "not checked":
+                status = "other"  # a crash of the test run, an interrupted run: look at it
+                problems.append(f"{_status(code):11} {name}")
+            counts[status] += 1
         rows.append((str(meta.relative_to(root))[: -len(".meta")], counts))
-    print("| file | mutants | killed | equivalent | survived | no tests | not run | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| file | mutants | killed | equivalent | survived | no tests | other | not run | score |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path, c in rows:
         total = sum(c.values())
         counted = total - c["equivalent"]
         score = 100 * c[KILLED] / counted if counted else 100.0
         print(
             f"| `{path}` | {total} | {c[KILLED]} | {c['equivalent']} | {c[SURVIVED]} "
-            f"| {c[NO_TESTS]} | {c['not checked']} | {score:.1f}% |"
+            f"| {c[NO_TESTS]} | {c['other']} | {c['not checked']} | {score:.1f}% |"
         )
     print()
-    print(f"deleted raises not noticed: {sum(deleted_raises.values())}")
-    print("\n".join(sorted(survivors)) or "no survivors but the listed equivalents")
-    stale = equivalent - {n for m in root.rglob("*.py.meta") for n in json.loads(m.read_text())
-                          .get("exit_code_by_key", {})}  # fmt: skip
+    print(f"deleted raises not noticed: {deleted_raises}")
+    if timeouts:
+        print("killed by their time limit:", *timeouts)
+    print("\n".join(sorted(problems)) or "no survivors but the listed equivalents")
+    stale = sorted(set(equivalent) - names)
     if stale:
-        print("listed as equivalent but no longer mutants (renumbered?):", *sorted(stale))
-    return 1 if survivors or sum(c["not checked"] for _, c in rows) else 0
+        print("listed as equivalent but no longer mutants:", *stale)
+    not_run = sum(c["not checked"] for _, c in rows)
+    return 1 if problems or not_run or stale else 0
 
 
-def operators_digest() -> str:
-    """What the mutants depend on besides the code: this wrapper's operators and skips."""
-    parts = [inspect.getsource(f) for f in (_delete, _negate_if, _code_strings_only,
-                                            _labels_kept, _label_index, _skip_words)]  # fmt: skip
-    return hashlib.sha256("".join([*parts, repr(_LABEL_AT)]).encode()).hexdigest()
+def inputs_digest() -> str:
+    """What verdicts depend on besides the mutated code: this wrapper, mutmut's version,
+    the configuration and the tests."""
+    parts = [Path(__file__).read_bytes(), mutmut_version("mutmut").encode()]
+    parts.append(repr(tomllib.loads(Path("pyproject.toml").read_text())["tool"]["mutmut"]).encode())
+    parts += [p.read_bytes() for p in sorted(Path("tests").rglob("*.py"))]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def _fresh_if_operators_changed(root: Path = Path("mutants")) -> None:
-    """mutmut keeps results by mutant number; other operators number mutants otherwise."""
-    digest = operators_digest()
-    stamp = root / "operators.sha256"
+def _fresh_if_inputs_changed(root: Path = Path("mutants")) -> None:
+    """Start afresh when anything but the mutated code changed (see the module's doc)."""
+    digest = inputs_digest()
+    stamp = root / "inputs.sha256"
     if root.exists() and (not stamp.exists() or stamp.read_text() != digest):
         shutil.rmtree(root)
     root.mkdir(exist_ok=True)
@@ -188,7 +213,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["report"]:
         return report()
     if argv[:1] == ["run"]:
-        _fresh_if_operators_changed()
+        _fresh_if_inputs_changed()
     sys.argv = ["mutmut", *argv]
     return int(cli(standalone_mode=False) or 0)
 
