@@ -172,7 +172,7 @@ def report(root: Path = Path("mutants")) -> int:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path, c in rows:
         total = sum(c.values())
-        counted = total - c["equivalent"]
+        counted = total - c["equivalent"] - c["not checked"]  # the score of the mutants run
         score = 100 * c[KILLED] / counted if counted else 100.0
         print(
             f"| `{path}` | {total} | {c[KILLED]} | {c['equivalent']} | {c[SURVIVED]} "
