@@ -43,6 +43,7 @@ class Syncing(NodeBase):
         before = start = view.length
         pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
         alert = None
+        known: Known | None = None  # what the alert policy needs, read once per sync
         with self.client(membership.relay) as client:
             try:
                 for length, entry in client.iter_entries(conf, start):
@@ -51,7 +52,8 @@ class Syncing(NodeBase):
                         # Before anything is stored: another conference never enters.
                         check_genesis(view, membership.genesis_hash)
                     if entry["event"]["type"] in WATCHED:
-                        self._key_alerts(conf, view, membership, entry, view.length - 1)
+                        known = known or self._known(conf, view, membership)
+                        self._key_alerts(conf, view, known, entry, view.length - 1)
                     pending.append((entry["event"], entry["receipt"]))
                     if progress is not None:
                         progress(view.length, length)
@@ -104,7 +106,7 @@ class Syncing(NodeBase):
             )
 
     def _key_alerts(
-        self, conf: str, view: LogVerifier, membership: Any, entry: dict[str, Any], seq: int
+        self, conf: str, view: LogVerifier, known: Known, entry: dict[str, Any], seq: int
     ) -> None:
         """Raise the alerts `accord.node.alerts` finds in a verified entry."""
         event = ev.Event.parse(entry["event"], check_signature=False)  # verified just now
@@ -112,20 +114,24 @@ class Syncing(NodeBase):
         if event.type == ev.JOIN:
             assert isinstance(event.body, FullPowers)
             self._joins[(conf, event.body.id)] = event.hash
+        for alert in key_alerts(event, entry["receipt"]["time"], seq, view.state, known):
+            self._raise_alert(conf, alert.seq, alert.code, alert.message)
+
+    def _known(self, conf: str, view: LogVerifier, membership: Any) -> Known:
+        """What this node knows for the alert policy: its keys, full powers and contacts
+        (none of which a sync changes)."""
         held = frozenset(
             DevicePublicKey.parse(info.public).id()
             for info in self.keystore.list()
             if info.kind == "device"
         )
-        known = Known(
+        return Known(
             identity=self.identity.public,
             credential=FullPowers.parse(membership.credential) if membership.credential else None,
             devices=held,
             verified=self.replica.verified_contacts(),
             join_of=lambda cred: self._join_hash(conf, cred, view),
         )
-        for alert in key_alerts(event, entry["receipt"]["time"], seq, view.state, known):
-            self._raise_alert(conf, alert.seq, alert.code, alert.message)
 
     def _join_hash(self, conf: str, cred: str, view: LogVerifier) -> str | None:
         """The hash of the event by which a credential joined: seen in this sync, or
