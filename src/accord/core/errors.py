@@ -1,5 +1,7 @@
 """Exception types of the core. Each carries a sentence a person can act on."""
 
+from accord.core.codes import Code
+
 
 class AccordError(Exception):
     """Base of every error raised by the core."""
@@ -20,12 +22,12 @@ class SignatureError(AccordError):
 class Violation(AccordError):
     """An entry or event breaks a rule of the log.
 
-    `code` is stable (for programs and tests), `message` is a sentence for people and
+    `code` is stable (one of `Code`, for programs and tests), `message` is a sentence for people and
     `seq` the sequence number of the entry concerned, when there is one. The verifier
     reports it; the sequencer refuses the event with it.
     """
 
-    def __init__(self, code: str, message: str, seq: int | None = None) -> None:
+    def __init__(self, code: Code, message: str, seq: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.core.codes import Code
 from accord.core.encoding import canonical, hash_tag, parse_json
 from accord.core.errors import AccordError, EncodingError, RecordFormatError, Violation
 from accord.core.events import MAX_EVENT_BYTES
@@ -134,7 +135,7 @@ def _verify_body(
         seq = verifier.length
         if checkpoint is not None:
             raise Violation(
-                "trailing_data",
+                Code.TRAILING_DATA,
                 f"the record continues after its closing checkpoint (#{checkpoint.seq})",
                 seq,
             )
@@ -153,7 +154,7 @@ def _verify_body(
     last = verifier.length - 1
     if checkpoint is None:
         raise Violation(
-            "truncated",
+            Code.TRUNCATED,
             f"the record ends after #{last} without its closing checkpoint: it was cut short",
             last + 1,
         )
@@ -162,17 +163,19 @@ def _verify_body(
 
 def _parse_line(line: bytes, seq: int) -> dict[str, Any]:
     if len(line) > MAX_LINE_BYTES:
-        raise Violation("oversized", f"entry #{seq}: line longer than {MAX_LINE_BYTES} bytes", seq)
+        raise Violation(
+            Code.OVERSIZED, f"entry #{seq}: line longer than {MAX_LINE_BYTES} bytes", seq
+        )
     try:
         item = parse_json(line)
     except EncodingError as exc:
-        raise Violation("malformed", f"entry #{seq}: unreadable line ({exc})", seq) from exc
+        raise Violation(Code.MALFORMED, f"entry #{seq}: unreadable line ({exc})", seq) from exc
     if isinstance(item, dict) and (
         set(item) == {"event", "receipt"} or set(item) == {"checkpoint"}
     ):
         return item
     raise Violation(
-        "malformed",
+        Code.MALFORMED,
         f"entry #{seq}: a line must hold an event and its receipt, or a checkpoint",
         seq,
     )
@@ -180,38 +183,40 @@ def _parse_line(line: bytes, seq: int) -> dict[str, Any]:
 
 def _check_checkpoint(value: Any, verifier: LogVerifier, seq: int) -> Checkpoint:
     if verifier.state is None:
-        raise Violation("genesis_missing", "the record holds no entries", 0)
+        raise Violation(Code.GENESIS_MISSING, "the record holds no entries", 0)
     try:
         cp = Checkpoint.parse(value, verifier.state.genesis.sequencer)
     except AccordError as exc:
         raise Violation(
-            "bad_checkpoint",
+            Code.BAD_CHECKPOINT,
             f"the closing checkpoint is not valid ({exc}): it was altered or forged",
             seq,
         ) from exc
     last = verifier.length - 1
     if cp.conf != verifier.state.conf:
-        raise Violation("bad_checkpoint", "the closing checkpoint is for another conference", seq)
+        raise Violation(
+            Code.BAD_CHECKPOINT, "the closing checkpoint is for another conference", seq
+        )
     if cp.seq > last:
         raise Violation(
-            "truncated",
+            Code.TRUNCATED,
             f"the checkpoint says the log reaches #{cp.seq}, but the record stops at "
             f"#{last}: entries #{last + 1}–#{cp.seq} were removed",
             last + 1,
         )
     if cp.seq < last:
         raise Violation(
-            "trailing_data",
+            Code.TRAILING_DATA,
             f"the checkpoint closes the log at #{cp.seq}, but the record goes on to #{last}: "
             f"entries after #{cp.seq} were added",
             cp.seq + 1,
         )
     if cp.head != hash_tag(verifier.head):
         raise Violation(
-            "bad_checkpoint",
+            Code.BAD_CHECKPOINT,
             f"the checkpoint's head differs from the log's head at #{last}: the log was rewritten",
             last,
         )
     if cp.time < verifier.last_time:
-        raise Violation("bad_checkpoint", "the checkpoint is dated before the last entry", last)
+        raise Violation(Code.BAD_CHECKPOINT, "the checkpoint is dated before the last entry", last)
     return cp

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from accord.core.codes import Code
 from accord.core.encoding import hash_tag, sha256
 from accord.core.errors import AccordError, EncodingError
 from accord.core.keys import PublicKey, SigningKey
@@ -34,7 +35,7 @@ class SignedRequest:
 
 
 class RequestAuthError(AccordError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: Code, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -75,22 +76,22 @@ def check_request(
     ]
     if missing:
         raise RequestAuthError(
-            "unsigned_request",
+            Code.UNSIGNED_REQUEST,
             f"the request lacks the {missing[0]} header: every request is signed by the "
             "sender's key (see docs/protocol.md, Signed requests)",
         )
     try:
         key = PublicKey.parse(headers[HEADER_KEY], "Accord-Key")
     except EncodingError as exc:
-        raise RequestAuthError("bad_request_signature", str(exc)) from exc
+        raise RequestAuthError(Code.BAD_REQUEST_SIGNATURE, str(exc)) from exc
     if not headers[HEADER_TIME].isdigit() or len(headers[HEADER_TIME]) > 15:
         raise RequestAuthError(
-            "bad_request_signature", "Accord-Time must be milliseconds since 1970"
+            Code.BAD_REQUEST_SIGNATURE, "Accord-Time must be milliseconds since 1970"
         )
     nonce = headers[HEADER_NONCE]
     if not _NONCE.fullmatch(nonce):
         raise RequestAuthError(
-            "bad_request_signature", "Accord-Nonce must be 16-64 base64url characters"
+            Code.BAD_REQUEST_SIGNATURE, "Accord-Nonce must be 16-64 base64url characters"
         )
     time = int(headers[HEADER_TIME])
     statement = _statement(method, path, query, time, nonce, body)
@@ -102,6 +103,6 @@ def check_request(
         )
     except AccordError as exc:
         raise RequestAuthError(
-            "bad_request_signature", f"{exc}: the request was altered or not signed by that key"
+            Code.BAD_REQUEST_SIGNATURE, f"{exc}: the request was altered or not signed by that key"
         ) from exc
     return SignedRequest(key, time, nonce)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from accord.core import events as ev
+from accord.core.codes import Code
 from accord.core.encoding import parse_hash
 from accord.core.errors import AccordError, SignatureError, Violation
 from accord.core.genesis import Genesis
@@ -29,7 +30,7 @@ class Sequencer:
         event = self._parse(genesis_event, 0)
         if not isinstance(event.body, Genesis) or event.body.sequencer != key.public:
             raise Violation(
-                "bad_genesis", "the genesis names another sequencer key than this one", 0
+                Code.BAD_GENESIS, "the genesis names another sequencer key than this one", 0
             )
         self._accept(event, genesis_event, now)
 
@@ -52,9 +53,9 @@ class Sequencer:
         try:
             return ev.Event.parse(event_json)
         except SignatureError as exc:
-            raise Violation("bad_signature", f"refused: {exc}", seq) from exc
+            raise Violation(Code.BAD_SIGNATURE, f"refused: {exc}", seq) from exc
         except AccordError as exc:
-            raise Violation("malformed", f"refused: malformed event: {exc}", seq) from exc
+            raise Violation(Code.MALFORMED, f"refused: malformed event: {exc}", seq) from exc
 
     def _accept(self, event: ev.Event, event_json: dict[str, Any], now: int) -> dict[str, Any]:
         seq = self.verifier.length

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from accord.core.codes import Code
 from accord.core.errors import Violation
 from accord.core.keys import SignatureClaim
 
@@ -33,13 +34,13 @@ def signature_violation(item: PendingSignature) -> Violation:
     where = f"entry #{item.seq}"
     if item.kind == RECEIPT:
         return Violation(
-            "bad_receipt",
+            Code.BAD_RECEIPT,
             f"{where}: the receipt is not signed by the conference's sequencer "
             f"({item.claim.what} does not verify): it was altered or forged",
             item.seq,
         )
     return Violation(
-        "bad_signature",
+        Code.BAD_SIGNATURE,
         f"{where}: {item.claim.what} does not verify with key {item.claim.key.short}: "
         "the event was altered or not signed by its author",
         item.seq,

@@ -16,6 +16,7 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core.channels import ChannelSpec
+from accord.core.codes import Code
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_tag, parse_hash
 from accord.core.epochs import MAX_RECIPIENTS, Encrypted, EpochBody
@@ -113,7 +114,7 @@ class LogVerifier:
             # The genesis names the sequencer key, so it is read before its receipt.
             event = self._parse_event(event_json, seq)
             if not isinstance(event.body, Genesis):
-                raise Violation("genesis_missing", "the log does not start with a genesis", seq)
+                raise Violation(Code.GENESIS_MISSING, "the log does not start with a genesis", seq)
             sequencer = event.body.sequencer
             conf = event.conf
         else:
@@ -122,13 +123,13 @@ class LogVerifier:
         try:
             receipt = Receipt.parse(receipt_json, sequencer, check_signature=False)
         except AccordError as exc:
-            raise Violation("malformed", f"entry #{seq}: malformed receipt: {exc}", seq) from exc
+            raise Violation(Code.MALFORMED, f"entry #{seq}: malformed receipt: {exc}", seq) from exc
         self.checks.check(PendingSignature(seq, RECEIPT, receipt.signature))
         if receipt.seq != seq:
             raise _sequence_problem(seq, receipt.seq)
         if receipt.conf != conf:
             raise Violation(
-                "wrong_conference",
+                Code.WRONG_CONFERENCE,
                 f"entry #{seq}: the receipt is for conference {receipt.conf!r}, not {conf!r}",
                 seq,
             )
@@ -136,7 +137,7 @@ class LogVerifier:
             event = self._parse_event(event_json, seq)
         if event.hash != receipt.event:
             raise Violation(
-                "event_mismatch",
+                Code.EVENT_MISMATCH,
                 f"entry #{seq}: the event is not the one the sequencer received "
                 "(its hash differs from the receipt's): it was altered after sequencing",
                 seq,
@@ -144,14 +145,14 @@ class LogVerifier:
         expected_head = next_head(self.head, parse_hash(event.hash, "event hash"))
         if receipt.head != hash_tag(expected_head):
             raise Violation(
-                "head_mismatch",
+                Code.HEAD_MISMATCH,
                 f"entry #{seq}: the receipt's head does not follow from the previous head "
                 "and this event: the log was rewritten before this point",
                 seq,
             )
         if receipt.time < self.last_time:
             raise Violation(
-                "time_regression",
+                Code.TIME_REGRESSION,
                 f"entry #{seq}: received at {format_time(receipt.time)}, before the previous "
                 f"entry ({format_time(self.last_time)}): the sequencer's clock went backwards",
                 seq,
@@ -163,7 +164,7 @@ class LogVerifier:
         try:
             event = ev.Event.parse(value, check_signature=False)
         except AccordError as exc:
-            raise Violation("malformed", f"entry #{seq}: malformed event: {exc}", seq) from exc
+            raise Violation(Code.MALFORMED, f"entry #{seq}: malformed event: {exc}", seq) from exc
         self.checks.check(PendingSignature(seq, EVENT, event.signature))
         return event
 
@@ -172,25 +173,25 @@ class LogVerifier:
         """Raise `Violation` unless `event` may be entry `seq`, received at `time`."""
         if self.state is None:
             if seq != 0 or event.type != ev.GENESIS:
-                raise Violation("genesis_missing", "the log does not start with a genesis", seq)
+                raise Violation(Code.GENESIS_MISSING, "the log does not start with a genesis", seq)
             self._admit_genesis(event)
             return
         state = self.state
         where = f"entry #{seq}"
         if event.conf != state.conf:
             raise Violation(
-                "wrong_conference",
+                Code.WRONG_CONFERENCE,
                 f"{where}: the event is for conference {event.conf!r}, not {state.conf!r} "
                 "(an event replayed from another conference)",
                 seq,
             )
         if event.type == ev.GENESIS:
-            raise Violation("genesis_repeated", f"{where}: a second genesis in one log", seq)
+            raise Violation(Code.GENESIS_REPEATED, f"{where}: a second genesis in one log", seq)
         self._check_seen(event, seq, where)
         skew = state.genesis.rules.clock_skew_ms
         if event.time < time - skew:
             raise Violation(
-                "stale_event",
+                Code.STALE_EVENT,
                 f"{where}: the author dated the event {format_time(event.time)}, more than "
                 f"{skew // 1000} s before its receipt ({format_time(time)}): it was held back "
                 "or replayed late",
@@ -198,41 +199,41 @@ class LogVerifier:
             )
         if event.time > time + skew:
             raise Violation(
-                "future_time",
+                Code.FUTURE_TIME,
                 f"{where}: the author dated the event {format_time(event.time)}, later than its "
                 f"receipt ({format_time(time)}) allows",
                 seq,
             )
         self._check_chain(event, seq, where)
         if event.channel != ev.PLENARY and event.channel not in state.channels:
-            raise Violation("unknown_channel", f"{where}: no channel {event.channel!r}", seq)
+            raise Violation(Code.UNKNOWN_CHANNEL, f"{where}: no channel {event.channel!r}", seq)
         self._check_authority(event, seq, time, where)
 
     def _admit_genesis(self, event: ev.Event) -> None:
         assert isinstance(event.body, Genesis)
         if event.author != event.body.host.key:
-            raise Violation("bad_genesis", "entry #0: the genesis is not signed by its host", 0)
+            raise Violation(Code.BAD_GENESIS, "entry #0: the genesis is not signed by its host", 0)
         if event.cred is not None or event.prev is not None or event.seen is not None:
             raise Violation(
-                "bad_genesis", "entry #0: a genesis cites no credential, event or head", 0
+                Code.BAD_GENESIS, "entry #0: a genesis cites no credential, event or head", 0
             )
         if event.channel != ev.PLENARY:
-            raise Violation("bad_genesis", "entry #0: the genesis belongs to the plenary", 0)
+            raise Violation(Code.BAD_GENESIS, "entry #0: the genesis belongs to the plenary", 0)
 
     def _check_seen(self, event: ev.Event, seq: int, where: str) -> None:
         if event.seen is None:
-            raise Violation("malformed", f"{where}: the event cites no log head", seq)
+            raise Violation(Code.MALFORMED, f"{where}: the event cites no log head", seq)
         cited = event.seen.seq
         if cited >= seq:
             raise Violation(
-                "unknown_head",
+                Code.UNKNOWN_HEAD,
                 f"{where}: its author cites head #{cited}, which this log does not have "
                 "before it: the author saw entries missing here (dropped, or a split view)",
                 seq,
             )
         if event.seen.head != hash_tag(self.head_at(cited)):
             raise Violation(
-                "fork",
+                Code.FORK,
                 f"{where}: its author saw a different log: the head they cite for #{cited} "
                 "is not this log's. The log was forked (a split view) at or before "
                 f"#{cited}, or rewritten",
@@ -245,7 +246,7 @@ class LogVerifier:
         if tip is None:
             if event.prev is not None:
                 raise Violation(
-                    "chain_break",
+                    Code.CHAIN_BREAK,
                     f"{where}: the author's first event in this log claims to follow "
                     f"{event.prev}: an earlier event of theirs is missing",
                     seq,
@@ -255,7 +256,7 @@ class LogVerifier:
             assert event.seen is not None
             if event.seen.seq < tip.seen_seq:
                 raise Violation(
-                    "seen_invalid",
+                    Code.SEEN_INVALID,
                     f"{where}: cites head #{event.seen.seq}, older than the "
                     f"#{tip.seen_seq} its author had already cited",
                     seq,
@@ -263,12 +264,15 @@ class LogVerifier:
             return
         who = self.state.author_label(event)
         if event.hash == tip.hash:
-            code, what = "duplicate_event", f"is a replay of #{tip.seq}, the same event"
+            code, what = Code.DUPLICATE_EVENT, f"is a replay of #{tip.seq}, the same event"
         elif event.prev is None:
-            code, what = "chain_break", f"restarts {who}'s chain, which already reaches #{tip.seq}"
+            code, what = (
+                Code.CHAIN_BREAK,
+                f"restarts {who}'s chain, which already reaches #{tip.seq}",
+            )
         else:
             code, what = (
-                "chain_break",
+                Code.CHAIN_BREAK,
                 f"does not follow {who}'s latest event #{tip.seq}: a replayed, "
                 "reordered or forked event",
             )
@@ -282,25 +286,25 @@ class LogVerifier:
             assert isinstance(fp, FullPowers)
             if event.cred != fp.id:
                 raise Violation(
-                    "malformed", f"{where}: the join names a credential it does not present", seq
+                    Code.MALFORMED, f"{where}: the join names a credential it does not present", seq
                 )
             if event.author != fp.key:
                 raise Violation(
-                    "wrong_key",
+                    Code.WRONG_KEY,
                     f"{where}: the full powers of {fp.label()} are for another key than "
                     "the one that signed the join",
                     seq,
                 )
             if fp.id in state.credentials:
                 raise Violation(
-                    "already_joined", f"{where}: {fp.label()} has already joined with them", seq
+                    Code.ALREADY_JOINED, f"{where}: {fp.label()} has already joined with them", seq
                 )
             self._check_credential(fp, seq, time, where)
             return
         if event.cred is None:
             if event.author != state.genesis.chair.key:
                 raise Violation(
-                    "not_member",
+                    Code.NOT_MEMBER,
                     f"{where}: signed by a key with no credential in this conference",
                     seq,
                 )
@@ -308,14 +312,14 @@ class LogVerifier:
             known = state.credentials.get(event.cred)
             if known is None:
                 raise Violation(
-                    "not_member",
+                    Code.NOT_MEMBER,
                     f"{where}: cites credential {event.cred}, which was never presented "
                     "(joined) in this conference",
                     seq,
                 )
             if known.key != event.author:
                 raise Violation(
-                    "wrong_key",
+                    Code.WRONG_KEY,
                     f"{where}: signed by another key than the one in {known.label()}'s full powers",
                     seq,
                 )
@@ -323,7 +327,7 @@ class LogVerifier:
             power = REQUIRED_POWER.get(event.type)
             if power is not None and power not in known.powers:
                 raise Violation(
-                    "power_missing",
+                    Code.POWER_MISSING,
                     f"{where}: {known.label()} holds full powers to "
                     f"{', '.join(sorted(known.powers))}, not to {power}; a {event.type} "
                     f"needs the power to {power}",
@@ -331,31 +335,31 @@ class LogVerifier:
                 )
             if event.type in OBSERVERS_CANNOT and state.states[known.state].role != "member":
                 raise Violation(
-                    "observer_cannot_act",
+                    Code.OBSERVER_CANNOT_ACT,
                     f"{where}: {known.state} is accredited as an observer and cannot speak",
                     seq,
                 )
         author_state = None if event.cred is None else state.credentials[event.cred].state
         if event.type in CHAIR_ONLY and event.cred is not None:
             raise Violation(
-                "chair_only", f"{where}: only the chair may post a {event.type} act", seq
+                Code.CHAIR_ONLY, f"{where}: only the chair may post a {event.type} act", seq
             )
         if event.type in ev.NEGOTIATION_TYPES and event.channel != ev.PLENARY:
             raise Violation(
-                "channel_rule", f"{where}: the negotiation's acts go in the plenary", seq
+                Code.CHANNEL_RULE, f"{where}: the negotiation's acts go in the plenary", seq
             )
         if event.channel != ev.PLENARY:
             room = state.channels[event.channel]
             if not room.admits(author_state, event.cred is None):
                 raise Violation(
-                    "not_channel_member",
+                    Code.NOT_CHANNEL_MEMBER,
                     f"{where}: {author_state or 'the chair'} is not a member of channel "
                     f"{event.channel!r} ({', '.join(room.spec.members)})",
                     seq,
                 )
         if event.type == ev.EPOCH and not state.may_read(event.channel, author_state):
             raise Violation(
-                "not_channel_member",
+                Code.NOT_CHANNEL_MEMBER,
                 f"{where}: {author_state or 'the chair'} does not read channel "
                 f"{event.channel!r}, so it cannot give out its key",
                 seq,
@@ -373,13 +377,13 @@ class LogVerifier:
             device = event.body.device
             if state.device_ids.get(device, ("",))[0] != event.author.text:
                 raise Violation(
-                    "device_rule",
+                    Code.DEVICE_RULE,
                     f"{where}: device {device} is not one of the author's announced devices",
                     seq,
                 )
             if device in state.revoked_devices:
                 raise Violation(
-                    "device_rule",
+                    Code.DEVICE_RULE,
                     f"{where}: device {device} was already withdrawn "
                     f"(#{state.revoked_devices[device]})",
                     seq,
@@ -394,7 +398,7 @@ class LogVerifier:
         state = self.state
         if event.body.key.text in state.device_owner:
             raise Violation(
-                "duplicate_device",
+                Code.DUPLICATE_DEVICE,
                 f"{where}: this device key was already announced (#"
                 f"{state.device_owner[event.body.key.text][1]})",
                 seq,
@@ -406,7 +410,7 @@ class LogVerifier:
         ]  # fmt: skip
         if len(active) >= MAX_DEVICES:
             raise Violation(
-                "device_rule",
+                Code.DEVICE_RULE,
                 f"{where}: this identity already has {MAX_DEVICES} devices; withdraw one first",
                 seq,
             )
@@ -416,7 +420,7 @@ class LogVerifier:
             len(state.readers(ev.PLENARY, time)) >= MAX_RECIPIENTS
         ):
             raise Violation(
-                "device_rule",
+                Code.DEVICE_RULE,
                 f"{where}: the plenary already has {MAX_RECIPIENTS} reading devices, the most "
                 "one epoch can be sealed to",
                 seq,
@@ -429,7 +433,7 @@ class LogVerifier:
         expected = 1 if current is None else current.number + 1
         if body.epoch != expected:
             raise Violation(
-                "epoch_sequence",
+                Code.EPOCH_SEQUENCE,
                 f"{where}: keys epoch {body.epoch} of channel {channel!r}, but the next "
                 f"epoch is {expected} (another member rekeyed first, or a replay)",
                 seq,
@@ -438,7 +442,7 @@ class LogVerifier:
         if body.recipients != readers:
             extra, missing = body.recipients - readers, readers - body.recipients
             raise Violation(
-                "epoch_recipients",
+                Code.EPOCH_RECIPIENTS,
                 f"{where}: epoch {body.epoch} of {channel!r} is sealed to {len(extra)} "
                 f"device(s) that may not read the channel (never members, removed, revoked "
                 f"or withdrawn) and misses {len(missing)} that must read it",
@@ -447,7 +451,7 @@ class LogVerifier:
         linked = state.history(channel) == "all" and expected > 1
         if linked != (body.link is not None):
             raise Violation(
-                "channel_rule",
+                Code.CHANNEL_RULE,
                 f"{where}: channel {channel!r} keeps {state.history(channel)} history, so "
                 f"epoch {body.epoch} {'must' if linked else 'must not'} link to the previous key",
                 seq,
@@ -458,7 +462,7 @@ class LogVerifier:
         current = self.state.current_epoch(event.channel)
         if current is not None and event.body.epoch != current.number:
             raise Violation(
-                "wrong_epoch",
+                Code.WRONG_EPOCH,
                 f"{where}: encrypted under epoch {event.body.epoch} of {event.channel!r}, "
                 f"but the current epoch is {current.number}",
                 seq,
@@ -466,7 +470,7 @@ class LogVerifier:
         problem = self.state.epoch_problem(event.channel, time)
         if problem is not None:
             raise Violation(
-                "stale_epoch", f"{where}: {problem}: a new epoch must be keyed first", seq
+                Code.STALE_EPOCH, f"{where}: {problem}: a new epoch must be keyed first", seq
             )
 
     def _check_membership(
@@ -475,25 +479,25 @@ class LogVerifier:
         assert self.state is not None and isinstance(event.body, ev.MembershipChange)
         change, state = event.body, self.state
         if event.channel != ev.PLENARY:
-            raise Violation("malformed", f"{where}: membership changes go in the plenary", seq)
+            raise Violation(Code.MALFORMED, f"{where}: membership changes go in the plenary", seq)
         room = state.channels.get(change.channel)
         if room is None:
-            raise Violation("unknown_channel", f"{where}: no channel {change.channel!r}", seq)
+            raise Violation(Code.UNKNOWN_CHANNEL, f"{where}: no channel {change.channel!r}", seq)
         if room.spec.kind != "group":
             raise Violation(
-                "channel_rule",
+                Code.CHANNEL_RULE,
                 f"{where}: the members of a {room.spec.kind} channel are fixed at its creation",
                 seq,
             )
         if not room.admits(author_state, author_state is None):
             raise Violation(
-                "not_channel_member",
+                Code.NOT_CHANNEL_MEMBER,
                 f"{where}: {author_state or 'the chair'} is not a member of {change.channel!r}",
                 seq,
             )
         if change.add and author_state != room.opened_by and author_state is not None:
             raise Violation(
-                "channel_rule",
+                Code.CHANNEL_RULE,
                 f"{where}: only {room.opened_by or 'the chair'}, who opened {change.channel!r}, "
                 "or the chair sitting in it, adds states to it",
                 seq,
@@ -502,7 +506,7 @@ class LogVerifier:
             accredited = state.states.get(code)
             if accredited is None or accredited.role != "member" or code in room.spec.members:
                 raise Violation(
-                    "channel_rule",
+                    Code.CHANNEL_RULE,
                     f"{where}: {code} cannot be added to {change.channel!r}: not an accredited "
                     "member state, or already a member",
                     seq,
@@ -510,11 +514,11 @@ class LogVerifier:
         for code in change.remove:
             if code not in room.spec.members:
                 raise Violation(
-                    "channel_rule", f"{where}: {code} is not a member of {change.channel!r}", seq
+                    Code.CHANNEL_RULE, f"{where}: {code} is not a member of {change.channel!r}", seq
                 )
             if author_state is not None and code != author_state:
                 raise Violation(
-                    "channel_rule",
+                    Code.CHANNEL_RULE,
                     f"{where}: a delegation may leave a channel, but only the chair removes "
                     f"another ({code})",
                     seq,
@@ -526,14 +530,16 @@ class LogVerifier:
         assert self.state is not None and isinstance(event.body, ChannelSpec)
         spec = event.body
         if event.channel != ev.PLENARY:
-            raise Violation("malformed", f"{where}: channels are created in the plenary", seq)
+            raise Violation(Code.MALFORMED, f"{where}: channels are created in the plenary", seq)
         if spec.id in self.state.channels:
-            raise Violation("channel_exists", f"{where}: channel {spec.id!r} exists already", seq)
+            raise Violation(
+                Code.CHANNEL_EXISTS, f"{where}: channel {spec.id!r} exists already", seq
+            )
         for code in spec.members:
             accredited = self.state.states.get(code)
             if accredited is None or accredited.role != "member":
                 raise Violation(
-                    "channel_rule",
+                    Code.CHANNEL_RULE,
                     f"{where}: {code} is not an accredited member state, so it cannot sit in "
                     "a channel (observers read the plenary only)",
                     seq,
@@ -542,11 +548,11 @@ class LogVerifier:
             return  # the chair may open any kind of channel
         if spec.kind == "consultation":
             raise Violation(
-                "channel_rule", f"{where}: only the chair opens a consultation channel", seq
+                Code.CHANNEL_RULE, f"{where}: only the chair opens a consultation channel", seq
             )
         if author_state not in spec.members:
             raise Violation(
-                "channel_rule",
+                Code.CHANNEL_RULE,
                 f"{where}: {author_state} may open a channel only if it is a member of it",
                 seq,
             )
@@ -558,31 +564,33 @@ class LogVerifier:
         accredited = state.states.get(fp.state)
         if accredited is None:
             raise Violation(
-                "not_accredited", f"{where}: {fp.state} is not accredited to this conference", seq
+                Code.NOT_ACCREDITED,
+                f"{where}: {fp.state} is not accredited to this conference",
+                seq,
             )
         if fp.root != accredited.root:
             raise Violation(
-                "wrong_root",
+                Code.WRONG_ROOT,
                 f"{where}: {who}'s full powers are not signed by the root key accredited "
                 f"for {fp.state}",
                 seq,
             )
         if not fp.covers(state.conf):
             raise Violation(
-                "wrong_conference_credential",
+                Code.WRONG_CONFERENCE_CREDENTIAL,
                 f"{where}: {who}'s full powers are for {', '.join(fp.conferences)}, "
                 f"not for {state.conf}",
                 seq,
             )
         if time < fp.not_before:
             raise Violation(
-                "not_yet_valid",
+                Code.NOT_YET_VALID,
                 f"{where}: {who}'s full powers are valid only from {format_time(fp.not_before)}",
                 seq,
             )
         if time >= fp.not_after:
             raise Violation(
-                "expired",
+                Code.EXPIRED,
                 f"{where}: {who}'s full powers expired at {format_time(fp.not_after)}",
                 seq,
             )
@@ -590,7 +598,7 @@ class LogVerifier:
         if rev is not None and time >= rev.revoked_at:
             revoked_at = rev.revoked_at
             raise Violation(
-                "revoked",
+                Code.REVOKED,
                 f"{where}: {who}'s full powers were revoked by {fp.state} as of "
                 f"{format_time(revoked_at)} ({rev.reason})",
                 seq,
@@ -602,14 +610,14 @@ class LogVerifier:
         accredited = self.state.states.get(rev.state)
         if accredited is None or rev.root != accredited.root:
             raise Violation(
-                "wrong_root",
+                Code.WRONG_ROOT,
                 f"{where}: the revocation is not signed by the root key accredited for {rev.state}",
                 seq,
             )
         target = self.state.credentials.get(rev.credential)
         if target is not None and target.state != rev.state:
             raise Violation(
-                "wrong_root",
+                Code.WRONG_ROOT,
                 f"{where}: {rev.state} cannot revoke the full powers of {target.label()}",
                 seq,
             )
@@ -631,15 +639,15 @@ class LogVerifier:
 def _sequence_problem(expected: int, found: int) -> Violation:
     if found == expected - 1:
         # Names the entry that was duplicated, not the position of its copy.
-        return Violation("duplicate_entry", f"entry #{found} appears twice", found)
+        return Violation(Code.DUPLICATE_ENTRY, f"entry #{found} appears twice", found)
     if found < expected:
         return Violation(
-            "out_of_order",
+            Code.OUT_OF_ORDER,
             f"expected entry #{expected}, found #{found} again: out of order",
             expected,
         )
     return Violation(
-        "missing_entry",
+        Code.MISSING_ENTRY,
         f"expected entry #{expected}, found #{found}: entries are missing or out of order",
         expected,
     )
@@ -649,7 +657,7 @@ def check_genesis(verifier: LogVerifier, expected: str) -> None:
     """Raise unless the log's genesis is the one whose hash was obtained out of band."""
     if verifier.state is not None and verifier.state.genesis_hash != expected:
         raise Violation(
-            "unexpected_genesis",
+            Code.UNEXPECTED_GENESIS,
             f"the log's genesis is {verifier.state.genesis_hash}, not the expected "
             f"{expected}: another conference, a replaced one, or a forgery",
             0,
@@ -662,5 +670,5 @@ def fold(entries: Iterable[tuple[Any, Any]], keep_messages: bool = True) -> Conf
     for event_json, receipt_json in entries:
         verifier.append(event_json, receipt_json)
     if verifier.state is None:
-        raise Violation("genesis_missing", "the log is empty", 0)
+        raise Violation(Code.GENESIS_MISSING, "the log is empty", 0)
     return verifier.state

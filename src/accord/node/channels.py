@@ -8,6 +8,7 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core.author import Author
+from accord.core.codes import EPOCH_RACES
 from accord.core.epochs import NoKeyError, parse_message_content
 from accord.core.sealing import TamperedError
 from accord.core.state import Message
@@ -16,8 +17,6 @@ from accord.node.base import NodeError
 from accord.node.client import RelayError
 from accord.node.conference import ConferenceActs
 
-# Refusals that mean another member rekeyed the channel first: sync and try again.
-EPOCH_RACES = frozenset({"epoch_sequence", "stale_epoch", "wrong_epoch", "epoch_recipients"})
 # Acts a chair who is also a delegate (a presiding state's head of delegation) signs in
 # the chair's capacity, with no credential: the record tells the chair from the state.
 # A paragraph's status is the chair's to mark agreed; reopening it may be either's.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core import events as ev
+from accord.core.codes import Code
 from accord.core.credentials import FullPowers
 from accord.core.encoding import hash_tag
 from accord.core.errors import AccordError, Violation
@@ -86,21 +87,21 @@ class Syncing(NodeBase):
             if isinstance(exc, RelayError):
                 raise
             raise Violation(
-                "bad_checkpoint", f"the relay's checkpoint is not valid: {exc}"
+                Code.BAD_CHECKPOINT, f"the relay's checkpoint is not valid: {exc}"
             ) from exc
         last = view.length - 1
         if cp.conf != view.state.conf:
-            raise Violation("bad_checkpoint", "the relay's checkpoint is for another conference")
+            raise Violation(Code.BAD_CHECKPOINT, "the relay's checkpoint is for another conference")
         if cp.seq < last:
             raise Violation(
-                "rollback",
+                Code.ROLLBACK,
                 f"the relay now says the log ends at #{cp.seq}, but this node verified up to "
                 f"#{last}: entries were removed from the relay",
                 cp.seq + 1,
             )
         if cp.seq == last and cp.head != hash_tag(view.head):
             raise Violation(
-                "fork",
+                Code.FORK,
                 f"the relay's checkpoint head for #{last} differs from the verified one",
                 last,
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from accord.core import events as ev
+from accord.core.codes import Code
 from accord.core.encoding import parse_json
 from accord.core.errors import AccordError, SignatureError
 from accord.core.requests import RequestAuthError, SignedRequest, check_request
@@ -55,23 +56,23 @@ async def signed(request: Request) -> SignedRequest:
 def fresh(state: RelayState, req: SignedRequest) -> None:
     reason = state.replay.fresh(req.key.text, req.nonce, req.time, now_ms())
     if reason is not None:
-        code = "replayed_request" if "replay" in reason else "stale_request"
+        code = Code.REPLAYED_REQUEST if "replay" in reason else Code.STALE_REQUEST
         raise refuse(state, code, reason)
     if not state.rates.allow(req.key.text):
-        raise refuse(state, "rate_limited", too_fast(state))
+        raise refuse(state, Code.RATE_LIMITED, too_fast(state))
 
 
 async def read_body(state: RelayState, request: Request) -> bytes:
     limit = state.limits.max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise refuse(state, "event_too_large", f"the body is larger than {limit} bytes")
+        raise refuse(state, Code.EVENT_TOO_LARGE, f"the body is larger than {limit} bytes")
     # Read as a stream with a cap: a chunked body declares no length up front.
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise refuse(state, "event_too_large", f"the body is larger than {limit} bytes")
+            raise refuse(state, Code.EVENT_TOO_LARGE, f"the body is larger than {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -85,10 +86,10 @@ async def event_request(state: RelayState, request: Request) -> ev.Event:
     try:
         event = ev.Event.parse(parse_json(body))
     except AccordError as exc:
-        code = "bad_signature" if isinstance(exc, SignatureError) else "malformed"
+        code = Code.BAD_SIGNATURE if isinstance(exc, SignatureError) else Code.MALFORMED
         raise refuse(state, code, f"the event is refused: {exc}") from exc
     if not state.rates.allow(event.author.text):
-        raise refuse(state, "rate_limited", too_fast(state))
+        raise refuse(state, Code.RATE_LIMITED, too_fast(state))
     return event
 
 
@@ -99,7 +100,7 @@ def too_fast(state: RelayState) -> str:
     )
 
 
-def refuse(state: RelayState, code: str, message: str) -> RelayError:
+def refuse(state: RelayState, code: Code, message: str) -> RelayError:
     state.refusals[code] += 1
     log.info("refused", extra={"code": code})
     return RelayError(code, message)

@@ -16,6 +16,7 @@ from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import text
 
 from accord import __version__
+from accord.core.codes import Code
 from accord.core.encoding import canonical
 from accord.core.errors import Violation
 from accord.core.keys import SigningKey
@@ -40,7 +41,7 @@ async def health(request: Request) -> dict[str, str]:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # the database is unreachable
         raise RelayError(
-            "unavailable", f"the database is unreachable ({exc.__class__.__name__})"
+            Code.UNAVAILABLE, f"the database is unreachable ({exc.__class__.__name__})"
         ) from exc
     return {"status": "ok"}
 
@@ -101,7 +102,7 @@ async def submit(conf: str, request: Request) -> Response:
     event = await event_request(state, request)
     if event.conf != conf:
         raise refuse(
-            state, "wrong_conference", f"the event is for {event.conf!r}, posted to {conf!r}"
+            state, Code.WRONG_CONFERENCE, f"the event is for {event.conf!r}, posted to {conf!r}"
         )
     try:
         receipt = await state.sequencer.submit(event)
@@ -128,7 +129,7 @@ async def entries(
     async with state.sequencer.engine.connect() as conn:
         length = await store.conference_length(conn, conf)
         if length is None:
-            raise refuse(state, "unknown_conference", f"no conference {conf!r} here")
+            raise refuse(state, Code.UNKNOWN_CONFERENCE, f"no conference {conf!r} here")
         rows = await store.read_entries(conn, conf, start, limit)
     # The stored texts are canonical JSON already: they are sent as they are.
     body = ",".join(f'{{"event":{r.event},"receipt":{r.receipt}}}' for r in rows)
@@ -147,10 +148,10 @@ async def checkpoint(
     async with state.sequencer.engine.connect() as conn:
         length = await store.conference_length(conn, conf)
         if length is None:
-            raise refuse(state, "unknown_conference", f"no conference {conf!r} here")
+            raise refuse(state, Code.UNKNOWN_CONFERENCE, f"no conference {conf!r} here")
         at = length - 1 if seq is None else seq
         if at >= length:
-            raise refuse(state, "unknown_entry", f"the log has no entry #{at} yet")
+            raise refuse(state, Code.UNKNOWN_ENTRY, f"the log has no entry #{at} yet")
         last = (await store.read_entries(conn, conf, at, 1))[0]
     receipt = json.loads(last.receipt)
     key: SigningKey = request.app.state.key

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from accord.core import events as ev
+from accord.core.codes import Code
 from accord.core.encoding import canonical_checked, parse_hash
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import Genesis
@@ -87,10 +88,10 @@ class RelaySequencer:
     # -- creating a conference ----------------------------------------------------
     async def create(self, event: ev.Event) -> dict[str, Any]:
         if not isinstance(event.body, Genesis):
-            raise Violation("bad_genesis", "a conference starts with a genesis event")
+            raise Violation(Code.BAD_GENESIS, "a conference starts with a genesis event")
         if event.body.sequencer != self.key.public:
             raise Violation(
-                "wrong_sequencer",
+                Code.WRONG_SEQUENCER,
                 "the genesis names another sequencer key than this relay's "
                 f"({self.key.public.text}); ask the relay for its key and sign again",
             )
@@ -101,7 +102,9 @@ class RelaySequencer:
         receipt = make_receipt(
             self.key, conf=event.conf, seq=0, event=event.hash, head=head, time=time_ms
         )
-        exists = Violation("conference_exists", f"a conference {event.conf!r} already exists here")
+        exists = Violation(
+            Code.CONFERENCE_EXISTS, f"a conference {event.conf!r} already exists here"
+        )
         try:
             async with self.engine.begin() as conn:
                 if await store.conference_length(conn, event.conf) is not None:
@@ -136,7 +139,7 @@ class RelaySequencer:
         if conf is None:
             async with self.engine.connect() as conn:
                 if await store.conference_length(conn, conf_id) is None:
-                    raise Violation("unknown_conference", f"no conference {conf_id!r} here")
+                    raise Violation(Code.UNKNOWN_CONFERENCE, f"no conference {conf_id!r} here")
             conf = self._confs.setdefault(conf_id, _Conference(conf_id))
         return conf
 
@@ -151,7 +154,7 @@ class RelaySequencer:
                 for sub in batch:
                     if not sub.future.done():
                         reason = f"the relay could not store the event ({type(exc).__name__})"
-                        sub.future.set_exception(Violation("unavailable", reason + "; retry"))
+                        sub.future.set_exception(Violation(Code.UNAVAILABLE, reason + "; retry"))
 
     async def _sequence(self, conf: _Conference, batch: list[_Submission]) -> None:
         if self.sync_engine is not None:
@@ -225,7 +228,7 @@ class RelaySequencer:
                 continue
             except Exception as exc:  # a defect must refuse one event, not the batch
                 log.exception("admission failed", extra={"conf": conf.conf})
-                results.append((sub, Violation("malformed", f"the event is refused ({exc})")))
+                results.append((sub, Violation(Code.MALFORMED, f"the event is refused ({exc})")))
                 continue
             head = next_head(verifier.head, parse_hash(sub.event.hash, "event hash"))
             receipt = make_receipt(
@@ -268,7 +271,7 @@ class RelaySequencer:
         async with self.engine.connect() as conn:
             length = await store.conference_length(conn, conf_id)
         if length is None:
-            raise Violation("unknown_conference", f"no conference {conf_id!r} here")
+            raise Violation(Code.UNKNOWN_CONFERENCE, f"no conference {conf_id!r} here")
         return length
 
 
