@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from accord.core.codes import EPOCH_RACES
 from accord.node.base import IDENTITY, NodeError
-from accord.node.channels import CHAIR_ACTS, EPOCH_RACES, ReadMessage, chair_capacity
+from accord.node.channels import CHAIR_ACTS, ReadMessage, chair_capacity
 from accord.node.contacts import Contacts
 from accord.node.keystore import Keystore
 from accord.node.ministry import DAY_MS, Ministry, root_label
