@@ -1,14 +1,15 @@
 """An in-memory sequencer: the log's single writer, without any I/O.
 
-It applies exactly the verifier's rules (`LogVerifier.admit`) before it accepts an
-event, numbers it, signs a receipt and keeps the entry. The caller supplies the clock,
+`sequence` is the one step that accepts an event: the verifier's rules
+(`LogVerifier.admit`), the next head, the signed receipt, the entry folded in. The
+relay calls it too. The caller supplies the clock,
 so the sequencer stays pure; the relay wraps the same logic with durable storage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from accord.core import events as ev
 from accord.core.codes import Code
@@ -20,6 +21,32 @@ from accord.core.log import make_checkpoint, make_receipt, next_head
 from accord.core.record import checkpoint_line, entry_line, header_line
 from accord.core.state import ConferenceState, Notice
 from accord.core.verify import LogVerifier
+
+
+class Sequenced(NamedTuple):
+    """An event the sequencer accepted: its place, its receipt time and signed receipt,
+    and the notices folding it in raised."""
+
+    seq: int
+    time: int
+    receipt: dict[str, Any]
+    notices: list[Notice]
+
+
+def sequence(verifier: LogVerifier, key: SigningKey, event: ev.Event, now: int) -> Sequenced:
+    """The sequencer's one step, the same in this class and in the relay (protocol 6, 7.1).
+
+    The receipt time is `now`, or the previous receipt's if the clock went back; the event
+    is admitted by the verifier's rules at that time; the next head follows from the
+    previous one and the event's hash; the receipt is signed and the entry folded into
+    `verifier`. A refused event raises `Violation` and changes nothing.
+    """
+    seq = verifier.length
+    time = max(now, verifier.last_time)
+    verifier.admit(event, seq, time)
+    head = next_head(verifier.head, parse_hash(event.hash, "event hash"))
+    receipt = make_receipt(key, conf=event.conf, seq=seq, event=event.hash, head=head, time=time)
+    return Sequenced(seq, time, receipt, verifier.commit(event, seq, time, head))
 
 
 class Sequencer:
@@ -58,16 +85,10 @@ class Sequencer:
             raise Violation(Code.MALFORMED, f"refused: malformed event: {exc}", seq) from exc
 
     def _accept(self, event: ev.Event, event_json: dict[str, Any], now: int) -> dict[str, Any]:
-        seq = self.verifier.length
-        time = max(now, self.verifier.last_time)
-        self.verifier.admit(event, seq, time)
-        head = next_head(self.verifier.head, parse_hash(event.hash, "event hash"))
-        receipt = make_receipt(
-            self.key, conf=event.conf, seq=seq, event=event.hash, head=head, time=time
-        )
-        self.notices: list[Notice] = self.verifier.commit(event, seq, time, head)
-        self.entries.append((event_json, receipt))
-        return receipt
+        step = sequence(self.verifier, self.key, event, now)
+        self.notices: list[Notice] = step.notices
+        self.entries.append((event_json, step.receipt))
+        return step.receipt
 
     def checkpoint(self, now: int) -> dict[str, Any]:
         last = self.entries[-1][1]

@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from accord.core import events as ev
 from accord.core.codes import Code
-from accord.core.encoding import canonical_checked, parse_hash
+from accord.core.encoding import canonical_checked
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import Genesis
 from accord.core.keys import SigningKey
-from accord.core.log import make_receipt, next_head
+from accord.core.sequencer import sequence
 from accord.core.verify import LogVerifier
 from accord.relay import store
 
@@ -95,13 +95,9 @@ class RelaySequencer:
                 "the genesis names another sequencer key than this relay's "
                 f"({self.key.public.text}); ask the relay for its key and sign again",
             )
-        verifier = LogVerifier(keep_messages=False)
-        time_ms = now_ms()
-        verifier.admit(event, 0, time_ms)
-        head = next_head(verifier.head, parse_hash(event.hash, "event hash"))
-        receipt = make_receipt(
-            self.key, conf=event.conf, seq=0, event=event.hash, head=head, time=time_ms
-        )
+        verifier = LogVerifier(keep_messages=False)  # this conference's, once stored
+        step = sequence(verifier, self.key, event, now_ms())
+        receipt, time_ms = step.receipt, step.time
         exists = Violation(
             Code.CONFERENCE_EXISTS, f"a conference {event.conf!r} already exists here"
         )
@@ -117,7 +113,6 @@ class RelaySequencer:
                 await conn.execute(insert(store.entries).values(**_row(event, receipt, time_ms)))
         except IntegrityError as exc:  # another relay process created it at the same moment
             raise exists from exc
-        verifier.commit(event, 0, time_ms, head)
         conf = self._confs[event.conf] = _Conference(event.conf, verifier)
         conf.recent.append((0, _line(_row(event, receipt, time_ms))))
         self.accepted += 1
@@ -218,25 +213,24 @@ class RelaySequencer:
         """Admit each event by the core's rules and sign its receipt; the rows to store."""
         rows: list[dict[str, Any]] = []
         results: list[tuple[_Submission, dict[str, Any] | Violation]] = []
-        for sub in batch:
-            seq = verifier.length
-            time_ms = max(now_ms(), verifier.last_time)
+        for n, sub in enumerate(batch):
             try:
-                verifier.admit(sub.event, seq, time_ms)
+                step = sequence(verifier, self.key, sub.event, now_ms())
             except Violation as v:
                 results.append((sub, v))
                 continue
-            except Exception as exc:  # a defect must refuse one event, not the batch
+            except Exception as exc:
+                # A defect refuses its event, not the batch. It may have left the state
+                # half-folded, so the events after it wait, and the state is read again
+                # from the database (the entries before it are sound and are stored).
                 log.exception("admission failed", extra={"conf": conf.conf})
                 results.append((sub, Violation(Code.MALFORMED, f"the event is refused ({exc})")))
-                continue
-            head = next_head(verifier.head, parse_hash(sub.event.hash, "event hash"))
-            receipt = make_receipt(
-                self.key, conf=conf.conf, seq=seq, event=sub.event.hash, head=head, time=time_ms
-            )
-            verifier.commit(sub.event, seq, time_ms, head)
-            rows.append(_row(sub.event, receipt, time_ms))
-            results.append((sub, receipt))
+                later = Violation(Code.UNAVAILABLE, "the relay is reloading the log; retry")
+                results.extend((other, later) for other in batch[n + 1 :])
+                conf.verifier = None
+                break
+            rows.append(_row(sub.event, step.receipt, step.time))
+            results.append((sub, step.receipt))
         return rows, results
 
     async def _catch_up(self, conn: AsyncConnection, conf: _Conference, length: int) -> LogVerifier:
