@@ -3,15 +3,20 @@ sequencer records them anyway, fail verification with the reason (invariant I2).
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from accord.core import authority
 from accord.core import events as ev
 from accord.core.author import Author
+from accord.core.authority import AUTHORITY
 from accord.core.credentials import revoke
 from accord.core.errors import Violation
 from accord.core.record import verify_record
+from accord.node.channels import CHAIR_ACTS
 from tests.builders import DAY, OPAQUE, SECOND, T0, World, key
 
 
@@ -221,3 +226,32 @@ def test_an_event_held_back_then_sequenced_late() -> None:
     event = world.message(ana, "Written long ago.", world.tick())
     world.tick(DAY)
     assert_invalid(world, event, "stale_event", "held back")
+
+
+# -- the table of authority (protocol 7.1 step 6) -------------------------------------------
+
+
+def test_the_table_has_one_row_per_event_type_after_the_genesis() -> None:
+    assert set(AUTHORITY) == ev.EVENT_TYPES - {ev.GENESIS}
+
+
+def test_the_negotiations_acts_and_only_they_keep_to_the_plenary() -> None:
+    assert {t for t, row in AUTHORITY.items() if row.plenary_only} == ev.NEGOTIATION_TYPES
+
+
+def test_every_type_with_encrypted_content_is_checked_against_the_current_epoch() -> None:
+    checked = {t for t, row in AUTHORITY.items() if authority._encrypted in row.rules}
+    assert checked == ev.ENCRYPTED_TYPES
+
+
+def test_the_chair_alone_tables_texts_and_opens_and_closes_decisions() -> None:
+    assert {ev.TEXT, ev.DECISION, ev.CLOSE} == authority.CHAIR_ONLY
+    assert CHAIR_ACTS == authority.CHAIR_ONLY  # the node signs these in the chair's capacity
+
+
+def test_every_row_cites_sections_the_protocol_document_has() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "protocol.md").read_text("utf-8")
+    headings = set(re.findall(r"^#{2,3} (\d+(?:\.\d+)?)[. ]", text, re.M))
+    for type, row in AUTHORITY.items():
+        assert "7.1" in row.sections, type
+        assert set(row.sections) <= headings, (type, row.sections)

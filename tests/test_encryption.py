@@ -367,7 +367,7 @@ def test_device_limits_keep_every_channel_keyable(monkeypatch: pytest.MonkeyPatc
     assert "already has 8 devices" in refused(world, event, "device_rule")
     # The plenary's readers are capped at what one epoch event can carry (1,024 devices),
     # so no one can make it unkeyable by announcing devices; here with a cap of 10.
-    monkeypatch.setattr("accord.core.verify.MAX_RECIPIENTS", 10)
+    monkeypatch.setattr("accord.core.authority.MAX_RECIPIENTS", 10)
     boris = world.join("BOR", "Boris")  # the chair's, Ana's 8 and Boris's laptop: 10
     extra = DeviceKey.from_label("one too many")
     event = boris.announce_device(world.view, extra.public.text, "phone", world.tick())

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accord.core import authority
 from accord.core import events as ev
-from accord.core import verify
 from accord.core.author import Author, genesis_event
+from accord.core.authority import MAX_DEVICES
 from accord.core.encoding import hash_json, hash_tag, parse_hash
 from accord.core.errors import AccordError, Violation
 from accord.core.genesis import genesis_body
@@ -24,7 +25,6 @@ from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
 from accord.core.times import format_time
 from accord.core.verify import (
-    MAX_DEVICES,
     LogVerifier,
     _sequence_problem,
     check_genesis,
@@ -552,7 +552,7 @@ def test_the_plenary_holds_at_most_max_recipients_reading_devices(
     world = World(observers=["EU"], observer_access="none")
     ana = world.join("ARC", "Ana Reyes", device=False)
     eu = world.join("EU", "Observer", device=False)
-    monkeypatch.setattr(verify, "MAX_RECIPIENTS", 2)  # the chair's device is the first
+    monkeypatch.setattr(authority, "MAX_RECIPIENTS", 2)  # the chair's device is the first
     accepted(world, device_event(world, ana, "laptop", world.tick()))
     refused(world, device_event(world, ana, "phone", world.tick()), "device_rule", forced=False)
     # Devices of an identity that does not read the plenary do not count.

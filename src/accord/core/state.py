@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from accord.core import events as ev
 from accord.core.channels import Channel, ChannelSpec
@@ -28,6 +28,29 @@ MAX_TIME = 2**63
 _MEMBERSHIP_TYPES = frozenset(
     {ev.JOIN, ev.REVOCATION, ev.DEVICE, ev.DEVICE_REVOCATION, ev.CHANNEL, ev.MEMBERSHIP}
 )
+
+
+class Device(NamedTuple):
+    """A device its identity announced (4.2, `device`)."""
+
+    seq: int
+    time: int
+    name: str
+    key: str  # the device's public key
+
+
+class AnnouncedKey(NamedTuple):
+    """Who announced a device key, and in which entry."""
+
+    owner: str  # the identity key
+    seq: int
+
+
+class OwnedDevice(NamedTuple):
+    """A device, by its id: its identity and its public key."""
+
+    owner: str
+    key: str
 
 
 @dataclass(frozen=True)
@@ -67,11 +90,10 @@ class ConferenceState:
     messages: dict[int, Message] = field(default_factory=dict)
     message_count: int = 0
     voided: dict[int, str] = field(default_factory=dict)
-    # Devices announced, by identity key: (sequence number, time, name, device key).
-    devices: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
-    device_owner: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (owner, seq)
-    # Device id -> (owner identity, device key), for every device ever announced.
-    device_ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+    devices: dict[str, list[Device]] = field(default_factory=dict)  # by identity key
+    device_owner: dict[str, AnnouncedKey] = field(default_factory=dict)  # by device key
+    # By device id, every device ever announced.
+    device_ids: dict[str, OwnedDevice] = field(default_factory=dict)
     revoked_devices: dict[str, int] = field(default_factory=dict)  # device id -> seq
     epochs: dict[str, list[Epoch]] = field(default_factory=dict)  # channel -> epochs so far
     _readers: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -164,7 +186,7 @@ class ConferenceState:
     def reader_keys(self, channel: str, time: int) -> dict[str, DevicePublicKey]:
         """The device keys of `readers`, by device id: what a new epoch is sealed to."""
         return {
-            device: DevicePublicKey.parse(self.device_ids[device][1])
+            device: DevicePublicKey.parse(self.device_ids[device].key)
             for device in self.readers(channel, time)
         }
 
@@ -232,9 +254,9 @@ class ConferenceState:
         elif event.type == ev.DEVICE:
             assert isinstance(event.body, ev.DeviceAnnouncement)
             owner, key = event.author.text, event.body.key.text
-            self.devices.setdefault(owner, []).append((seq, time, event.body.name, key))
-            self.device_owner[key] = (owner, seq)
-            self.device_ids[event.body.key.id()] = (owner, key)
+            self.devices.setdefault(owner, []).append(Device(seq, time, event.body.name, key))
+            self.device_owner[key] = AnnouncedKey(owner, seq)
+            self.device_ids[event.body.key.id()] = OwnedDevice(owner, key)
         elif event.type == ev.DEVICE_REVOCATION:
             assert isinstance(event.body, ev.DeviceRevocation)
             self.revoked_devices[event.body.device] = seq

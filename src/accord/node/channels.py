@@ -8,6 +8,7 @@ from typing import Any
 
 from accord.core import events as ev
 from accord.core.author import Author
+from accord.core.authority import CHAIR_ONLY
 from accord.core.codes import EPOCH_RACES
 from accord.core.epochs import NoKeyError, parse_message_content
 from accord.core.sealing import TamperedError
@@ -20,7 +21,7 @@ from accord.node.conference import ConferenceActs
 # Acts a chair who is also a delegate (a presiding state's head of delegation) signs in
 # the chair's capacity, with no credential: the record tells the chair from the state.
 # A paragraph's status is the chair's to mark agreed; reopening it may be either's.
-CHAIR_ACTS = frozenset({ev.TEXT, ev.DECISION, ev.CLOSE})
+CHAIR_ACTS = CHAIR_ONLY
 
 
 def chair_capacity(type: str, content: dict[str, Any]) -> bool:

@@ -131,7 +131,7 @@ class ConferenceActs(Syncing):
         channels' keys: announce one it holds, or create one."""
         state = self.view(conf).state
         assert state is not None
-        mine = {d[3] for d in state.devices.get(self.identity.public.text, [])}
+        mine = {d.key for d in state.devices.get(self.identity.public.text, [])}
         held = self.device_keys()
         if any(d.public.text in mine and d.public.id() not in state.revoked_devices for d in held):
             return
