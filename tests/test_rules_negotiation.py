@@ -16,7 +16,8 @@ from accord.core import events as ev
 from accord.core.author import Author
 from accord.core.credentials import confirm
 from accord.core.keys import SigningKey
-from accord.core.negotiation import Decision, Negotiation, Subject, read
+from accord.core.negotiation import Negotiation, read
+from accord.core.proceedings import CastVote, Decision, Objection, Subject
 from accord.core.texts import Place, Version
 from accord.core.times import format_time
 from tests import negotiating as n
@@ -84,7 +85,7 @@ def _decision(procedure: str = "vote", rule: str | None = "simple_majority") -> 
 
 def _votes(decision: Decision, yes: int, no: int, abstain: int = 0) -> Decision:
     ballots = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
-    decision.votes = {f"S{i}": (10 + i, v, None) for i, v in enumerate(ballots)}
+    decision.votes = {f"S{i}": CastVote(10 + i, v, None) for i, v in enumerate(ballots)}
     decision.closed_seq = 99
     return decision
 
@@ -130,13 +131,13 @@ def test_two_thirds_of_the_votes_cast(yes: int, no: int, outcome: str) -> None:
 
 def test_a_decision_is_open_until_it_is_closed() -> None:
     vote = _decision()
-    vote.votes = {"ARC": (5, "yes", None)}
+    vote.votes = {"ARC": CastVote(5, "yes", None)}
     assert vote.outcome(10**15) == "open"
     consensus = _decision("consensus", None)
     assert consensus.outcome(10**15) == "open"
     consensus.closed_seq = 9
     assert consensus.outcome(0) == "adopted"
-    consensus.objections.append((8, 5, "BOR", "objection", "No."))
+    consensus.objections.append(Objection(8, 5, "BOR", "objection", "No."))
     assert consensus.outcome(0) == "not_adopted"
 
 
@@ -144,7 +145,7 @@ def test_a_silence_is_adopted_exactly_at_its_deadline_unless_broken() -> None:
     silence = _decision("silence", None)
     assert silence.outcome(999) == "open"
     assert silence.outcome(1_000) == "adopted"
-    silence.objections.append((8, 500, "BOR", "amendment", "Insert 'promptly'."))
+    silence.objections.append(Objection(8, 500, "BOR", "amendment", "Insert 'promptly'."))
     assert silence.outcome(999) == "not_adopted"
     assert silence.outcome(1_000) == "not_adopted"
 

@@ -22,8 +22,9 @@ from accord.core.encoding import b64u_decode, b64u_encode, canonical, check_hash
 from accord.core.epochs import Encrypted, commitment, decrypt_body
 from accord.core.errors import AccordError, EncodingError, RecordFormatError
 from accord.core.keyring import Keyring
-from accord.core.negotiation import Decision, Flag, Negotiation, Signature, Statement
+from accord.core.negotiation import Negotiation
 from accord.core.negotiation import fold as fold_negotiation
+from accord.core.proceedings import Decision, Flag, Signature, Statement
 from accord.core.record import Report, verify_record
 from accord.core.state import ConferenceState
 from accord.core.texts import Version

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from accord.core import events as ev
 from accord.core.credentials import FullPowers
 from accord.core.keys import fingerprint
-from accord.core.negotiation import Decision, Negotiation
+from accord.core.negotiation import Negotiation
+from accord.core.proceedings import Decision
 from accord.core.texts import (
     Bracket,
     CompiledParagraph,

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from accord.core import events as ev
-from accord.core.negotiation import MAJORITIES
+from accord.core.proceedings import MAJORITIES
 from accord.node import acts
 from accord.node.session import Node
 from accord.node.web import views

@@ -1,0 +1,179 @@
+"""What the negotiation's fold records: each text's versions, status and history, the
+decisions and their outcomes, statements, signatures, and the acts without effect.
+
+These are data with the rules that read them (a decision's outcome is recomputed from the
+acts it holds); `accord.core.negotiation` fills them from the log's acts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from accord.core import schema
+from accord.core.texts import TEXT_ID, Version
+
+PROCEDURES = frozenset({"consensus", "silence", "vote"})
+MAJORITIES = frozenset({"simple_majority", "two_thirds_majority"})
+VOTES = frozenset({"yes", "no", "abstain"})
+STATEMENT_KINDS = frozenset(
+    {"reservation", "interpretative", "explanation_of_position", "explanation_of_vote",
+     "dissociation"}
+)  # fmt: skip
+STANCES = frozenset({"support", "oppose", "withdraw"})
+DECISION_ID = TEXT_ID
+
+
+class Refused(Exception):
+    """Raised inside the fold: the act has no effect, for this reason."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An act that has no effect, and why."""
+
+    seq: int
+    who: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    text_id: str
+    version: int
+    hash: str
+    paragraph: str | None
+
+    @classmethod
+    def parse(cls, value: Any) -> Subject:
+        d = schema.obj(value, "decision subject", ("text", "version", "hash", "paragraph"))
+        return cls(
+            schema.text(d["text"], "text id", pattern=TEXT_ID),
+            schema.integer(d["version"], "version", 1),
+            schema.text(d["hash"], "version hash", max_len=64),
+            None if d["paragraph"] is None else schema.text(d["paragraph"], "paragraph id"),
+        )
+
+    def label(self) -> str:
+        where = f", paragraph {self.paragraph}" if self.paragraph else ""
+        return f"{self.text_id} version {self.version}{where}"
+
+
+class Outcome(StrEnum):
+    """A decision's outcome, recomputed from the acts in the log."""
+
+    ADOPTED = "adopted"
+    NOT_ADOPTED = "not_adopted"
+    OPEN = "open"
+
+
+class Objection(NamedTuple):
+    """A formal objection under consensus, or a silence broken, in time."""
+
+    seq: int
+    time: int
+    state: str
+    kind: str  # "objection", or "amendment" (a silence broken by a proposed change)
+    text: str
+
+
+class LateObjection(NamedTuple):
+    """An objection received after a silence's deadline: recorded, without effect."""
+
+    seq: int
+    time: int
+    state: str
+    kind: str
+
+
+class CastVote(NamedTuple):
+    seq: int
+    vote: str  # yes, no or abstain
+    explanation: str | None
+
+
+@dataclass
+class Decision:
+    id: str
+    seq: int
+    opened_at: int
+    subject: Subject
+    procedure: str
+    rule: str | None
+    deadline: int | None
+    time_zone: str | None
+    objections: list[Objection] = field(default_factory=list)
+    late: list[LateObjection] = field(default_factory=list)
+    votes: dict[str, CastVote] = field(default_factory=dict)  # by state
+    closed_seq: int | None = None
+    claimed: str | None = None
+
+    def outcome(self, now: int) -> Outcome:
+        """Recomputed from the acts alone; `now` is the latest receipt time in the log
+        (a silence ends at its deadline)."""
+        if self.procedure == "silence":
+            if self.objections:
+                return Outcome.NOT_ADOPTED
+            return Outcome.OPEN if self.before_deadline(now) else Outcome.ADOPTED
+        if self.closed_seq is None:
+            return Outcome.OPEN
+        if self.procedure == "consensus":
+            return Outcome.NOT_ADOPTED if self.objections else Outcome.ADOPTED
+        yes = sum(1 for v in self.votes.values() if v.vote == "yes")
+        no = sum(1 for v in self.votes.values() if v.vote == "no")
+        if yes == 0:  # nothing is adopted without a vote for it
+            return Outcome.NOT_ADOPTED
+        if self.rule == "two_thirds_majority":
+            return Outcome.ADOPTED if 3 * yes >= 2 * (yes + no) else Outcome.NOT_ADOPTED
+        return Outcome.ADOPTED if yes > no else Outcome.NOT_ADOPTED
+
+    def before_deadline(self, time: int) -> bool:
+        """Whether `time` (a receipt time) comes before this silence's deadline."""
+        return self.deadline is not None and time < self.deadline
+
+    def tally(self) -> dict[str, int]:
+        out = {"yes": 0, "no": 0, "abstain": 0}
+        for v in self.votes.values():
+            out[v.vote] += 1
+        return out
+
+
+@dataclass(frozen=True)
+class Statement:
+    seq: int
+    state: str
+    kind: str
+    subject: str  # what it is attached to, in words
+    text: str
+    decision: str | None = None  # the decision it is attached to, or
+    text_id: str | None = None  # the text (and paragraph) it is attached to
+
+
+@dataclass
+class Signature:
+    seq: int
+    time: int
+    id: str  # the signature event's hash
+    state: str
+    signer: str  # label of the delegate
+    act: str  # signature or initialling
+    version_hash: str
+    ad_referendum: bool
+    confirmed_seq: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        """A signature ad referendum awaits its state's confirmation."""
+        return self.ad_referendum and self.confirmed_seq is None
+
+
+@dataclass
+class TextRecord:
+    versions: list[Version] = field(default_factory=list)
+    status: dict[str, str] = field(default_factory=dict)  # paragraph -> agreed_ad_ref
+    history: list[tuple[int, str]] = field(default_factory=list)  # seq, what happened
+
+    @property
+    def current(self) -> Version:
+        return self.versions[-1]

@@ -1,0 +1,151 @@
+"""The rules of the fold for acts on texts (docs/protocol.md 12.2): tabling a text or a
+revised version, proposing amendments, supporting, opposing or withdrawing them, and
+marking paragraphs agreed ad ref or reopening them. Each function applies one act to the
+`Negotiation`, or raises `Refused` with the reason it has no effect."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from accord.core import events as ev
+from accord.core import schema
+from accord.core.errors import SchemaError
+from accord.core.proceedings import STANCES, Refused, TextRecord
+from accord.core.texts import TEXT_ID, Amendment, Proposal, Version
+from accord.core.times import format_time
+
+if TYPE_CHECKING:
+    from accord.core.negotiation import Negotiation
+
+
+def table_text(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    d = schema.obj(content, "text content", ("version", "outcomes"))
+    version = Version.parse(d["version"])
+    record = n.texts.get(version.text_id)
+    expected = 1 if record is None else len(record.versions) + 1
+    if version.number != expected:
+        raise Refused(f"version {version.number} of {version.text_id}; the next is {expected}")
+    outcomes = d["outcomes"]
+    if not isinstance(outcomes, list):
+        raise SchemaError("outcomes must be a list")
+    if record is None:
+        if outcomes:
+            raise Refused("a text tabled for the first time decides no proposals")
+        record = n.texts[version.text_id] = TextRecord()
+        record.history.append((seq, f"tabled by the chair at {format_time(time)}"))
+    else:
+        previous = record.current
+        decided: list[tuple[Proposal, str]] = []
+        for item in outcomes:
+            o = schema.obj(item, "proposal outcome", ("proposal", "outcome"))
+            proposal = n.proposals.get(o["proposal"])
+            outcome = schema.choice(o["outcome"], "outcome", {"incorporated", "merged", "dropped"})
+            if proposal is None or proposal.amendment.text_id != version.text_id:
+                raise Refused(f"no proposal {o['proposal']} on this text")
+            if not proposal.open:
+                raise Refused(f"proposal {proposal.id} is no longer open")
+            if any(p is proposal for p, _ in decided):
+                raise Refused(f"proposal {proposal.id} is given two outcomes")
+            decided.append((proposal, outcome))
+        for proposal, outcome in decided:
+            proposal.outcome = outcome
+        # A paragraph keeps its agreed ad ref mark only if its text did not change.
+        for pid in list(record.status):
+            old, new = previous.paragraph(pid), version.paragraph(pid)
+            if new is None or old is None or old.plain != new.plain:
+                del record.status[pid]
+        said = ", ".join(f"{p.state}'s proposal {o}" for p, o in decided)
+        record.history.append(
+            (seq, f"version {version.number} issued by the chair at {format_time(time)}"
+                  + (f": {said}" if said else ""))
+        )  # fmt: skip
+    record.versions.append(version)
+
+
+def amend(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    if state is None:
+        raise Refused("the chair revises the text rather than proposing amendments to it")
+    amendment = Amendment.parse(content)
+    record = n.record(amendment.text_id)
+    current = record.current
+    if amendment.version != current.number:
+        raise Refused(
+            f"the amendment is to version {amendment.version}; the text is at version "
+            f"{current.number}"
+        )
+    paragraph = current.paragraph(amendment.paragraph)
+    if paragraph is None:
+        raise Refused(
+            f"paragraph {amendment.paragraph} is not in version {current.number} (deleted)"
+        )
+    if record.status.get(paragraph.id) == "agreed_ad_ref":
+        raise Refused(f"paragraph {paragraph.number} is agreed ad ref: reopen it first")
+    if amendment.op in ("replace_words", "delete_words", "insert_words") and (
+        amendment.span(paragraph) is None
+    ):
+        raise Refused(f"the words {amendment.old!r} are not in paragraph {paragraph.number}")
+    if amendment.new_paragraph is not None and current.paragraph(amendment.new_paragraph.id):
+        raise Refused(f"paragraph id {amendment.new_paragraph.id} is already used")
+    n.proposals[event.hash] = Proposal(event.hash, seq, state, amendment)
+
+
+def take_stance(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    d = schema.obj(content, "stance", ("proposal", "stance"))
+    stance = schema.choice(d["stance"], "stance", STANCES)
+    proposal = n.proposals.get(d["proposal"]) if isinstance(d["proposal"], str) else None
+    if proposal is None:
+        raise Refused("no such proposal")
+    if state is None:
+        raise Refused("the chair takes no position on proposals")
+    if not proposal.open:
+        raise Refused(f"proposal by {proposal.state} is no longer open")
+    if stance == "withdraw":
+        if state != proposal.state:
+            raise Refused(f"only {proposal.state} may withdraw its proposal")
+        proposal.withdrawn_at = seq
+        return
+    if state == proposal.state:
+        raise Refused("a delegation does not support or oppose its own proposal")
+    mine, other = (
+        (proposal.supporters, proposal.opposers) if stance == "support"
+        else (proposal.opposers, proposal.supporters)
+    )  # fmt: skip
+    other.pop(state, None)  # the latest stance of a state counts
+    mine[state] = seq
+
+
+def mark_paragraph(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    d = schema.obj(content, "paragraph status", ("text", "version", "paragraph", "status",
+                                                 "reason"))  # fmt: skip
+    record = n.record(schema.text(d["text"], "text id", pattern=TEXT_ID))
+    status = schema.choice(d["status"], "status", {"agreed_ad_ref", "open"})
+    reason = None if d["reason"] is None else schema.text(d["reason"], "reason", schema.MAX_REASON)
+    if d["version"] != record.current.number:
+        raise Refused("the status is for another version than the current one")
+    paragraph = record.current.paragraph(d["paragraph"])
+    if paragraph is None:
+        raise Refused("no such paragraph in the current version")
+    if state is not None and (status != "open" or "negotiate" not in powers):
+        raise Refused("only the chair marks a paragraph agreed ad ref")
+    if status == "open" and state is not None and not reason:
+        raise Refused("a delegation reopening a paragraph gives its reason")
+    if status == "agreed_ad_ref":
+        record.status[paragraph.id] = status
+        what = f"paragraph {paragraph.number} agreed ad ref"
+    else:
+        if record.status.pop(paragraph.id, None) is None:
+            raise Refused(f"paragraph {paragraph.number} is not agreed ad ref")
+        what = f"paragraph {paragraph.number} reopened by {state or 'the chair'}"
+    record.history.append((seq, what + (f": {reason}" if reason else "")))
