@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from accord.core import events as ev
 from accord.core import schema
@@ -94,6 +95,40 @@ def _record_key(text: object, state: ConferenceState, channel: str, epoch: int) 
     return key
 
 
+Act = tuple[int, int, ev.Event, dict[str, Any]]
+
+
+def _read_acts(
+    d: dict[str, Any], state: ConferenceState, report: FinalActReport
+) -> tuple[list[Act], list[Flag]] | None:
+    """The negotiation's acts opened with the record keys, and those that do not open;
+    None, with the problem in `report`, when a record key is missing or wrong."""
+    acts: list[Act] = []
+    unread: list[Flag] = []
+    for item in d["record"][1:-1]:
+        event = ev.Event.parse(item["event"], check_signature=False)  # verified above
+        seq = item["receipt"]["seq"]
+        if event.type not in ev.NEGOTIATION_TYPES:
+            report.sealed += event.type in ev.ENCRYPTED_TYPES
+            continue
+        assert isinstance(event.body, Encrypted)
+        name = epoch_name(event.channel, event.body.epoch)
+        key = _record_key(d["keys"].get(name), state, event.channel, event.body.epoch)
+        if key is None:
+            report.problem = (
+                f"entry #{seq} ({event.type}): the record key of epoch {name} is missing or "
+                "not the one its epoch event announces: acts of the negotiation were withheld"
+            )
+            return None
+        try:
+            content = decrypt_body(key, event.signed, event.body)
+        except AccordError as exc:  # as for every member: unread, and without effect
+            unread.append(Flag(seq, state.author_label(event), f"not read: {exc}"))
+            continue
+        acts.append((seq, item["receipt"]["time"], event, content))
+    return acts, unread
+
+
 def verify(data: bytes) -> FinalActReport:
     """Verify a final act offline; raises `RecordFormatError` if it is not one."""
     try:
@@ -120,29 +155,10 @@ def verify(data: bytes) -> FinalActReport:
         report.problem = f"the record is invalid: {problem.message if problem else 'empty'}"
         return report
     state = record.state
-    acts = []
-    unread = []
-    for item in d["record"][1:-1]:
-        event = ev.Event.parse(item["event"], check_signature=False)  # verified above
-        seq = item["receipt"]["seq"]
-        if event.type not in ev.NEGOTIATION_TYPES:
-            report.sealed += event.type in ev.ENCRYPTED_TYPES
-            continue
-        assert isinstance(event.body, Encrypted)
-        name = epoch_name(event.channel, event.body.epoch)
-        key = _record_key(d["keys"].get(name), state, event.channel, event.body.epoch)
-        if key is None:
-            report.problem = (
-                f"entry #{seq} ({event.type}): the record key of epoch {name} is missing or "
-                "not the one its epoch event announces: acts of the negotiation were withheld"
-            )
-            return report
-        try:
-            content = decrypt_body(key, event.signed, event.body)
-        except AccordError as exc:  # as for every member: unread, and without effect
-            unread.append(Flag(seq, state.author_label(event), f"not read: {exc}"))
-            continue
-        acts.append((seq, item["receipt"]["time"], event, content))
+    read = _read_acts(d, state, report)
+    if read is None:
+        return report
+    acts, unread = read
     # A silence ends when a receipt time reaches its deadline, as members judge it.
     last_time = d["record"][-2]["receipt"]["time"] if len(d["record"]) > 2 else 0
     negotiation = fold_negotiation(state, acts, last_time)
