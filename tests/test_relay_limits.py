@@ -59,7 +59,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr("accord.relay.limits.time.monotonic", fake)
+    monkeypatch.setattr("accord.relay.limits.monotonic", fake)
     return fake
 
 

@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from accord.cli.common import console
+from accord.infra.clock import monotonic
 
 if TYPE_CHECKING:  # the web stack loads only when a command serves it
     import uvicorn
@@ -146,8 +147,8 @@ def _start_relay(data: Path, port: int, url: str) -> subprocess.Popen[bytes]:
     )  # fmt: skip
     import httpx  # noqa: PLC0415
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = monotonic() + 30
+    while monotonic() < deadline:
         if proc.poll() is not None:
             raise typer.BadParameter(
                 f"the relay did not start (is port {port} taken?); see {data}/relay/relay.log"

@@ -7,13 +7,13 @@ delegation's replica and verified offline.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from rich.console import Console
 
 from accord.core.credentials import FullPowers
 from accord.core.errors import AccordError
+from accord.infra.clock import now_ms
 from accord.infra.record_file import read_record, write_record
 from accord.node.session import Node
 
@@ -24,10 +24,6 @@ STATES = {
     "BOR": ("Kingdom of Borduria", "Boris Vlk", ["negotiate", "adopt"]),
     "CAL": ("Calvia", "Carla Ostrova", ["negotiate"]),
 }
-
-
-def _now() -> int:
-    return int(time.time() * 1000)
 
 
 def run_relay_demo(relay: str, out: Path, console: Console) -> Path:
@@ -49,7 +45,7 @@ class _Story:
 
     def __init__(self, relay: str, out: Path, console: Console) -> None:
         self.relay, self.say = relay, console.print
-        self.conf = f"cyber-cbm-{int(time.time())}"
+        self.conf = f"cyber-cbm-{now_ms() // 1000}"
         self.nodes_dir = out / "nodes" / self.conf
         self.nodes: list[Node] = []
         self.ministries: dict[str, Node] = {}
@@ -77,7 +73,7 @@ class _Story:
         self.host.create_identity()
         genesis = self.host.create_conference(
             self.relay, self.conf, "Conference on Confidence-Building Measures in Cyberspace",
-            self.roots, _now(), host_name="Ambassador Ines Moreau",
+            self.roots, now_ms(), host_name="Ambassador Ines Moreau",
         )  # fmt: skip
         self.say(f"   genesis hash (sent to every delegation out of band): [cyan]{genesis}[/cyan]")
         return genesis
@@ -89,10 +85,10 @@ class _Story:
             delegate = self.delegates[code] = self.node(f"delegate-{code}")
             key = delegate.create_identity()
             credential = self.ministries[code].issue_powers(
-                code, person, key, powers, [conf], _now()
+                code, person, key, powers, [conf], now_ms()
             )
             self.creds[code] = FullPowers.parse(credential).id
-            receipt = delegate.join(self.relay, conf, credential, genesis, _now())
+            receipt = delegate.join(self.relay, conf, credential, genesis, now_ms())
             self.say(
                 f"   #{receipt['seq']} {person} ({code}) joined, powers to {', '.join(powers)}"
             )
@@ -107,23 +103,23 @@ class _Story:
             (delegates["BOR"], "Borduria supports, with a technical and a diplomatic contact."),
             (delegates["CAL"], "Calvia agrees and asks for six-monthly reachability checks."),
         ]:
-            receipt = speaker.post(self.conf, text, _now())
+            receipt = speaker.post(self.conf, text, now_ms())
             self.say(f"   #{receipt['seq']} {text}")
 
     def revoke(self) -> None:
         say, conf, delegates = self.say, self.conf, self.delegates
         say("\n[bold]5. Borduria revokes its delegate's full powers.[/bold]")
         revocation = self.ministries["BOR"].revoke_powers(
-            "BOR", self.creds["BOR"], "device reported stolen", _now()
+            "BOR", self.creds["BOR"], "device reported stolen", now_ms()
         )
-        receipt = self.host.publish_revocation(conf, revocation, _now())
+        receipt = self.host.publish_revocation(conf, revocation, now_ms())
         say(f"   #{receipt['seq']} the chair publishes the signed revocation")
         try:
-            delegates["BOR"].post(conf, "Borduria withdraws its support.", _now())
+            delegates["BOR"].post(conf, "Borduria withdraws its support.", now_ms())
         except AccordError as exc:
             say(f"   [red]refused[/red]: {exc}")
         text = "Arcadia asks Borduria to name a new delegate."
-        receipt = delegates["ARC"].post(conf, text, _now())
+        receipt = delegates["ARC"].post(conf, text, now_ms())
         state = delegates["ARC"].view(conf).state
         epoch = state.current_epoch("plenary") if state else None
         say(

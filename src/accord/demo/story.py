@@ -10,7 +10,6 @@ tampered copy fails.
 
 from __future__ import annotations
 
-import time as _time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from accord.core.keys import SigningKey
 from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
 from accord.demo.negotiation import run_negotiation
+from accord.infra.clock import now_ms
 from accord.infra.record_file import read_record, write_record
 
 CONF = "cyber-cbm-2026"
@@ -71,7 +71,7 @@ class _Story:
     """The conference on an in-memory sequencer, and the scenes told in order."""
 
     def __init__(self, console: Console) -> None:
-        self.clock = _Clock(int(_time.time() * 1000))
+        self.clock = _Clock(now_ms())
         self.say = console.print
         self.devices: dict[int, DeviceKey] = {}
         self.authors: dict[str, Author] = {}

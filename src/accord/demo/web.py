@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from accord.core.credentials import FullPowers
 from accord.core.errors import AccordError
+from accord.infra.clock import now_ms
 from accord.node.client import RelayError
 from accord.node.session import Node
 
@@ -44,10 +44,6 @@ class DemoCast:
                 "homes": {k: str(v) for k, v in self.homes.items()}}  # fmt: skip
 
 
-def _now() -> int:
-    return int(time.time() * 1000)
-
-
 def convene_demo(
     relay: str,
     home: Path,
@@ -72,14 +68,14 @@ def convene_demo(
             keys[code] = delegates[code].create_identity()
         chair_name = f"{DELEGATIONS[CHAIR][1]} ({DELEGATIONS[CHAIR][0]}), Chair"
         genesis = delegates[CHAIR].create_conference(
-            relay, conf, TITLE, roots, _now(), chair=(chair_name, keys[CHAIR]),
+            relay, conf, TITLE, roots, now_ms(), chair=(chair_name, keys[CHAIR]),
             host_name=chair_name, silence_period_ms=silence_period_ms,
         )  # fmt: skip
         for code, (_, person, powers) in DELEGATIONS.items():
             credential = ministries[code].issue_powers(code, person, keys[code], powers, [conf],
-                                                       _now())  # fmt: skip
+                                                       now_ms())  # fmt: skip
             FullPowers.parse(credential)
-            delegates[code].join(relay, conf, credential, genesis, _now())
+            delegates[code].join(relay, conf, credential, genesis, now_ms())
         return DemoCast(relay, conf, genesis, {c: home / f"delegate-{c}" for c in DELEGATIONS})
     finally:
         for node in nodes:
@@ -98,7 +94,7 @@ def ensure_demo(relay: str, home: Path) -> DemoCast:
             return cast
         shutil.rmtree(home)
     home.mkdir(parents=True, exist_ok=True)
-    cast = convene_demo(relay, home, f"{CONF}-{int(time.time())}")
+    cast = convene_demo(relay, home, f"{CONF}-{now_ms() // 1000}")
     saved.write_text(json.dumps(cast.to_json(), indent=2) + "\n", "utf-8")
     return cast
 

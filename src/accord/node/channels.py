@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from accord.core.epochs import NoKeyError, parse_message_content
 from accord.core.sealing import TamperedError
 from accord.core.state import Message
 from accord.core.verify import LogVerifier
+from accord.infra.clock import now_ms
 from accord.node.base import NodeError
 from accord.node.client import RelayError
 from accord.node.conference import ConferenceActs
@@ -71,7 +71,7 @@ class Channels(ConferenceActs):
             if attempt:
                 # Another member keyed first, or the clock crossed an epoch's age or a
                 # revocation's date: look again at the time now.
-                now = max(now, int(time.time() * 1000))
+                now = max(now, now_ms())
             try:
                 # The first attempt follows the sync above; a retry needs a fresh one.
                 self.rekey(conf, channel, now, synced=attempt == 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from accord.core.errors import AccordError
 from accord.core.events import MAX_EVENT_BYTES
 from accord.core.keys import SigningKey
 from accord.core.requests import sign_request
+from accord.infra.clock import now_ms
 
 
 class RelayError(AccordError):
@@ -59,7 +59,7 @@ class RelayClient:
                 path,
                 query,
                 body,
-                int(time.time() * 1000),
+                now_ms(),
                 secrets.token_urlsafe(18),
             )
         if body:
@@ -149,7 +149,7 @@ class RelayClient:
         only a wake-up call for `Node.sync`, which fetches and verifies as always."""
         path, query = f"/v1/conferences/{conf}/stream", f"start={start}"
         headers = sign_request(
-            self.key, "GET", path, query, b"", int(time.time() * 1000), secrets.token_urlsafe(18)
+            self.key, "GET", path, query, b"", now_ms(), secrets.token_urlsafe(18)
         )
         url = self.url.replace("http", "ws", 1) + f"{path}?{query}"
         try:

@@ -8,7 +8,6 @@ leaves what was verified before untouched.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from sqlalchemy import (
 
 from accord.core.encoding import canonical
 from accord.core.verify import LogVerifier
+from accord.infra.clock import now_ms
 from accord.infra.sqlite import make_durable
 
 metadata = MetaData()
@@ -221,11 +221,7 @@ class Replica:
                     (verified.c.state == state) & (verified.c.delegate == delegate)
                 )
             )
-            c.execute(
-                insert(verified).values(
-                    state=state, delegate=delegate, key=key, at=int(time.time() * 1000)
-                )
-            )
+            c.execute(insert(verified).values(state=state, delegate=delegate, key=key, at=now_ms()))
 
     def verified_contacts(self) -> dict[tuple[str, str], tuple[str, int]]:
         """(state, delegate) -> (key verified, when)."""
@@ -264,7 +260,7 @@ class Replica:
 
     # -- alerts --------------------------------------------------------------------
     def alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:
-        alert = Alert(conf, seq, code, message, int(time.time() * 1000))
+        alert = Alert(conf, seq, code, message, now_ms())
         with self.engine.begin() as c:
             c.execute(
                 insert(alerts).values(conf=conf, seq=seq, code=code, message=message, at=alert.at)

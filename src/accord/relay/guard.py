@@ -15,11 +15,12 @@ from accord.core.codes import Code
 from accord.core.encoding import parse_json
 from accord.core.errors import AccordError, SignatureError
 from accord.core.requests import RequestAuthError, SignedRequest, check_request
+from accord.infra.clock import now_ms
 from accord.relay.errors import (
     RelayError,
 )
 from accord.relay.limits import Limits, RateLimiter, ReplayGuard
-from accord.relay.sequencer import RelaySequencer, now_ms
+from accord.relay.sequencer import RelaySequencer
 
 log = logging.getLogger("accord.relay")
 

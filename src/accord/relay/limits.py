@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from accord.core.events import MAX_EVENT_BYTES
+from accord.infra.clock import monotonic
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def allow(self, key: str) -> bool:
-        now = time.monotonic()
+        now = monotonic()
         if len(self._buckets) >= self.max_keys:
             # Keys cost nothing to make: forget those idle long enough to be full again.
             idle = self.burst / self.rate if self.rate > 0 else 0.0

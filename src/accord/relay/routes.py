@@ -22,13 +22,13 @@ from accord.core.errors import Violation
 from accord.core.keys import SigningKey
 from accord.core.log import make_checkpoint
 from accord.core.requests import SignedRequest
+from accord.infra.clock import now_ms
 from accord.relay import store
 from accord.relay.errors import (
     RelayError,
 )
 from accord.relay.guard import event_request, log, refuse, relay, signed
 from accord.relay.models import ERRORS, EVENT_BODY, Checkpoint, Receipt, RelayInfo
-from accord.relay.sequencer import now_ms
 
 router = APIRouter()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,15 +29,12 @@ from accord.core.genesis import Genesis
 from accord.core.keys import SigningKey
 from accord.core.sequencer import sequence
 from accord.core.verify import LogVerifier
+from accord.infra.clock import now_ms
 from accord.relay import store
 
 log = logging.getLogger("accord.relay")
 MAX_BATCH = 512
 RECENT = 4096
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @dataclass

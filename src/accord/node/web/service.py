@@ -13,7 +13,6 @@ import hmac
 import logging
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 
 from accord.core.errors import AccordError
 from accord.core.times import format_time
+from accord.infra.clock import now_ms
 from accord.node.client import RelayClient, RelayError
 from accord.node.keystore import Keystore
 from accord.node.session import Node
@@ -224,7 +224,7 @@ class WebNode:
                 if not self.refresh(node, conf):
                     continue
                 try:
-                    if node.rekey_due(conf, int(time.time() * 1000)):
+                    if node.rekey_due(conf, now_ms()):
                         self._changes += 1
                 except AccordError as exc:
                     log.warning("watcher could not rekey %s: %s", conf, exc)
