@@ -143,6 +143,11 @@ def test_revocations_alert_the_delegate_revoked_and_the_delegation() -> None:
     assert _codes(mine) == ["credential_revoked"] and "recalled" in mine[0].message
     theirs = _alerts(world, receipt, _known(world, bruno, bruno_cred, []))
     assert _codes(theirs) == ["colleague_revoked"] and "Ana Reyes" in theirs[0].message
+    # Each names who revoked or whose powers, the date they end, the entry and the reason.
+    ends = f"as of {format_time(revocation['revoked_at'])} (entry #{receipt['seq']}): recalled"
+    assert mine[0].message == f"your full powers were revoked by ARC {ends}"
+    label = FullPowers.parse(ana_cred).label()
+    assert theirs[0].message == f"the full powers of {label} were revoked {ends}"
     assert _alerts(world, receipt, _known(world, boris, boris_cred, [])) == []
     assert _alerts(world, receipt, _known(world, world.chair, None, [])) == []
 

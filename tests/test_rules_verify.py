@@ -6,6 +6,7 @@ could record it anyway, the code a verifier of that record reports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -36,20 +37,26 @@ SKEW = 300 * SECOND  # World's clock_skew_ms
 
 
 # -- helpers ---------------------------------------------------------------------------
+def violation(call: Callable[[], object], code: str, seq: int, words: str = "") -> Violation:
+    """`call()` fails with `code` for entry `seq`, in a sentence that says `words`."""
+    with pytest.raises(Violation) as exc:
+        call()
+    assert (exc.value.code, exc.value.seq) == (code, seq)
+    assert words in exc.value.message
+    return exc.value
+
+
 def refused(world: World, event: dict[str, Any], code: str, *, forced: bool = True) -> Violation:
     """The sequencer refuses `event` with `code` at the next entry number; a record in
     which a rogue sequencer appended it anyway fails verification the same way."""
     seq = world.view.length
-    with pytest.raises(Violation) as exc:
-        world.submit(event)
-    assert (exc.value.code, exc.value.seq) == (code, seq)
-    assert f"entry #{seq}" in exc.value.message  # a sentence that names the entry
+    found = violation(lambda: world.submit(event), code, seq, f"entry #{seq}")  # names it
     if forced:
         report = verify_record(world.forced_lines([event]))
         assert report.problem is not None
         assert (report.problem.code, report.problem.seq) == (code, seq)
-        assert report.problem.message == exc.value.message
-    return exc.value
+        assert report.problem.message == found.message
+    return found
 
 
 def accepted(world: World, event: dict[str, Any]) -> int:
@@ -124,10 +131,7 @@ def append_refused(
     """Appending `entry` fails with `code` for entry `seq`, in a sentence naming it (or
     saying `words`), and leaves the log as it was."""
     length = verifier.length
-    with pytest.raises(Violation) as exc:
-        verifier.append(*entry)
-    assert (exc.value.code, exc.value.seq) == (code, seq)
-    assert (words or f"#{seq}") in exc.value.message
+    violation(lambda: verifier.append(*entry), code, seq, words or f"#{seq}")
     assert verifier.length == length  # nothing of a refused entry is kept
 
 
@@ -166,9 +170,7 @@ def test_a_genesis_breaking_one_rule_is_bad(fields: dict[str, Any]) -> None:
     world = World()
     event, receipt = genesis_entry(world, **fields)
     append_refused(LogVerifier(), (event, receipt), "bad_genesis", 0)
-    with pytest.raises(Violation) as exc:
-        Sequencer(world.sequencer_key, event, T0)
-    assert (exc.value.code, exc.value.seq) == ("bad_genesis", 0)
+    violation(lambda: Sequencer(world.sequencer_key, event, T0), "bad_genesis", 0)
 
 
 def test_a_log_that_does_not_start_with_a_genesis() -> None:
@@ -176,39 +178,31 @@ def test_a_log_that_does_not_start_with_a_genesis() -> None:
     entries = world.entries()
     append_refused(LogVerifier(), entries[1], "genesis_missing", 0, "does not start with a genesis")
     join = ev.Event.parse(entries[1][0])
-    with pytest.raises(Violation) as exc:
-        LogVerifier().admit(join, 0, T0)
-    assert (exc.value.code, exc.value.seq) == ("genesis_missing", 0)
-    assert "does not start with a genesis" in exc.value.message
+    missing = "does not start with a genesis"
+    violation(lambda: LogVerifier().admit(join, 0, T0), "genesis_missing", 0, missing)
 
 
 def test_a_genesis_admitted_anywhere_but_first_is_missing_the_genesis() -> None:
     world = World()
     genesis = ev.Event.parse(world.entries()[0][0])
     LogVerifier().admit(genesis, 0, T0)  # the genesis, first: fine
-    with pytest.raises(Violation) as exc:
-        LogVerifier().admit(genesis, 1, T0)
-    assert (exc.value.code, exc.value.seq) == ("genesis_missing", 1)
-    assert "does not start with a genesis" in exc.value.message
+    missing = "does not start with a genesis"
+    violation(lambda: LogVerifier().admit(genesis, 1, T0), "genesis_missing", 1, missing)
 
 
 def test_a_genesis_is_checked_against_the_one_obtained_out_of_band() -> None:
     world = World()
     verifier = replayed(world.entries())
     genesis_hash = ev.Event.parse(world.entries()[0][0]).hash
+    other = "sha256:" + "A" * 43
     check_genesis(verifier, genesis_hash)
-    check_genesis(LogVerifier(), "sha256:" + "A" * 43)  # nothing to compare yet
-    with pytest.raises(Violation) as exc:
-        check_genesis(verifier, "sha256:" + "A" * 43)
-    assert (exc.value.code, exc.value.seq) == ("unexpected_genesis", 0)
-    assert f"is {genesis_hash}, not the expected sha256:{'A' * 43}" in exc.value.message
+    check_genesis(LogVerifier(), other)  # nothing to compare yet
+    words = f"is {genesis_hash}, not the expected {other}"
+    violation(lambda: check_genesis(verifier, other), "unexpected_genesis", 0, words)
 
 
 def test_folding_an_empty_log_finds_no_genesis() -> None:
-    with pytest.raises(Violation) as exc:
-        fold([])
-    assert (exc.value.code, exc.value.seq) == ("genesis_missing", 0)
-    assert "empty" in exc.value.message
+    violation(lambda: fold([]), "genesis_missing", 0, "empty")
 
 
 def test_fold_keeps_messages_unless_told_not_to() -> None:
@@ -624,6 +618,11 @@ def _channel_world() -> tuple[World, Author, Author, Author]:
     return world, ana, boris, carla
 
 
+def _change(world: World, who: Author, channel: str, **change: list[str]) -> dict[str, Any]:
+    """`who` changes the members of `channel` (`add=`, `remove=`), at the world's next tick."""
+    return who.change_members(world.view, channel, world.tick(), **change)
+
+
 def test_membership_changes_go_in_the_plenary() -> None:
     world, ana, _, _ = _channel_world()
     body = {"channel": "grp", "add": ["CAL"], "remove": []}
@@ -634,43 +633,55 @@ def test_membership_changes_go_in_the_plenary() -> None:
 
 def test_membership_of_a_channel_that_does_not_exist() -> None:
     world, ana, _, _ = _channel_world()
-    refused(
-        world,
-        ana.change_members(world.view, "nowhere", world.tick(), add=["CAL"]),
-        "unknown_channel",
-    )
+    refused(world, _change(world, ana, "nowhere", add=["CAL"]), "unknown_channel")
 
 
 def test_only_group_channels_change_members() -> None:
     world, ana, _, _ = _channel_world()
-    refused(world, ana.change_members(world.view, "bil", world.tick(), add=["CAL"]), "channel_rule")
+    refused(world, _change(world, ana, "bil", add=["CAL"]), "channel_rule")
 
 
 def test_only_a_member_changes_a_channels_members() -> None:
     world, _, _, carla = _channel_world()
-    refused(
-        world,
-        carla.change_members(world.view, "grp", world.tick(), add=["CAL"]),
-        "not_channel_member",
-    )
-    refused(
-        world,
-        world.chair.change_members(world.view, "grp", world.tick(), add=["CAL"]),
-        "not_channel_member",
-    )
+    refused(world, _change(world, carla, "grp", add=["CAL"]), "not_channel_member")
+    refused(world, _change(world, world.chair, "grp", add=["CAL"]), "not_channel_member")
 
 
-def test_only_the_opener_or_the_chair_sitting_in_it_adds_states() -> None:
+# In "grp" (opened by ARC, with BOR) a delegation's change is refused and the same change
+# by another accepted; in "cg" (opened by the chair, for ARC and BOR) the chair's change
+# is accepted; the members of both afterwards.
+@pytest.mark.parametrize(
+    ("change", "refused_by", "accepted_by", "grp_after", "chair_change", "cg_after"),
+    [
+        pytest.param(
+            {"add": ["CAL"]}, "BOR", "ARC", ("ARC", "BOR", "CAL"),
+            {"add": ["CAL"]}, ("ARC", "BOR", "CAL"),
+            id="only-the-opener-or-the-chair-sitting-in-it-adds-states",
+        ),
+        pytest.param(
+            {"remove": ["BOR"]}, "ARC", "BOR", ("ARC",),
+            {"remove": ["ARC"]}, ("BOR",),
+            id="a-delegation-leaves-a-channel-only-the-chair-removes-another",
+        ),
+    ],
+)  # fmt: skip
+def test_who_changes_a_channels_members(
+    change: dict[str, list[str]],
+    refused_by: str,
+    accepted_by: str,
+    grp_after: tuple[str, ...],
+    chair_change: dict[str, list[str]],
+    cg_after: tuple[str, ...],
+) -> None:
     world, ana, boris, _ = _channel_world()
-    refused(
-        world, boris.change_members(world.view, "grp", world.tick(), add=["CAL"]), "channel_rule"
-    )
-    accepted(world, ana.change_members(world.view, "grp", world.tick(), add=["CAL"]))
+    delegation = {"ARC": ana, "BOR": boris}
+    refused(world, _change(world, delegation[refused_by], "grp", **change), "channel_rule")
+    accepted(world, _change(world, delegation[accepted_by], "grp", **change))
     world.submit(world.chair.open_channel(world.view, "cg", "group", ["ARC", "BOR"], world.tick()))
-    accepted(world, world.chair.change_members(world.view, "cg", world.tick(), add=["CAL"]))
+    accepted(world, _change(world, world.chair, "cg", **chair_change))
     assert world.view.state is not None
-    assert world.view.state.channels["grp"].spec.members == ("ARC", "BOR", "CAL")
-    assert world.view.state.channels["cg"].spec.members == ("ARC", "BOR", "CAL")
+    assert world.view.state.channels["grp"].spec.members == grp_after
+    assert world.view.state.channels["cg"].spec.members == cg_after
 
 
 @pytest.mark.parametrize(
@@ -683,30 +694,15 @@ def test_only_the_opener_or_the_chair_sitting_in_it_adds_states() -> None:
 )
 def test_only_accredited_members_not_yet_in_it_are_added(state: str) -> None:
     world, ana, _, _ = _channel_world()
-    refused(world, ana.change_members(world.view, "grp", world.tick(), add=[state]), "channel_rule")
+    refused(world, _change(world, ana, "grp", add=[state]), "channel_rule")
 
 
 def test_removing_a_state_that_is_not_a_member() -> None:
     world, ana, _, _ = _channel_world()
-    refused(
-        world, ana.change_members(world.view, "grp", world.tick(), remove=["CAL"]), "channel_rule"
-    )
+    refused(world, _change(world, ana, "grp", remove=["CAL"]), "channel_rule")
     world.submit(world.chair.open_channel(world.view, "cg", "group", ["ARC", "BOR"], world.tick()))
-    chair = world.chair.change_members(world.view, "cg", world.tick(), remove=["CAL"])
+    chair = _change(world, world.chair, "cg", remove=["CAL"])
     assert "CAL is not a member of 'cg'" in refused(world, chair, "channel_rule").message
-
-
-def test_a_delegation_leaves_a_channel_only_the_chair_removes_another() -> None:
-    world, ana, boris, _ = _channel_world()
-    refused(
-        world, ana.change_members(world.view, "grp", world.tick(), remove=["BOR"]), "channel_rule"
-    )
-    accepted(world, boris.change_members(world.view, "grp", world.tick(), remove=["BOR"]))
-    world.submit(world.chair.open_channel(world.view, "cg", "group", ["ARC", "BOR"], world.tick()))
-    accepted(world, world.chair.change_members(world.view, "cg", world.tick(), remove=["ARC"]))
-    assert world.view.state is not None
-    assert world.view.state.channels["grp"].spec.members == ("ARC",)
-    assert world.view.state.channels["cg"].spec.members == ("BOR",)
 
 
 def test_channels_are_created_in_the_plenary_once() -> None:

@@ -6,7 +6,9 @@ show` is recomputed from the node's verified replica.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -16,12 +18,32 @@ from accord.core import events as ev
 from accord.core.times import format_time
 from accord.node import acts
 
+if TYPE_CHECKING:
+    from accord.node.session import Node
+
 
 def _deadline(text: str, zone: str) -> int:
     try:
         return acts.deadline_ms(text, zone)
     except acts.ActError as exc:
         raise typer.BadParameter(str(exc)) from exc
+
+
+def _post(
+    home: Path,
+    conf: str,
+    type: str,
+    content: dict[str, Any] | Callable[[Node], dict[str, Any]],
+    done: str,
+) -> None:
+    """Post the negotiation act of `type` in the plenary and report its receipt (`done`),
+    or the reason the record gives it no effect. Its `content`, or what makes it from the
+    open node (content that cites the record)."""
+    with open_node(home) as node:
+        made = content(node) if callable(content) else content
+        receipt = node.negotiate(conf, type, made, now_ms())
+        void = node.effect(conf, receipt)
+    posted(done, receipt, void)
 
 
 decision_app = typer.Typer(help="Decisions: consensus, silence, vote.", no_args_is_help=True)
@@ -43,14 +65,14 @@ def open_decision(
     home: Path = HOME,
 ) -> None:
     """The chair opens a decision on a version (or a paragraph of it)."""
-    with open_node(home) as node:
+
+    def content(node: Node) -> dict[str, Any]:
         node.sync(conf)
         v = version_of(node.negotiation(conf), text, version)
         when = _deadline(deadline, time_zone) if deadline else None
-        content = acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
-        receipt = node.negotiate(conf, ev.DECISION, content, now_ms())
-        void = node.effect(conf, receipt)
-    posted(f"decision {decision} opened ({procedure})", receipt, void)
+        return acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
+
+    _post(home, conf, ev.DECISION, content, f"decision {decision} opened ({procedure})")
 
 
 @decision_app.command("object")
@@ -63,10 +85,7 @@ def object_(
 ) -> None:  # fmt: skip
     """Object (consensus), or break silence; keep the receipt: it proves the time."""
     content = acts.objection(decision, reason, amendment)
-    with open_node(home) as node:
-        receipt = node.negotiate(conf, ev.OBJECTION, content, now_ms())
-        void = node.effect(conf, receipt)
-    posted("objection recorded", receipt, void)
+    _post(home, conf, ev.OBJECTION, content, "objection recorded")
 
 
 @decision_app.command("vote")
@@ -76,11 +95,7 @@ def vote(
     explanation: str | None = typer.Option(None, "--explanation"), home: Path = HOME,
 ) -> None:  # fmt: skip
     """Cast your state's vote (one per state)."""
-    with open_node(home) as node:
-        content = acts.vote(decision, choice, explanation)
-        receipt = node.negotiate(conf, ev.VOTE, content, now_ms())
-        void = node.effect(conf, receipt)
-    posted("vote cast", receipt, void)
+    _post(home, conf, ev.VOTE, acts.vote(decision, choice, explanation), "vote cast")
 
 
 @decision_app.command("close")
@@ -90,10 +105,7 @@ def close(
     home: Path = HOME,
 ) -> None:  # fmt: skip
     """The chair closes a decision and declares its outcome (every member checks it)."""
-    with open_node(home) as node:
-        receipt = node.negotiate(conf, ev.CLOSE, acts.close(decision, outcome), now_ms())
-        void = node.effect(conf, receipt)
-    posted(f"decision {decision} closed", receipt, void)
+    _post(home, conf, ev.CLOSE, acts.close(decision, outcome), f"decision {decision} closed")
 
 
 @decision_app.command("show")
@@ -135,7 +147,4 @@ def statement(
 ) -> None:
     """A statement attributed to your state, on a decision or a paragraph."""
     content = acts.statement(kind, words, decision, text, paragraph)
-    with open_node(home) as node:
-        receipt = node.negotiate(conf, ev.STATEMENT, content, now_ms())
-        void = node.effect(conf, receipt)
-    posted("statement recorded", receipt, void)
+    _post(home, conf, ev.STATEMENT, content, "statement recorded")

@@ -138,15 +138,11 @@ def _revocation(
     rev = event.body
     target = state.credentials.get(rev.credential)
     if rev.credential == mine.id:
-        return [KeyAlert(
-            seq, "credential_revoked",
-            f"your full powers were revoked by {rev.state} as of "
-            f"{format_time(rev.revoked_at)} (entry #{seq}): {rev.reason}",
-        )]  # fmt: skip
-    if target is not None and target.state == mine.state:
-        return [KeyAlert(
-            seq, "colleague_revoked",
-            f"the full powers of {target.label()} were revoked as of "
-            f"{format_time(rev.revoked_at)} (entry #{seq}): {rev.reason}",
-        )]  # fmt: skip
-    return []
+        code, whose = "credential_revoked", f"your full powers were revoked by {rev.state}"
+    elif target is not None and target.state == mine.state:
+        code, whose = "colleague_revoked", f"the full powers of {target.label()} were revoked"
+    else:
+        return []
+    return [KeyAlert(
+        seq, code, f"{whose} as of {format_time(rev.revoked_at)} (entry #{seq}): {rev.reason}",
+    )]  # fmt: skip

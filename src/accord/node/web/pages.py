@@ -1,7 +1,7 @@
 """What every page and form shares: the templates, rendering with the session's notices,
-running work on the node's thread, reading a form with its token, doing an act and
-going back with its receipt, a page computed from the replica, a download, a
-conference's header. The routes (`routes/`) reach it with `pages(request)`.
+running work on the node's thread, reading a form with its token, a page computed from
+the replica, a conference's page under its header, a download. The routes (`routes/`)
+reach it with `pages(request)`; acting from a form is `posting`'s.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from accord.node.session import Node
 from accord.node.web import views
 from accord.node.web.forms import FormError, reason
 from accord.node.web.guard import cookie_name, plain
-from accord.node.web.service import LockedError, Notice, WebNode
+from accord.node.web.service import LockedError, WebNode
 
 OPS = [
     ("replace_words", "Replace words"),
@@ -105,35 +105,6 @@ class Pages:
             raise FormError("the form has expired: reload the page and try again")
         return form
 
-    async def perform(
-        self,
-        request: Request,
-        back: str,
-        what: str,
-        fn: Callable[[Node, FormData], dict[str, Any]],
-        conf: str | None = None,
-    ) -> Response:
-        """Read the form, do the act, and go back to `back` with its receipt or reason.
-        A negotiation act (`conf` given) is looked up in the recomputed negotiation: one
-        the record shows without effect is reported in red, with the reason."""
-
-        def act(node: Node, form: FormData) -> tuple[dict[str, Any], str | None]:
-            receipt = fn(node, form)
-            return receipt, (node.effect(conf, receipt) if conf is not None else None)
-
-        try:
-            form = await self.read_form(request)
-            receipt, void = await run_in_threadpool(self.service.act, lambda node: act(node, form))
-            if void is None:
-                self.service.notify(Notice(True, what, receipt))
-            else:
-                self.service.notify(Notice(False, f"Recorded, but without effect: {void}", receipt))
-        except LockedError:
-            return RedirectResponse("/unlock", status_code=303)
-        except (AccordError, ValueError) as exc:
-            self.service.notify(Notice(False, reason(exc)))
-        return RedirectResponse(back, status_code=303)
-
     def conference_context(self, node: Node, conf: str) -> dict[str, Any]:
         if node.replica.membership(conf) is None:
             raise FormError(f"this node does not follow {conf}")
@@ -161,6 +132,23 @@ class Pages:
         except (AccordError, KeyError) as exc:
             return self.render(request, "error.html.j2", 404, title="Not found", error=reason(exc))
         return self.render(request, template, **ctx)
+
+    async def conference_page(
+        self,
+        request: Request,
+        conf: str,
+        template: str,
+        fill: Callable[[Node, dict[str, Any]], None],
+    ) -> Response:
+        """A page of conference `conf`: its header (`conference_context`) and what `fill`
+        adds to it."""
+
+        def gather(node: Node) -> dict[str, Any]:
+            ctx = self.conference_context(node, conf)
+            fill(node, ctx)
+            return ctx
+
+        return await self.page(request, template, gather)
 
     async def download(self, fn: Callable[[Node], bytes], name: str, media: str) -> Response:
         try:

@@ -10,11 +10,10 @@ from starlette.datastructures import FormData
 
 from accord.node.session import Node
 from accord.node.web import views
-from accord.node.web.forms import (
-    FormError,
-    field,
-)
+from accord.node.web.forms import FormError, field
 from accord.node.web.pages import now_ms, pages
+from accord.node.web.posting import perform, receipted
+from accord.node.web.service import Notice
 
 router = APIRouter()
 
@@ -53,10 +52,7 @@ async def home(request: Request) -> Response:
 
 @router.get("/c/{conf}", response_class=HTMLResponse)
 async def conference(request: Request, conf: str) -> Response:
-    p = pages(request)
-
-    def gather(node: Node) -> dict[str, Any]:
-        ctx = p.conference_context(node, conf)
+    def fill(node: Node, ctx: dict[str, Any]) -> None:
         n = node.negotiation(conf)
         ctx["texts"] = [
             {
@@ -71,17 +67,13 @@ async def conference(request: Request, conf: str) -> Response:
             for tid, r in n.texts.items()
         ]
         ctx["decisions"] = views.decisions(n)
-        return ctx
 
-    return await p.page(request, "conference.html.j2", gather)
+    return await pages(request).conference_page(request, conf, "conference.html.j2", fill)
 
 
 @router.get("/c/{conf}/ch/{channel}", response_class=HTMLResponse)
 async def channel(request: Request, conf: str, channel: str) -> Response:
-    p = pages(request)
-
-    def gather(node: Node) -> dict[str, Any]:
-        ctx = p.conference_context(node, conf)
+    def fill(node: Node, ctx: dict[str, Any]) -> None:
         if channel not in {r.id for r in ctx["rooms"]}:
             raise FormError(f"your delegation does not read a channel {channel!r} here")
         ctx["channel"] = channel
@@ -89,17 +81,14 @@ async def channel(request: Request, conf: str, channel: str) -> Response:
         if ctx["messages"]:
             node.replica.mark_read(conf, channel, ctx["messages"][-1].seq)
             ctx["rooms"] = views.channels(node, conf)
-        return ctx
 
-    return await p.page(request, "channel.html.j2", gather)
+    return await pages(request).conference_page(request, conf, "channel.html.j2", fill)
 
 
 @router.post("/c/{conf}/ch/{channel}")
 async def post_message(request: Request, conf: str, channel: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def act(node: Node, form: FormData) -> Notice:
         text = field(form, "text")
-        return node.post(conf, text, now_ms(), channel)
+        return receipted(node, node.post(conf, text, now_ms(), channel), "Message posted")
 
-    return await p.perform(request, f"/c/{conf}/ch/{channel}", "Message posted", act)
+    return await perform(request, f"/c/{conf}/ch/{channel}", act)

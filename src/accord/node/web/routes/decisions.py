@@ -13,23 +13,17 @@ from accord.core.proceedings import MAJORITIES
 from accord.node import acts
 from accord.node.session import Node
 from accord.node.web import views
-from accord.node.web.forms import (
-    FormError,
-    field,
-    int_or_none,
-    optional,
-)
+from accord.node.web.forms import FormError, field, int_or_none, optional
 from accord.node.web.pages import now_ms, pages
+from accord.node.web.posting import negotiate, perform, receipted
+from accord.node.web.service import Notice
 
 router = APIRouter()
 
 
 @router.get("/c/{conf}/decisions", response_class=HTMLResponse)
 async def decisions_page(request: Request, conf: str) -> Response:
-    p = pages(request)
-
-    def gather(node: Node) -> dict[str, Any]:
-        ctx = p.conference_context(node, conf)
+    def fill(node: Node, ctx: dict[str, Any]) -> None:
         n = node.negotiation(conf)
         ctx["decisions"] = views.decisions(n)
         ctx["statements"] = n.statements
@@ -39,16 +33,13 @@ async def decisions_page(request: Request, conf: str) -> Response:
         rule = ctx["rules"].decision_rule
         first = rule if rule in MAJORITIES else "two_thirds_majority"
         ctx["majorities"] = sorted({first, "two_thirds_majority"}, key=lambda m: m != first)
-        return ctx
 
-    return await p.page(request, "decisions.html.j2", gather)
+    return await pages(request).conference_page(request, conf, "decisions.html.j2", fill)
 
 
 @router.post("/c/{conf}/decisions")
 async def open_decision(request: Request, conf: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def content(node: Node, form: FormData) -> dict[str, Any]:
         n = node.negotiation(conf)
         version = acts.version_of(n, field(form, "text"), int_or_none(str(form.get("version"))))
         procedure = field(form, "procedure")
@@ -56,7 +47,7 @@ async def open_decision(request: Request, conf: str) -> Response:
         when = acts.deadline_ms(deadline, zone) if deadline and procedure == "silence" else None
         if procedure == "silence" and when is None:
             raise FormError("a silence procedure needs a deadline")
-        content = acts.decision(
+        return acts.decision(
             field(form, "decision"),
             version,
             optional(form, "paragraph"),
@@ -65,16 +56,15 @@ async def open_decision(request: Request, conf: str) -> Response:
             when,
             zone if when is not None else None,
         )
-        return node.negotiate(conf, ev.DECISION, content, now_ms())
 
-    return await p.perform(request, f"/c/{conf}/decisions", "Decision opened", act, conf)
+    return await negotiate(
+        request, conf, ev.DECISION, content, f"/c/{conf}/decisions", "Decision opened"
+    )
 
 
 @router.post("/c/{conf}/d/{decision}/object")
 async def object_(request: Request, conf: str, decision: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def act(node: Node, form: FormData) -> Notice:
         content = acts.objection(decision, field(form, "reason"), form.get("amendment") == "on")
         receipt = node.negotiate(conf, ev.OBJECTION, content, now_ms())
         d = node.negotiation(conf).decisions.get(decision)
@@ -86,48 +76,40 @@ async def object_(request: Request, conf: str, decision: str) -> Response:
                 if in_time
                 else "AFTER the deadline: it has no effect",
             )
-        return receipt
+        return receipted(node, receipt, "Objection recorded; keep its receipt", conf)
 
-    return await p.perform(
-        request, f"/c/{conf}/decisions", "Objection recorded; keep its receipt", act, conf
-    )
+    return await perform(request, f"/c/{conf}/decisions", act)
 
 
 @router.post("/c/{conf}/d/{decision}/vote")
 async def vote(request: Request, conf: str, decision: str) -> Response:
-    p = pages(request)
+    def content(node: Node, form: FormData) -> dict[str, Any]:
+        return acts.vote(decision, field(form, "vote"), optional(form, "explanation"))
 
-    def act(node: Node, form: FormData) -> dict[str, Any]:
-        content = acts.vote(decision, field(form, "vote"), optional(form, "explanation"))
-        return node.negotiate(conf, ev.VOTE, content, now_ms())
-
-    return await p.perform(request, f"/c/{conf}/decisions", "Vote cast", act, conf)
+    return await negotiate(request, conf, ev.VOTE, content, f"/c/{conf}/decisions", "Vote cast")
 
 
 @router.post("/c/{conf}/d/{decision}/close")
 async def close(request: Request, conf: str, decision: str) -> Response:
-    p = pages(request)
+    def content(node: Node, form: FormData) -> dict[str, Any]:
+        return acts.close(decision, field(form, "outcome"))
 
-    def act(node: Node, form: FormData) -> dict[str, Any]:
-        content = acts.close(decision, field(form, "outcome"))
-        return node.negotiate(conf, ev.CLOSE, content, now_ms())
-
-    return await p.perform(request, f"/c/{conf}/decisions", "Decision closed", act, conf)
+    return await negotiate(
+        request, conf, ev.CLOSE, content, f"/c/{conf}/decisions", "Decision closed"
+    )
 
 
 @router.post("/c/{conf}/statement")
 async def statement(request: Request, conf: str) -> Response:
-    p = pages(request)
-    back = f"/c/{conf}/decisions"
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
-        content = acts.statement(
+    def content(node: Node, form: FormData) -> dict[str, Any]:
+        return acts.statement(
             field(form, "kind"),
             field(form, "words"),
             optional(form, "decision"),
             optional(form, "text"),
             optional(form, "paragraph"),
         )
-        return node.negotiate(conf, ev.STATEMENT, content, now_ms())
 
-    return await p.perform(request, back, "Statement recorded", act, conf)
+    return await negotiate(
+        request, conf, ev.STATEMENT, content, f"/c/{conf}/decisions", "Statement recorded"
+    )

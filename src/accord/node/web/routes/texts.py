@@ -25,33 +25,31 @@ from accord.node.web.forms import (
     typed_version,
 )
 from accord.node.web.pages import now_ms, pages
+from accord.node.web.posting import negotiate, perform, receipted
+from accord.node.web.service import Notice
 
 router = APIRouter()
 
 
 @router.post("/c/{conf}/texts")
 async def table_text(request: Request, conf: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def content(node: Node, form: FormData) -> dict[str, Any]:
         text_id = field(form, "text_id")
         upload = form.get("docx")
         if isinstance(upload, UploadFile) and upload.filename:
             version = docx_version(upload, text_id)
         else:
             version = typed_version(field(form, "typed"), text_id, 1)
-        return node.negotiate(conf, ev.TEXT, acts.table(version), now_ms())
+        return acts.table(version)
 
-    return await p.perform(request, f"/c/{conf}", "Text tabled", act, conf)
+    return await negotiate(request, conf, ev.TEXT, content, f"/c/{conf}", "Text tabled")
 
 
 @router.get("/c/{conf}/t/{text}", response_class=HTMLResponse)
 async def text_page(request: Request, conf: str, text: str) -> Response:
-    p = pages(request)
     q = request.query_params
 
-    def gather(node: Node) -> dict[str, Any]:
-        ctx = p.conference_context(node, conf)
+    def fill(node: Node, ctx: dict[str, Any]) -> None:
         n = node.negotiation(conf)
         record = n.texts.get(text)
         if record is None:
@@ -86,16 +84,13 @@ async def text_page(request: Request, conf: str, text: str) -> Response:
             acts.version_of(n, text, a)
             acts.version_of(n, text, b)
             ctx["diff"] = {"from": a, "to": b, "changes": views.diff(n, text, a, b)}
-        return ctx
 
-    return await p.page(request, "text.html.j2", gather)
+    return await pages(request).conference_page(request, conf, "text.html.j2", fill)
 
 
 @router.post("/c/{conf}/t/{text}/revise")
 async def revise(request: Request, conf: str, text: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def content(node: Node, form: FormData) -> dict[str, Any]:
         n = node.negotiation(conf)
         current = acts.version_of(n, text)
         version = typed_version(field(form, "typed"), text, current.number + 1)
@@ -105,16 +100,16 @@ async def revise(request: Request, conf: str, text: str) -> Response:
             if str(key).startswith("outcome-") and value
         }
         full = [(n.proposal(p).id, o) for p, o in outcomes.items()]
-        return node.negotiate(conf, ev.TEXT, acts.revision(version, full), now_ms())
+        return acts.revision(version, full)
 
-    return await p.perform(request, f"/c/{conf}/t/{text}", "Revised text issued", act, conf)
+    return await negotiate(
+        request, conf, ev.TEXT, content, f"/c/{conf}/t/{text}", "Revised text issued"
+    )
 
 
 @router.post("/c/{conf}/t/{text}/amend")
 async def amend(request: Request, conf: str, text: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def content(node: Node, form: FormData) -> dict[str, Any]:
         current = acts.version_of(node.negotiation(conf), text)
         paragraph, op = field(form, "paragraph"), field(form, "op")
         old, new = optional(form, "old"), optional(form, "new")
@@ -124,32 +119,29 @@ async def amend(request: Request, conf: str, text: str) -> Response:
             if p is None:
                 raise FormError(f"there is no paragraph {paragraph!r}")
             new_id, new_number = f"new-{secrets.token_hex(3)}", f"{p.number} bis"
-        content = acts.amendment(
+        return acts.amendment(
             current, paragraph, op, old, new, 1, new_id, new_number,
             optional(form, "rationale"),
         )  # fmt: skip
-        return node.negotiate(conf, ev.AMEND, content, now_ms())
 
-    return await p.perform(request, f"/c/{conf}/t/{text}", "Proposal made", act, conf)
+    return await negotiate(request, conf, ev.AMEND, content, f"/c/{conf}/t/{text}", "Proposal made")
 
 
 @router.post("/c/{conf}/t/{text}/stance")
 async def stance(request: Request, conf: str, text: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def content(node: Node, form: FormData) -> dict[str, Any]:
         what = field(form, "stance")
         proposal = node.negotiation(conf).proposal(field(form, "proposal")).id
-        return node.negotiate(conf, ev.STANCE, acts.stance(proposal, what), now_ms())
+        return acts.stance(proposal, what)
 
-    return await p.perform(request, f"/c/{conf}/t/{text}", "Stance recorded", act, conf)
+    return await negotiate(
+        request, conf, ev.STANCE, content, f"/c/{conf}/t/{text}", "Stance recorded"
+    )
 
 
 @router.post("/c/{conf}/t/{text}/status")
 async def status(request: Request, conf: str, text: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def act(node: Node, form: FormData) -> Notice:
         current = acts.version_of(node.negotiation(conf), text)
         content = acts.paragraph_status(
             current, field(form, "paragraph"), field(form, "status"),
@@ -158,26 +150,24 @@ async def status(request: Request, conf: str, text: str) -> Response:
         # The chair marks and reopens in the chair's capacity; a delegation reopens
         # as its state (a presiding delegate chooses by the form used).
         as_chair = form.get("capacity") != "state"
-        return node.negotiate(conf, ev.PARAGRAPH_STATUS, content, now_ms(), as_chair)
+        receipt = node.negotiate(conf, ev.PARAGRAPH_STATUS, content, now_ms(), as_chair)
+        return receipted(node, receipt, "Paragraph status recorded", conf)
 
-    return await p.perform(request, f"/c/{conf}/t/{text}", "Paragraph status recorded", act, conf)
+    return await perform(request, f"/c/{conf}/t/{text}", act)
 
 
 @router.post("/c/{conf}/t/{text}/sign")
 async def sign(request: Request, conf: str, text: str) -> Response:
-    p = pages(request)
-
-    def act(node: Node, form: FormData) -> dict[str, Any]:
+    def content(node: Node, form: FormData) -> dict[str, Any]:
         n = node.negotiation(conf)
         version = acts.version_of(n, text, int_or_none(str(form.get("version", ""))))
         if n.adopted(version.hash) is None:
             raise FormError(f"version {version.number} of {text} has not been adopted")
-        content = acts.signature(
+        return acts.signature(
             version, form.get("initial") == "on", form.get("ad_referendum") == "on"
         )
-        return node.negotiate(conf, ev.SIGNATURE, content, now_ms())
 
-    return await p.perform(request, f"/c/{conf}/t/{text}", "Signed", act, conf)
+    return await negotiate(request, conf, ev.SIGNATURE, content, f"/c/{conf}/t/{text}", "Signed")
 
 
 def _adopted(n: Negotiation, text: str) -> list[tuple[int, str]]:

@@ -5,31 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
-from accord.core.errors import AccordError
 from accord.core.keys import fingerprint
 from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
 from accord.node.keystore import device_label
 from accord.node.session import Node
 from accord.node.web import views
-from accord.node.web.forms import (
-    field,
-    reason,
-)
+from accord.node.web.forms import field
 from accord.node.web.pages import pages
-from accord.node.web.service import LockedError, Notice
+from accord.node.web.posting import perform
+from accord.node.web.service import Notice
 
 router = APIRouter()
 
 
 @router.get("/c/{conf}/trust", response_class=HTMLResponse)
 async def trust(request: Request, conf: str) -> Response:
-    p = pages(request)
-
-    def gather(node: Node) -> dict[str, Any]:
-        ctx = p.conference_context(node, conf)
+    def fill(node: Node, ctx: dict[str, Any]) -> None:
         ctx["contacts"] = views.contacts(node, conf)
         ctx["my_fingerprint"] = fingerprint(node.identity.public)
         state = node.view(conf).state
@@ -44,30 +39,19 @@ async def trust(request: Request, conf: str) -> Response:
             }
             for seq, t, name, key in state.devices.get(node.identity.public.text, [])
         ]
-        return ctx
 
-    return await p.page(request, "trust.html.j2", gather)
+    return await pages(request).conference_page(request, conf, "trust.html.j2", fill)
 
 
 @router.post("/c/{conf}/trust/verify")
 async def mark_verified(request: Request, conf: str) -> Response:
-    p = pages(request)
-
-    async def go() -> str:
-        form = await p.read_form(request)
+    def act(node: Node, form: FormData) -> Notice:
         state, delegate, number = (
             field(form, "state"),
             field(form, "delegate"),
             field(form, "number"),
         )
-        fp = await p.call(lambda node: node.mark_verified(conf, state, delegate, number))
-        return f"{fp.label()} marked verified: their key is the one you compared"
+        fp = node.mark_verified(conf, state, delegate, number)
+        return Notice(True, f"{fp.label()} marked verified: their key is the one you compared")
 
-    try:
-        p.service.notify(Notice(True, await go()))
-        p.service.changed()
-    except LockedError:
-        return RedirectResponse("/unlock", status_code=303)
-    except AccordError as exc:
-        p.service.notify(Notice(False, reason(exc)))
-    return RedirectResponse(f"/c/{conf}/trust", status_code=303)
+    return await perform(request, f"/c/{conf}/trust", act)
