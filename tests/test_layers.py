@@ -118,3 +118,22 @@ def test_the_layer_rules_see_the_project() -> None:
         modules
     )
     assert "accord.node.session" in _loaded_by("accord.node.web.app")
+
+
+def test_the_clock_is_read_in_one_place() -> None:
+    # The core is given times; everything else asks accord.infra.clock, so that a test, a
+    # benchmark or a replay can set the time in one place.
+    readers = {("time", "time"), ("time", "time_ns"), ("time", "monotonic"),
+               ("datetime", "now"), ("datetime", "utcnow"), ("date", "today")}  # fmt: skip
+    found = []
+    for path in (SRC / "accord").rglob("*.py"):
+        if path.relative_to(SRC).as_posix() == "accord/infra/clock.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and (node.value.id.lstrip("_"), node.attr) in readers
+            ):
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == []

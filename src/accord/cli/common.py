@@ -1,4 +1,4 @@
-"""What the commands share: the consoles, the node home option, the clock, the passphrase,
+"""What the commands share: the consoles, the node home option, the passphrase,
 opening a node, reading and writing JSON files, exit codes; for the negotiation's
 commands, the `--conf` and `--text` options, finding a version, reporting a receipt.
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,10 +36,6 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 HOME = typer.Option(
     Path("data/node"), "--home", envvar="ACCORD_HOME", help="The node's folder (keystore, replica)."
 )
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def passphrase(confirm: bool = False) -> str:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from accord.cli.common import CONF, HOME, TEXT, console, now_ms, open_node, posted, version_of
+from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, version_of
 from accord.core import events as ev
 from accord.core.times import format_time
+from accord.infra.clock import now_ms
 from accord.node import acts
 
 if TYPE_CHECKING:

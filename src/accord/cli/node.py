@@ -18,7 +18,6 @@ from accord.cli.common import (
     HOME,
     console,
     err,
-    now_ms,
     open_node,
     passphrase,
     read_json,
@@ -31,6 +30,7 @@ from accord.core.errors import AccordError
 from accord.core.keys import PublicKey, fingerprint
 from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
+from accord.infra.clock import now_ms
 from accord.infra.record_file import write_record
 
 root_app = typer.Typer(help="A ministry's state root key.", no_args_is_help=True)

@@ -15,10 +15,11 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from accord.cli.common import CONF, HOME, TEXT, console, now_ms, open_node, posted, version_of
+from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, version_of
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.texts import Version, diff_versions
+from accord.infra.clock import now_ms
 from accord.infra.record_file import write_record
 from accord.node import acts
 

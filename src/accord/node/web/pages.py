@@ -7,7 +7,6 @@ reach it with `pages(request)`; acting from a form is `posting`'s.
 from __future__ import annotations
 
 import hmac
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +32,6 @@ OPS = [
     ("add_after", "Add a new paragraph after"),
 ]
 STATEMENT_KINDS = ["interpretative", "reservation", "explanation_of_position", "dissociation"]
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def environment() -> Environment:

@@ -15,9 +15,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from accord.core.errors import AccordError
+from accord.infra.clock import now_ms
 from accord.node.session import Node
 from accord.node.web.forms import reason
-from accord.node.web.pages import now_ms, pages
+from accord.node.web.pages import pages
 from accord.node.web.service import LockedError, Notice
 
 

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from accord.infra.clock import now_ms
 from accord.node.session import Node
 from accord.node.web import views
 from accord.node.web.forms import FormError, field
-from accord.node.web.pages import now_ms, pages
+from accord.node.web.pages import pages
 from accord.node.web.posting import perform, receipted
 from accord.node.web.service import Notice
 

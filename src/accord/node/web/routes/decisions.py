@@ -10,11 +10,12 @@ from starlette.datastructures import FormData
 
 from accord.core import events as ev
 from accord.core.proceedings import MAJORITIES
+from accord.infra.clock import now_ms
 from accord.node import acts
 from accord.node.session import Node
 from accord.node.web import views
 from accord.node.web.forms import FormError, field, int_or_none, optional
-from accord.node.web.pages import now_ms, pages
+from accord.node.web.pages import pages
 from accord.node.web.posting import negotiate, perform, receipted
 from accord.node.web.service import Notice
 

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from accord.core import events as ev
 from accord.core.negotiation import Negotiation
 from accord.documents.typed_text import version_lines
+from accord.infra.clock import now_ms
 from accord.node import acts
 from accord.node.session import Node
 from accord.node.web import views
@@ -24,7 +25,7 @@ from accord.node.web.forms import (
     optional,
     typed_version,
 )
-from accord.node.web.pages import now_ms, pages
+from accord.node.web.pages import pages
 from accord.node.web.posting import negotiate, perform, receipted
 from accord.node.web.service import Notice
 

@@ -34,7 +34,7 @@ async def trust(request: Request, conf: str) -> Response:
                 "seq": seq,
                 "time": format_time(t),
                 "name": name,
-                "withdrawn": key in {state.device_ids[d][1] for d in state.revoked_devices},
+                "withdrawn": key in {state.device_ids[d].key for d in state.revoked_devices},
                 "here": node.keystore.has(device_label(DevicePublicKey.parse(key))),
             }
             for seq, t, name, key in state.devices.get(node.identity.public.text, [])
