@@ -16,7 +16,7 @@ from accord.core.author import Author, genesis_event
 from accord.core.credentials import issue_full_powers, revoke
 from accord.core.encoding import hash_tag, parse_hash
 from accord.core.epochs import NoKeyError
-from accord.core.genesis import genesis_body
+from accord.core.genesis import PROCEDURE_1, Procedure, genesis_body
 from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
 from accord.core.log import make_checkpoint, make_receipt, next_head
@@ -70,6 +70,7 @@ class World:
         observer_access: str = "plenary",
         seal: Callable[..., str] | None = None,
         decision_rule: str = "consensus",
+        procedure: Procedure = PROCEDURE_1,
     ) -> None:
         self.conf = conf
         self.clock = T0
@@ -97,6 +98,7 @@ class World:
             silence_period_ms=DAY,
             clock_skew_ms=300 * SECOND,
             observers=observer_access,
+            procedure=procedure,
         )
         self.genesis_event = genesis_event(self.host, conf=conf, genesis=self.genesis, time=T0)
         self.seq = Sequencer(self.sequencer_key, self.genesis_event, T0)

@@ -86,11 +86,19 @@ def decision(
     deadline: int | None = None,
     time_zone: str | None = None,
     paragraph: str | None = None,
+    kind: str | None = None,
+    proposal: str | None = None,
 ) -> dict[str, Any]:
+    """A decision's content; `kind` (rules of procedure version 2) names its subject's kind:
+    adoption, basis, or proposal (then `proposal` is the proposal's id)."""
+    subject: dict[str, Any] = {"text": v["text"], "version": v["version"],
+                               "hash": Version.parse(v).hash, "paragraph": paragraph}  # fmt: skip
+    if kind == "proposal":
+        subject = {"kind": kind, "proposal": proposal}
+    elif kind is not None:
+        subject["kind"] = kind
     return {
-        "decision": decision_id,
-        "subject": {"text": v["text"], "version": v["version"], "hash": Version.parse(v).hash,
-                    "paragraph": paragraph},
+        "decision": decision_id, "subject": subject,
         "procedure": procedure, "rule": rule, "deadline": deadline, "time_zone": time_zone,
     }  # fmt: skip
 

@@ -16,18 +16,27 @@ from accord.core.proceedings import (
     MAJORITIES,
     PROCEDURES,
     STATEMENT_KINDS,
+    SUBJECT_KINDS,
     VOTES,
+    VOTES_2,
     CastVote,
     Decision,
     Flag,
     LateObjection,
     Objection,
+    Outcome,
     Refused,
     Signature,
     Statement,
     Subject,
 )
-from accord.core.texts import TEXT_ID
+from accord.core.texts import TEXT_ID, Version, paragraph_label
+from accord.core.times import format_time
+
+OBJECTION_KINDS = frozenset({"objection", "amendment"})
+# Under procedure 2 a delegation may also request a vote, which a consensus cannot survive.
+OBJECTION_KINDS_2 = OBJECTION_KINDS | {"vote"}
+SUBJECT_FIELDS = ("proposal", "text", "version", "hash", "paragraph")
 
 if TYPE_CHECKING:
     from accord.core.negotiation import Negotiation
@@ -44,15 +53,12 @@ def open_decision(
     decision_id = schema.text(d["decision"], "decision id", pattern=DECISION_ID)
     if decision_id in n.decisions:
         raise Refused(f"decision {decision_id} exists already")
-    subject = Subject.parse(d["subject"])
-    record = n.record(subject.text_id)
-    if not 1 <= subject.version <= len(record.versions):
-        raise Refused(f"{subject.text_id} has no version {subject.version}")
-    version = record.versions[subject.version - 1]
-    if version.hash != subject.hash:
-        raise Refused(f"the hash named is not that of {subject.label()}")
-    if subject.paragraph is not None and version.paragraph(subject.paragraph) is None:
-        raise Refused(f"{subject.label()} has no such paragraph")
+    settings = n.state.genesis.rules.procedure
+    if settings.version == 1:
+        subject = Subject.parse(d["subject"])
+        _version_named(n, subject)
+    else:
+        subject = _subject(n, d["subject"])
     procedure = schema.choice(d["procedure"], "procedure", PROCEDURES)
     rule = None if d["rule"] is None else schema.choice(d["rule"], "majority", MAJORITIES)
     genesis_rule = n.state.genesis.rules.decision_rule
@@ -75,9 +81,66 @@ def open_decision(
             )
     elif d["deadline"] is not None or d["time_zone"] is not None:
         raise Refused(f"a {procedure} decision has no deadline")
+    members = tuple(sorted(c for c, s in n.state.states.items() if s.role == "member"))
     n.decisions[decision_id] = Decision(
-        decision_id, seq, time, subject, procedure, rule, deadline, time_zone
+        decision_id, seq, time, subject, procedure, rule, deadline, time_zone,
+        settings=settings, members=members,
+    )  # fmt: skip
+
+
+def _version_named(n: Negotiation, subject: Subject) -> Version:
+    record = n.record(subject.text_id)
+    if not 1 <= subject.version <= len(record.versions):
+        raise Refused(f"{subject.text_id} has no version {subject.version}")
+    version = record.versions[subject.version - 1]
+    if version.hash != subject.hash:
+        raise Refused(f"the hash named is not that of {subject.label()}")
+    if subject.paragraph is not None and version.paragraph(subject.paragraph) is None:
+        raise Refused(f"{subject.label()} has no such paragraph")
+    return version
+
+
+def _subject(n: Negotiation, value: Any) -> Subject:
+    """A decision's subject under rules of procedure version 2 (docs/protocol.md 12.4)."""
+    kind = schema.choice(schema.obj(value, "decision subject", ("kind",), SUBJECT_FIELDS)["kind"],
+                         "subject kind", SUBJECT_KINDS)  # fmt: skip
+    if kind == "proposal":
+        d = schema.obj(value, "decision subject", ("kind", "proposal"))
+        proposal = n.proposals.get(d["proposal"]) if isinstance(d["proposal"], str) else None
+        if proposal is None:
+            raise Refused("no such proposal")
+        if not proposal.open:
+            raise Refused(f"the proposal by {proposal.state} is no longer open")
+        a = proposal.amendment
+        version = n.record(a.text_id).versions[a.version - 1]
+        return Subject(a.text_id, a.version, version.hash, a.paragraph, kind, proposal.id)
+    d = schema.obj(value, "decision subject", ("kind", "text", "version", "hash", "paragraph"))
+    subject = Subject(
+        schema.text(d["text"], "text id", pattern=TEXT_ID),
+        schema.integer(d["version"], "version", 1),
+        schema.text(d["hash"], "version hash", max_len=64),
+        None if d["paragraph"] is None else schema.text(d["paragraph"], "paragraph id"),
+        kind,
     )
+    version = _version_named(n, subject)
+    whole = n.adopted(version.hash)
+    if whole is not None:
+        raise Refused(
+            f"version {version.number} of {version.text_id} was adopted as a whole by decision "
+            f"{whole.id}: a decision on it has no object"
+        )
+    if kind == "basis" and subject.paragraph is not None:
+        raise Refused("a version is accepted as the basis for negotiation as a whole")
+    if kind == "adoption" and n.state.genesis.rules.procedure.clean_text:
+        paragraphs = [p for p in version.paragraphs
+                      if subject.paragraph in (None, p.id) and p.bracketed]  # fmt: skip
+        if paragraphs:
+            raise Refused(
+                f"{subject.label()} still holds bracketed text (paragraphs "
+                f"{', '.join(p.number for p in paragraphs)}): only agreed text is adopted; "
+                "the chair issues a clean version first"
+            )
+    return subject
 
 
 def _decision_named(n: Negotiation, content: dict[str, Any]) -> Decision:
@@ -94,19 +157,23 @@ def object_to(
 ) -> None:  # fmt: skip
     d = schema.obj(content, "objection", ("decision", "kind", "text"))
     decision = _decision_named(n, d)
-    kind = schema.choice(d["kind"], "kind", {"objection", "amendment"})
+    kinds = OBJECTION_KINDS if decision.settings.version == 1 else OBJECTION_KINDS_2
+    kind = schema.choice(d["kind"], "kind", kinds)
     text = schema.text(d["text"], "objection text", schema.MAX_REASON * 10)
     if state is None:
         raise Refused("the chair does not object to its own proposal")
     if decision.procedure == "vote":
         raise Refused("a vote is not objected to: vote no")
     if decision.procedure == "consensus":
-        if kind != "objection":
-            raise Refused("under consensus, only a formal objection blocks")
+        if kind == "amendment":
+            also = "" if decision.settings.version == 1 else " or a request for a vote"
+            raise Refused(f"under consensus, only a formal objection{also} blocks")
         if "adopt" not in powers:
             raise Refused(f"{state}'s delegate lacks the power to adopt, so cannot object")
         if decision.closed_seq is not None:
             raise Refused(f"decision {decision.id} was already closed")
+    elif kind == "vote":
+        raise Refused("a silence is broken by an objection or an amendment")
     elif not decision.before_deadline(time):
         # Recorded, without effect: the receipt time is after the deadline.
         decision.late.append(LateObjection(seq, time, state, kind))
@@ -120,7 +187,7 @@ def cast_vote(
 ) -> None:  # fmt: skip
     d = schema.obj(content, "vote", ("decision", "vote", "explanation"))
     decision = _decision_named(n, d)
-    vote = schema.choice(d["vote"], "vote", VOTES)
+    vote = schema.choice(d["vote"], "vote", VOTES if decision.settings.version == 1 else VOTES_2)
     explanation = (
         None if d["explanation"] is None
         else schema.text(d["explanation"], "explanation of vote", schema.MAX_REASON * 10)
@@ -133,11 +200,24 @@ def cast_vote(
         raise Refused(f"the vote on {decision.id} is closed")
     if state in decision.votes:
         raise Refused(f"{state} has already voted (#{decision.votes[state].seq}): one vote a state")
+    if explanation:
+        _may_explain(n, decision, state)
     decision.votes[state] = CastVote(seq, vote, explanation)
     if explanation:
         subject = f"decision {decision.id} on {decision.subject.label()}"
-        n.statements.append(
-            Statement(seq, state, "explanation_of_vote", subject, explanation, decision.id)
+        timing = None if decision.settings.version == 1 else "before"
+        n.statements.append(Statement(seq, state, "explanation_of_vote", subject, explanation,
+                                      decision.id, timing=timing))  # fmt: skip
+
+
+def _may_explain(n: Negotiation, decision: Decision, state: str) -> None:
+    """The sponsor of a proposal does not explain its vote on it, where the rules say so
+    (UN General Assembly rule 88)."""
+    proposal = n.proposals.get(decision.subject.proposal or "")
+    if proposal is not None and proposal.state == state and not decision.settings.sponsor_explains:
+        raise Refused(
+            f"{state} moved the proposal decided by {decision.id}: under the rules of "
+            "procedure its sponsor does not explain its vote on it"
         )
 
 
@@ -154,8 +234,18 @@ def close_decision(
         raise Refused(f"decision {decision.id} was already closed")
     if decision.procedure == "silence" and decision.before_deadline(time):
         raise Refused("a silence procedure ends at its deadline, not before")
+    minimum = decision.settings.consensus_min_ms
+    if decision.procedure == "consensus" and time - decision.opened_at < minimum:
+        raise Refused(
+            f"a consensus stays open at least {minimum // 60_000} min under the rules of "
+            "procedure, so that every delegation can object: until "
+            f"{format_time(decision.opened_at + minimum)}"
+        )
     decision.closed_seq, decision.claimed = seq, claimed
     actual = decision.outcome(max(n.last_time, time))
+    proposal = n.proposals.get(decision.subject.proposal or "")
+    if proposal is not None:  # adopted, the next version incorporates it; else it is closed
+        proposal.decided = "adopted" if actual == Outcome.ADOPTED else "rejected"
     if actual != claimed:
         n.flags.append(
             Flag(seq, "the chair", f"declared decision {decision.id} {claimed.replace('_', ' ')}"
@@ -173,7 +263,9 @@ def make_statement(
     s = schema.obj(d["subject"], "statement subject", ("decision", "text", "paragraph"))
     if state is None:
         raise Refused("statements are made by delegations")
-    if s["decision"] is not None:
+    if s["decision"] is not None and n.state.genesis.rules.procedure.version > 1:
+        n.statements.append(_statement_on_decision(n, seq, state, kind, text, s))
+    elif s["decision"] is not None:
         decision = _decision_named(n, {"decision": s["decision"]})
         subject = f"decision {decision.id} on {decision.subject.label()}"
         n.statements.append(Statement(seq, state, kind, subject, text, decision=decision.id))
@@ -186,6 +278,27 @@ def make_statement(
         subject = f"{s['text']}" + (f", paragraph {paragraph.number}" if paragraph else "")
         text_id = record.current.text_id
         n.statements.append(Statement(seq, state, kind, subject, text, text_id=text_id))
+
+
+def _statement_on_decision(
+    n: Negotiation, seq: int, state: str, kind: str, text: str, s: dict[str, Any]
+) -> Statement:
+    """Under procedure 2, a statement on a decision may also name a paragraph of its
+    subject, and is marked as made before the decision was taken or after."""
+    decision = _decision_named(n, {"decision": s["decision"]})
+    if kind == "explanation_of_vote":
+        _may_explain(n, decision, state)
+    subject = f"decision {decision.id} on {decision.subject.label()}"
+    pid = s["paragraph"]
+    if pid is not None:
+        version = n.record(decision.subject.text_id).versions[decision.subject.version - 1]
+        paragraph = version.paragraph(pid)
+        if paragraph is None:
+            raise Refused(f"{decision.subject.label()} has no such paragraph")
+        subject += f", {paragraph_label(paragraph)}"
+    timing = "before" if decision.outcome(n.last_time) == Outcome.OPEN else "after"
+    return Statement(seq, state, kind, subject, text, decision.id, decision.subject.text_id,
+                     pid, timing)  # fmt: skip
 
 
 def sign(

@@ -22,6 +22,84 @@ DEFAULT_SILENCE_PERIOD_MS = 72 * 3600 * 1000
 DEFAULT_EPOCH_MAX_AGE_MS = 7 * 24 * 3600 * 1000
 DEFAULT_EPOCH_MAX_MESSAGES = 10_000
 MAX_STATES = 256
+DEFAULT_CONSENSUS_MIN_MS = 15 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """The rules of procedure the negotiation's fold applies (docs/protocol.md 12.4).
+
+    Version 1 is the procedure of the conferences made before the rules below existed:
+    its records keep verifying exactly as they did. Version 2 states each setting where
+    practice varies between bodies; its defaults are the UN General Assembly's rules.
+    """
+
+    version: int
+    # Who a majority is counted among: the members present and voting (abstentions do
+    # not count, UNGA rule 86), all members present, or all member states.
+    majority: str = "present_and_voting"
+    quorum: int = 0  # member states present (having voted, or answered present)
+    consensus_min_ms: int = 0  # how long a consensus stays open before it may close
+    clean_text: bool = False  # adoption and ad ref marks need text without brackets
+    package: bool = False  # nothing is agreed until everything is agreed
+    sponsor_explains: bool = True  # a sponsor may explain its vote on its own proposal
+
+    @classmethod
+    def parse(cls, value: Any) -> Procedure:
+        d = schema.obj(value, "procedure", PROCEDURE_FIELDS)
+        if type(d["version"]) is not int or d["version"] != 2:
+            raise SchemaError(
+                f"rules of procedure version {d['version']!r}; this implementation reads 2"
+            )
+        flags = {k: d[k] for k in ("clean_text", "package", "sponsor_explains")}
+        for key, flag in flags.items():
+            if not isinstance(flag, bool):
+                raise SchemaError(f"procedure {key} must be true or false")
+        return cls(
+            version=2,
+            majority=schema.choice(d["majority"], "majority basis", MAJORITY_BASES),
+            quorum=schema.integer(d["quorum"], "quorum"),
+            consensus_min_ms=schema.integer(d["consensus_min_ms"], "consensus minimum"),
+            **flags,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "majority": self.majority,
+            "quorum": self.quorum,
+            "consensus_min_ms": self.consensus_min_ms,
+            "clean_text": self.clean_text,
+            "package": self.package,
+            "sponsor_explains": self.sponsor_explains,
+        }
+
+
+PROCEDURE_FIELDS = ("version", "majority", "quorum", "consensus_min_ms", "clean_text",
+                    "package", "sponsor_explains")  # fmt: skip
+MAJORITY_BASES = frozenset({"present_and_voting", "present", "all_members"})
+PROCEDURE_1 = Procedure(version=1)
+
+
+def procedure_2(
+    members: int,
+    *,
+    majority: str = "present_and_voting",
+    quorum: int | None = None,
+    consensus_min_ms: int = DEFAULT_CONSENSUS_MIN_MS,
+    clean_text: bool = True,
+    package: bool = False,
+    sponsor_explains: bool = False,
+) -> Procedure:
+    """Version 2 with the UN General Assembly's defaults: majorities of the members present
+    and voting (rule 86), a quorum of a majority of the members for any decision (rule
+    67), a sponsor not explaining its vote on its own proposal (rule 88); adoption only of
+    text without brackets; a consensus open at least `consensus_min_ms` (the Assembly's
+    rules are silent: ours)."""
+    return Procedure(
+        2, majority, members // 2 + 1 if quorum is None else quorum, consensus_min_ms,
+        clean_text, package, sponsor_explains,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,13 +112,14 @@ class Rules:
     # that one stolen epoch key exposes a bounded part of a channel.
     epoch_max_age_ms: int = DEFAULT_EPOCH_MAX_AGE_MS
     epoch_max_messages: int = DEFAULT_EPOCH_MAX_MESSAGES
+    procedure: Procedure = PROCEDURE_1  # absent from the genesis: version 1
 
     @classmethod
     def parse(cls, value: Any) -> Rules:
         d = schema.obj(
             value, "rules of procedure",
             ("decision_rule", "silence_period_ms", "observers", "clock_skew_ms",
-             "epoch_max_age_ms", "epoch_max_messages"),
+             "epoch_max_age_ms", "epoch_max_messages"), ("procedure",),
         )  # fmt: skip
         return cls(
             decision_rule=schema.choice(d["decision_rule"], "decision rule", DECISION_RULES),
@@ -49,10 +128,11 @@ class Rules:
             clock_skew_ms=schema.integer(d["clock_skew_ms"], "clock skew"),
             epoch_max_age_ms=schema.integer(d["epoch_max_age_ms"], "epoch maximum age", 1),
             epoch_max_messages=schema.integer(d["epoch_max_messages"], "epoch maximum messages", 1),
+            procedure=Procedure.parse(d["procedure"]) if "procedure" in d else PROCEDURE_1,
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "decision_rule": self.decision_rule,
             "silence_period_ms": self.silence_period_ms,
             "observers": self.observers,
@@ -60,6 +140,9 @@ class Rules:
             "epoch_max_age_ms": self.epoch_max_age_ms,
             "epoch_max_messages": self.epoch_max_messages,
         }
+        if self.procedure.version > 1:
+            out["procedure"] = self.procedure.to_json()
+        return out
 
 
 @dataclass(frozen=True)
@@ -153,6 +236,7 @@ def genesis_body(
     clock_skew_ms: int = DEFAULT_CLOCK_SKEW_MS,
     epoch_max_age_ms: int = DEFAULT_EPOCH_MAX_AGE_MS,
     epoch_max_messages: int = DEFAULT_EPOCH_MAX_MESSAGES,
+    procedure: Procedure = PROCEDURE_1,
 ) -> dict[str, Any]:
     """The body of a genesis event, states in code order, checked as a verifier would.
 
@@ -170,6 +254,7 @@ def genesis_body(
             clock_skew_ms,
             epoch_max_age_ms,
             epoch_max_messages,
+            procedure,
         ),
         states=tuple(AccreditedState.parse(s) for s in states),
     ).to_json()

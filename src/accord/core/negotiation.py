@@ -78,6 +78,7 @@ class Negotiation:
         return next(
             (d for d in self.decisions.values()
              if d.subject.hash == version_hash and d.subject.paragraph is None
+             and d.subject.kind == "adoption"
              and d.outcome(self.last_time) == Outcome.ADOPTED),
             None,
         )  # fmt: skip
@@ -106,21 +107,38 @@ class Negotiation:
         # The proposals made on that version and not withdrawn: on the current version they
         # are the open ones (a proposal is decided by the next version); an earlier version
         # shows what was proposed on it, decided since or not.
+        # A proposal rejected by a decision is closed.
         made = [
             p for p in self.proposals.values()
             if p.amendment.text_id == text_id and p.amendment.version == v.number
-            and p.withdrawn_at is None
+            and p.withdrawn_at is None and not (current and p.decided == "rejected")
         ]  # fmt: skip
         out = []
         for paragraph in v.paragraphs:
             mine = [p for p in made if p.amendment.paragraph == paragraph.id]
             status = record.status.get(paragraph.id, "open") if current else "open"
-            out.append(compile_paragraph(paragraph, mine, status))  # it skips new paragraphs
+            compiled = compile_paragraph(paragraph, mine, status)  # it skips new paragraphs
+            note = self._note(record, paragraph.id, status) if current else ""
+            out.append(dataclasses.replace(compiled, note=note) if note else compiled)
             for p in sorted((p for p in mine if p.amendment.op == "add_after"), key=_seq):
                 assert p.amendment.new_paragraph is not None
                 new = compile_paragraph(p.amendment.new_paragraph, [], "open")
                 out.append(dataclasses.replace(new, replacements=(p,), proposed=True))
         return out
+
+    def _note(self, record: TextRecord, pid: str, status: str) -> str:
+        """What the compiled text says beside a paragraph: who reopened it and why; under
+        the package rule, that its ad ref mark holds only with the whole text."""
+        reopened = record.reopened.get(pid)
+        if reopened is not None:
+            return f"reopened by {reopened.by}" + (
+                f": {reopened.reason}" if reopened.reason else ""
+            )
+        package = self.state.genesis.rules.procedure.package
+        whole = any(self.adopted(v.hash) for v in record.versions)
+        if status == "agreed_ad_ref" and package and not whole:
+            return "provisional: nothing is agreed until everything is agreed"
+        return ""
 
     def render(self, text_id: str, version: int | None = None) -> str:
         record = self.record(text_id)

@@ -12,11 +12,16 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from accord.core import schema
+from accord.core.genesis import PROCEDURE_1, Procedure
 from accord.core.texts import TEXT_ID, Version
 
 PROCEDURES = frozenset({"consensus", "silence", "vote"})
 MAJORITIES = frozenset({"simple_majority", "two_thirds_majority"})
 VOTES = frozenset({"yes", "no", "abstain"})
+# Rules of procedure version 2: a delegation may answer "present" (present, not voting),
+# and decide on a version, on accepting it as the basis of negotiation, or on a proposal.
+VOTES_2 = VOTES | {"present"}
+SUBJECT_KINDS = frozenset({"adoption", "basis", "proposal"})
 STATEMENT_KINDS = frozenset(
     {"reservation", "interpretative", "explanation_of_position", "explanation_of_vote",
      "dissociation"}
@@ -40,10 +45,16 @@ class Flag:
 
 @dataclass(frozen=True)
 class Subject:
+    """What a decision is on: a version or one of its paragraphs (adopting it, or, under
+    rules of procedure version 2, accepting a version as the basis of negotiation), or a
+    proposal to amend it (the text, version and paragraph are then the proposal's)."""
+
     text_id: str
     version: int
     hash: str
     paragraph: str | None
+    kind: str = "adoption"
+    proposal: str | None = None  # the proposal's id, when the decision is on a proposal
 
     @classmethod
     def parse(cls, value: Any) -> Subject:
@@ -57,7 +68,10 @@ class Subject:
 
     def label(self) -> str:
         where = f", paragraph {self.paragraph}" if self.paragraph else ""
-        return f"{self.text_id} version {self.version}{where}"
+        if self.kind == "proposal":
+            return f"the proposal {self.proposal} on {self.text_id} version {self.version}{where}"
+        basis = " as the basis for negotiation" if self.kind == "basis" else ""
+        return f"{self.text_id} version {self.version}{where}{basis}"
 
 
 class Outcome(StrEnum):
@@ -89,7 +103,7 @@ class LateObjection(NamedTuple):
 
 class CastVote(NamedTuple):
     seq: int
-    vote: str  # yes, no or abstain
+    vote: str  # yes, no, abstain, or (version 2) present: present and not voting
     explanation: str | None
 
 
@@ -108,6 +122,8 @@ class Decision:
     votes: dict[str, CastVote] = field(default_factory=dict)  # by state
     closed_seq: int | None = None
     claimed: str | None = None
+    settings: Procedure = PROCEDURE_1  # the rules of procedure it is taken under
+    members: tuple[str, ...] = ()  # the member states when it was opened
 
     def outcome(self, now: int) -> Outcome:
         """Recomputed from the acts alone; `now` is the latest receipt time in the log
@@ -120,13 +136,24 @@ class Decision:
             return Outcome.OPEN
         if self.procedure == "consensus":
             return Outcome.NOT_ADOPTED if self.objections else Outcome.ADOPTED
-        yes = sum(1 for v in self.votes.values() if v.vote == "yes")
-        no = sum(1 for v in self.votes.values() if v.vote == "no")
-        if yes == 0:  # nothing is adopted without a vote for it
+        tally = self.tally()
+        yes = tally["yes"]
+        if not self.quorum_met or yes == 0:  # nothing is adopted without a vote for it
             return Outcome.NOT_ADOPTED
+        among = {
+            "present_and_voting": yes + tally["no"],
+            "present": len(self.votes),
+            "all_members": len(self.members),
+        }[self.settings.majority]
         if self.rule == "two_thirds_majority":
-            return Outcome.ADOPTED if 3 * yes >= 2 * (yes + no) else Outcome.NOT_ADOPTED
-        return Outcome.ADOPTED if yes > no else Outcome.NOT_ADOPTED
+            return Outcome.ADOPTED if 3 * yes >= 2 * among else Outcome.NOT_ADOPTED
+        return Outcome.ADOPTED if 2 * yes > among else Outcome.NOT_ADOPTED
+
+    @property
+    def quorum_met(self) -> bool:
+        """Whether enough member states were present: every state that voted or answered
+        present counts (a quorum applies to votes: a consensus records no presence)."""
+        return len(self.votes) >= self.settings.quorum
 
     def before_deadline(self, time: int) -> bool:
         """Whether `time` (a receipt time) comes before this silence's deadline."""
@@ -135,8 +162,17 @@ class Decision:
     def tally(self) -> dict[str, int]:
         out = {"yes": 0, "no": 0, "abstain": 0}
         for v in self.votes.values():
-            out[v.vote] += 1
+            if v.vote in out:
+                out[v.vote] += 1
         return out
+
+    def roll_call(self) -> list[tuple[str, str]]:
+        """Each member state's answer, in the order of their codes: yes, no, abstain,
+        present (present and not voting) or absent."""
+        return [
+            (state, self.votes[state].vote if state in self.votes else "absent")
+            for state in sorted({*self.members, *self.votes})
+        ]
 
 
 @dataclass(frozen=True)
@@ -146,8 +182,10 @@ class Statement:
     kind: str
     subject: str  # what it is attached to, in words
     text: str
-    decision: str | None = None  # the decision it is attached to, or
+    decision: str | None = None  # the decision it is attached to, and/or
     text_id: str | None = None  # the text (and paragraph) it is attached to
+    paragraph: str | None = None  # the paragraph's id
+    timing: str | None = None  # on a decision: "before" or "after" it was taken
 
 
 @dataclass
@@ -168,11 +206,20 @@ class Signature:
         return self.ad_referendum and self.confirmed_seq is None
 
 
+class Reopening(NamedTuple):
+    """A paragraph agreed ad ref and reopened: by whom and why, shown with the text."""
+
+    seq: int
+    by: str  # the state, or "the chair"
+    reason: str | None
+
+
 @dataclass
 class TextRecord:
     versions: list[Version] = field(default_factory=list)
     status: dict[str, str] = field(default_factory=dict)  # paragraph -> agreed_ad_ref
     history: list[tuple[int, str]] = field(default_factory=list)  # seq, what happened
+    reopened: dict[str, Reopening] = field(default_factory=dict)  # by paragraph
 
     @property
     def current(self) -> Version:

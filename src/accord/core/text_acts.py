@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from accord.core import events as ev
 from accord.core import schema
 from accord.core.errors import SchemaError
-from accord.core.proceedings import STANCES, Refused, TextRecord
-from accord.core.texts import TEXT_ID, Amendment, Proposal, Version
+from accord.core.proceedings import STANCES, Refused, Reopening, TextRecord
+from accord.core.texts import TEXT_ID, Amendment, Proposal, Version, paragraph_label
 from accord.core.times import format_time
 
 if TYPE_CHECKING:
@@ -38,31 +38,53 @@ def table_text(
         record.history.append((seq, f"tabled by the chair at {format_time(time)}"))
     else:
         previous = record.current
-        decided: list[tuple[Proposal, str]] = []
-        for item in outcomes:
-            o = schema.obj(item, "proposal outcome", ("proposal", "outcome"))
-            proposal = n.proposals.get(o["proposal"])
-            outcome = schema.choice(o["outcome"], "outcome", {"incorporated", "merged", "dropped"})
-            if proposal is None or proposal.amendment.text_id != version.text_id:
-                raise Refused(f"no proposal {o['proposal']} on this text")
-            if not proposal.open:
-                raise Refused(f"proposal {proposal.id} is no longer open")
-            if any(p is proposal for p, _ in decided):
-                raise Refused(f"proposal {proposal.id} is given two outcomes")
-            decided.append((proposal, outcome))
+        decided = _outcomes(n, version.text_id, outcomes)
         for proposal, outcome in decided:
             proposal.outcome = outcome
-        # A paragraph keeps its agreed ad ref mark only if its text did not change.
-        for pid in list(record.status):
-            old, new = previous.paragraph(pid), version.paragraph(pid)
-            if new is None or old is None or old.plain != new.plain:
-                del record.status[pid]
+        # A paragraph keeps its agreed ad ref mark, or its reopening, only if its text
+        # did not change.
+        for marks in (record.status, record.reopened):
+            for pid in list(marks):
+                old, new = previous.paragraph(pid), version.paragraph(pid)
+                if new is None or old is None or old.plain != new.plain:
+                    del marks[pid]
         said = ", ".join(f"{p.state}'s proposal {o}" for p, o in decided)
         record.history.append(
             (seq, f"version {version.number} issued by the chair at {format_time(time)}"
                   + (f": {said}" if said else ""))
         )  # fmt: skip
     record.versions.append(version)
+
+
+def _outcomes(n: Negotiation, text_id: str, outcomes: list[Any]) -> list[tuple[Proposal, str]]:
+    """What a revision decides of the open proposals on its text. A proposal adopted by a
+    decision (procedure 2) is incorporated, and in the first revision after it."""
+    decided: list[tuple[Proposal, str]] = []
+    for item in outcomes:
+        o = schema.obj(item, "proposal outcome", ("proposal", "outcome"))
+        proposal = n.proposals.get(o["proposal"])
+        outcome = schema.choice(o["outcome"], "outcome", {"incorporated", "merged", "dropped"})
+        if proposal is None or proposal.amendment.text_id != text_id:
+            raise Refused(f"no proposal {o['proposal']} on this text")
+        owed = proposal.decided == "adopted" and proposal.outcome is None
+        if not proposal.open and not owed:
+            raise Refused(f"proposal {proposal.id} is no longer open")
+        if owed and outcome != "incorporated":
+            raise Refused(f"proposal {proposal.id} was adopted by a decision: it is incorporated")
+        if any(p is proposal for p, _ in decided):
+            raise Refused(f"proposal {proposal.id} is given two outcomes")
+        decided.append((proposal, outcome))
+    missing = [
+        p.id for p in n.proposals.values()
+        if p.amendment.text_id == text_id and p.decided == "adopted" and p.outcome is None
+        and all(p is not q for q, _ in decided)
+    ]  # fmt: skip
+    if missing:
+        raise Refused(
+            f"the proposals adopted by decision ({', '.join(missing)}) are incorporated in the "
+            "next version, and listed as such"
+        )
+    return decided
 
 
 def amend(
@@ -141,11 +163,16 @@ def mark_paragraph(
         raise Refused("only the chair marks a paragraph agreed ad ref")
     if status == "open" and state is not None and not reason:
         raise Refused("a delegation reopening a paragraph gives its reason")
+    label = paragraph_label(paragraph)
     if status == "agreed_ad_ref":
+        if paragraph.bracketed and n.state.genesis.rules.procedure.clean_text:
+            raise Refused(f"{label} still holds brackets: only agreed text is agreed ad ref")
         record.status[paragraph.id] = status
-        what = f"paragraph {paragraph.number} agreed ad ref"
+        record.reopened.pop(paragraph.id, None)
+        what = f"{label} agreed ad ref"
     else:
         if record.status.pop(paragraph.id, None) is None:
-            raise Refused(f"paragraph {paragraph.number} is not agreed ad ref")
-        what = f"paragraph {paragraph.number} reopened by {state or 'the chair'}"
+            raise Refused(f"{label} is not agreed ad ref")
+        record.reopened[paragraph.id] = Reopening(seq, state or "the chair", reason)
+        what = f"{label} reopened by {state or 'the chair'}"
     record.history.append((seq, what + (f": {reason}" if reason else "")))

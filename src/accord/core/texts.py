@@ -230,18 +230,26 @@ class Proposal:
     opposers: dict[str, int] = field(default_factory=dict)
     withdrawn_at: int | None = None
     outcome: str | None = None  # incorporated, merged or dropped by a revision
+    decided: str | None = None  # adopted or rejected by a decision on it (procedure 2)
 
     @property
     def open(self) -> bool:
-        return self.withdrawn_at is None and self.outcome is None
+        return self.withdrawn_at is None and self.outcome is None and self.decided is None
 
     def attribution(self, deletion: bool = False) -> str:
         parts = [f"{'Deletion proposed' if deletion else 'Proposed'}: {self.state}"]
+        if self.decided == "adopted":
+            parts.append("adopted by decision, to be incorporated")
         if self.supporters:
             parts.append(f"supported: {', '.join(sorted(self.supporters))}")
         if self.opposers:
             parts.append(f"opposed: {', '.join(sorted(self.opposers))}")
         return "; ".join(parts)
+
+
+def paragraph_label(paragraph: Paragraph) -> str:
+    """A paragraph as a diplomat names it: "Article 3" as numbered, else "paragraph 2"."""
+    return paragraph.number if paragraph.kind == "article" else f"paragraph {paragraph.number}"
 
 
 # -- the compiled text -------------------------------------------------------------------
@@ -270,6 +278,7 @@ class CompiledParagraph:
     deletions: tuple[Proposal, ...]
     unplaced: tuple[Proposal, ...]  # words not found, or overlapping another place
     proposed: bool = False  # a new paragraph proposed by `replacements[0]`'s author
+    note: str = ""  # shown beside it: who reopened it and why, a provisional mark
 
     def render(self) -> str:
         """The paragraph as a secretariat would circulate it."""
@@ -289,6 +298,8 @@ class CompiledParagraph:
             )
         if self.status == "agreed_ad_ref":
             lines[0] += "  (agreed ad ref)"
+        if self.note:
+            lines[0] += f"  ({self.note})"
         return "\n".join(lines)
 
 

@@ -1,0 +1,462 @@
+"""Rules of procedure version 2 (docs/protocol.md 12.4), one test per rule at its boundary.
+
+Each conference here is convened under version 2 with the UN General Assembly's defaults
+(`procedure_2`) unless a test says otherwise; what version 1 still does is in
+test_rules_negotiation.py, which these rules leave unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from accord.core import events as ev
+from accord.core.author import Author
+from accord.core.errors import SchemaError
+from accord.core.genesis import PROCEDURE_1, Procedure, Rules, procedure_2
+from accord.core.negotiation import Negotiation
+from accord.core.proceedings import Outcome
+from accord.core.texts import Version
+from tests import negotiating as n
+from tests.builders import World
+from tests.test_rules_negotiation import act, reason, refused, took_effect
+
+STATES = ("ARC", "BOR", "CAL", "DUN", "ELB", "FRE")
+MINUTE = 60_000
+V1 = n.version()
+V1_HASH = Version.parse(V1).hash
+
+
+def bracketed(number: int = 1) -> dict[str, Any]:
+    """The test text with `op1` still bracketed: "[shall][should]"."""
+    v = copy.deepcopy(n.version(number))
+    v["paragraphs"][1]["segments"] = [
+        "Each State ",
+        {"alternatives": ["shall", "should"]},
+        " designate a point of contact.",
+    ]
+    return v
+
+
+def convene(
+    procedure: Procedure | None = None, text: dict[str, Any] = V1, rule: str = "consensus"
+) -> tuple[World, dict[str, Author]]:
+    """Six member states, the text tabled, under procedure 2 (quorum 4) by default."""
+    world = World(
+        states=STATES, procedure=procedure or procedure_2(len(STATES)), decision_rule=rule
+    )
+    delegates = {code: world.join(code, f"Delegate {code}") for code in STATES}
+    world.act(world.chair, ev.TEXT, n.table(text))
+    return world, delegates
+
+
+def vote_on(world: World, delegates: dict[str, Author], answers: dict[str, str],
+            decision: dict[str, Any]) -> Negotiation:  # fmt: skip
+    """Open `decision` by vote, cast `answers`, close it; the negotiation."""
+    act(world, world.chair, ev.DECISION, decision)
+    for state, answer in answers.items():
+        took_effect(
+            world, act(world, delegates[state], ev.VOTE, n.vote(decision["decision"], answer))
+        )
+    act(world, world.chair, ev.CLOSE, n.close(decision["decision"], "adopted"))
+    return world.negotiation()
+
+
+def outcome(negotiation: Negotiation, decision_id: str) -> Outcome:
+    return negotiation.decisions[decision_id].outcome(negotiation.last_time)
+
+
+# -- the setting itself ----------------------------------------------------------------------
+
+
+def test_version_1_rules_have_no_procedure_field_and_read_back_as_version_1() -> None:
+    rules = World().genesis["rules"]
+    assert "procedure" not in rules
+    assert Rules.parse(rules).procedure is PROCEDURE_1
+
+
+def test_version_2_follows_the_general_assemblys_rules_by_default() -> None:
+    p = procedure_2(6)
+    assert (p.version, p.majority, p.quorum) == (2, "present_and_voting", 4)  # rules 86, 67
+    assert not p.sponsor_explains  # rule 88
+    assert p.clean_text and not p.package
+    assert procedure_2(7).quorum == 4 and procedure_2(1).quorum == 1
+    assert Procedure.parse(p.to_json()) == p
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("version", 3, "version 3"),
+        ("version", True, "version True"),
+        ("majority", "most", "majority basis"),
+        ("quorum", -1, "quorum"),
+        ("clean_text", 1, "clean_text must be true or false"),
+        ("package", "no", "package must be true or false"),
+        ("sponsor_explains", None, "sponsor_explains must be true or false"),
+    ],
+)
+def test_a_procedure_with_a_bad_setting_is_refused(field: str, value: Any, words: str) -> None:
+    raw = procedure_2(6).to_json() | {field: value}
+    with pytest.raises(SchemaError, match=words):
+        Procedure.parse(raw)
+
+
+# -- subjects ---------------------------------------------------------------------------------
+
+
+def test_a_version_accepted_as_the_basis_for_negotiation_is_not_adopted_nor_signable() -> None:
+    world, d = convene(procedure_2(6, consensus_min_ms=0))
+    act(world, world.chair, ev.DECISION, n.decision("basis", V1, kind="basis"))
+    act(world, world.chair, ev.CLOSE, n.close("basis", "adopted"))
+    negotiation = world.negotiation()
+    assert outcome(negotiation, "basis") == Outcome.ADOPTED
+    assert "as the basis for negotiation" in negotiation.decisions["basis"].subject.label()
+    assert negotiation.adopted(V1_HASH) is None
+    refused(world, act(world, d["ARC"], ev.SIGNATURE, n.signature(V1)), "has not been adopted")
+
+
+def test_the_basis_for_negotiation_is_a_whole_version() -> None:
+    world, _ = convene()
+    seq = act(world, world.chair, ev.DECISION, n.decision("b", V1, kind="basis", paragraph="op1"))
+    refused(world, seq, "as a whole")
+
+
+def test_a_version_with_brackets_is_not_adopted_but_its_clean_paragraphs_may_be() -> None:
+    world, _ = convene(text=bracketed())
+    whole = act(world, world.chair, ev.DECISION, n.decision("d1", bracketed(), kind="adoption"))
+    refused(world, whole, "still holds bracketed text (paragraphs 1)")
+    op1 = act(world, world.chair, ev.DECISION,
+              n.decision("d2", bracketed(), kind="adoption", paragraph="op1"))  # fmt: skip
+    refused(world, op1, "only agreed text is adopted")
+    op2 = act(world, world.chair, ev.DECISION,
+              n.decision("d3", bracketed(), kind="adoption", paragraph="op2"))  # fmt: skip
+    took_effect(world, op2)
+    # Accepting it as the basis for negotiation needs no clean text.
+    took_effect(
+        world, act(world, world.chair, ev.DECISION, n.decision("d4", bracketed(), kind="basis"))
+    )
+
+
+def test_without_the_clean_text_rule_a_bracketed_version_may_be_adopted() -> None:
+    world, _ = convene(procedure_2(6, clean_text=False), text=bracketed())
+    took_effect(
+        world, act(world, world.chair, ev.DECISION, n.decision("d", bracketed(), kind="adoption"))
+    )
+
+
+def test_no_decision_is_taken_on_a_version_adopted_as_a_whole() -> None:
+    world, _ = convene(procedure_2(6, consensus_min_ms=0))
+    act(world, world.chair, ev.DECISION, n.decision("d1", V1, kind="adoption"))
+    act(world, world.chair, ev.CLOSE, n.close("d1", "adopted"))
+    for decision_id, kind, paragraph in (("d2", "adoption", None), ("d3", "basis", None),
+                                         ("d4", "adoption", "op2")):  # fmt: skip
+        seq = act(world, world.chair, ev.DECISION,
+                  n.decision(decision_id, V1, kind=kind, paragraph=paragraph))  # fmt: skip
+        refused(world, seq, "was adopted as a whole by decision d1")
+
+
+def test_a_version_not_adopted_may_be_decided_on_again() -> None:
+    world, d = convene(procedure_2(6, consensus_min_ms=0))
+    act(world, world.chair, ev.DECISION, n.decision("d1", V1, kind="adoption"))
+    act(world, d["BOR"], ev.OBJECTION, n.objection("d1"))
+    act(world, world.chair, ev.CLOSE, n.close("d1", "not_adopted"))
+    took_effect(
+        world, act(world, world.chair, ev.DECISION, n.decision("d2", V1, "vote", kind="adoption"))
+    )
+
+
+def test_a_subject_needs_a_known_kind() -> None:
+    world, _ = convene()
+    seq = act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="approval"))
+    refused(world, seq, "subject kind must be one of adoption, basis, proposal")
+    old_form = act(world, world.chair, ev.DECISION, n.decision("e", V1))
+    refused(world, old_form, "lacks field 'kind'")
+
+
+def _deletion(world: World, d: dict[str, Author]) -> str:
+    """Borduria moves to delete op3; the proposal's id."""
+    seq = act(world, d["BOR"], ev.AMEND, n.amend("op3", "delete_paragraph"))
+    return world.event_at(seq).hash
+
+
+def test_yes_is_for_the_motion_and_an_adopted_deletion_must_be_incorporated() -> None:
+    world, d = convene()
+    pid = _deletion(world, d)
+    answers = {"ARC": "yes", "BOR": "yes", "CAL": "yes", "DUN": "no"}
+    negotiation = vote_on(
+        world, d, answers, n.decision("del", V1, "vote", kind="proposal", proposal=pid)
+    )
+    assert outcome(negotiation, "del") == Outcome.ADOPTED  # three for deleting, one against
+    proposal = negotiation.proposals[pid]
+    assert (proposal.decided, proposal.open) == ("adopted", False)
+    assert "adopted by decision" in negotiation.render(n.TEXT_ID)
+    refused(world, act(world, d["DUN"], ev.STANCE, n.stance(pid, "oppose")), "no longer open")
+    without = n.version(2, [p for p in n.PARAGRAPHS if p[0] != "op3"])
+    refused(world, act(world, world.chair, ev.TEXT, n.table(without)),
+            "adopted by decision")  # fmt: skip
+    refused(world, act(world, world.chair, ev.TEXT, n.table(without, [(pid, "dropped")])),
+            "it is incorporated")  # fmt: skip
+    took_effect(world, act(world, world.chair, ev.TEXT, n.table(without, [(pid, "incorporated")])))
+
+
+def test_a_rejected_proposal_is_closed_and_leaves_the_text() -> None:
+    world, d = convene()
+    pid = _deletion(world, d)
+    answers = {"ARC": "no", "BOR": "yes", "CAL": "no", "DUN": "no"}
+    negotiation = vote_on(
+        world, d, answers, n.decision("del", V1, "vote", kind="proposal", proposal=pid)
+    )
+    assert outcome(negotiation, "del") == Outcome.NOT_ADOPTED
+    assert negotiation.proposals[pid].decided == "rejected"
+    assert "DELETE" not in negotiation.render(n.TEXT_ID)
+    v2 = n.version(2)
+    refused(
+        world, act(world, world.chair, ev.TEXT, n.table(v2, [(pid, "dropped")])), "no longer open"
+    )
+    took_effect(world, act(world, world.chair, ev.TEXT, n.table(v2)))
+
+
+def test_a_decision_on_a_proposal_names_an_open_one() -> None:
+    world, d = convene()
+    unknown = act(world, world.chair, ev.DECISION,
+                  n.decision("x", V1, "vote", kind="proposal", proposal="sha256:" + "A" * 43))  # fmt: skip
+    refused(world, unknown, "no such proposal")
+    pid = _deletion(world, d)
+    act(world, d["BOR"], ev.STANCE, n.stance(pid, "withdraw"))
+    withdrawn = act(
+        world, world.chair, ev.DECISION, n.decision("y", V1, "vote", kind="proposal", proposal=pid)
+    )
+    refused(world, withdrawn, "no longer open")
+
+
+def test_a_proposal_decided_by_consensus_is_adopted_when_the_chair_closes() -> None:
+    world, d = convene(procedure_2(6, consensus_min_ms=0))
+    pid = _deletion(world, d)
+    act(world, world.chair, ev.DECISION, n.decision("c", V1, kind="proposal", proposal=pid))
+    assert world.negotiation().proposals[pid].decided is None  # not before the close
+    act(world, world.chair, ev.CLOSE, n.close("c", "adopted"))
+    assert world.negotiation().proposals[pid].decided == "adopted"
+
+
+# -- majorities, quorum, roll-call -------------------------------------------------------------
+
+
+def test_without_a_quorum_nothing_is_adopted() -> None:
+    world, d = convene()
+    negotiation = vote_on(world, d, {"ARC": "yes", "BOR": "present", "CAL": "abstain"},
+                          n.decision("v", V1, "vote", kind="adoption"))  # fmt: skip
+    decision = negotiation.decisions["v"]
+    assert not decision.quorum_met  # 3 present of the 4 needed
+    assert outcome(negotiation, "v") == Outcome.NOT_ADOPTED
+    assert reason(negotiation, decision.closed_seq or 0) is not None  # the chair's claim
+
+
+def test_with_a_quorum_present_and_voting_counts_yes_against_no() -> None:
+    world, d = convene()
+    answers = {"ARC": "yes", "BOR": "present", "CAL": "abstain", "DUN": "abstain"}
+    negotiation = vote_on(world, d, answers, n.decision("v", V1, "vote", kind="adoption"))
+    assert negotiation.decisions["v"].quorum_met
+    assert outcome(negotiation, "v") == Outcome.ADOPTED  # one yes, no no: rule 86
+
+
+@pytest.mark.parametrize(
+    ("majority", "rule", "answers", "adopted"),
+    [
+        # Of members present: abstentions and "present" count in the denominator.
+        ("present", "simple_majority", "yyyaa", True),  # 3 of 5
+        ("present", "simple_majority", "yyaap", False),  # 2 of 5
+        ("present", "two_thirds_majority", "yyyyan", True),  # 4 of 6
+        ("present", "two_thirds_majority", "yyyaan", False),  # 3 of 6
+        # Of all members (six), whoever is present.
+        ("all_members", "simple_majority", "yyyy", True),  # 4 of 6
+        ("all_members", "simple_majority", "yyy", False),  # 3 of 6: not more than half
+        ("all_members", "two_thirds_majority", "yyyy", True),  # 4 of 6
+        ("all_members", "two_thirds_majority", "yyyn", False),
+        # Of members present and voting: yes against no only.
+        ("present_and_voting", "two_thirds_majority", "yynaaa", True),  # 2 of 3
+        ("present_and_voting", "two_thirds_majority", "ynaaaa", False),
+    ],
+)
+def test_each_majority_counts_among_its_own_members(
+    majority: str, rule: str, answers: str, adopted: bool
+) -> None:
+    world, d = convene(procedure_2(6, majority=majority, quorum=3), rule="simple_majority")
+    words = {"y": "yes", "n": "no", "a": "abstain", "p": "present"}
+    cast = {state: words[a] for state, a in zip(STATES, answers, strict=False)}
+    negotiation = vote_on(world, d, cast, n.decision("v", V1, "vote", rule=rule, kind="adoption"))
+    assert (outcome(negotiation, "v") == Outcome.ADOPTED) is adopted
+
+
+def test_the_roll_call_shows_every_member_state_present_or_absent() -> None:
+    world, d = convene()
+    answers = {"ARC": "yes", "BOR": "no", "CAL": "abstain", "DUN": "present"}
+    negotiation = vote_on(world, d, answers, n.decision("v", V1, "vote", kind="adoption"))
+    assert negotiation.decisions["v"].roll_call() == [
+        ("ARC", "yes"), ("BOR", "no"), ("CAL", "abstain"), ("DUN", "present"),
+        ("ELB", "absent"), ("FRE", "absent"),
+    ]  # fmt: skip
+
+
+def test_present_is_an_answer_only_under_version_2() -> None:
+    world = World(states=("ARC", "BOR"))
+    a = world.join("ARC", "Ana")
+    world.act(world.chair, ev.TEXT, n.table(V1))
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote"))
+    refused(
+        world,
+        act(world, a, ev.VOTE, n.vote("v", "present")),
+        "vote must be one of abstain, no, yes",
+    )
+
+
+# -- consensus -----------------------------------------------------------------------------------
+
+
+def test_a_consensus_stays_open_its_minimum_time() -> None:
+    world, _ = convene(procedure_2(6, consensus_min_ms=15 * MINUTE))
+    act(world, world.chair, ev.DECISION, n.decision("c", V1, kind="adoption"))
+    opened = world.clock
+    world.tick(15 * MINUTE - 2_000)  # the close is received one second before the minimum
+    refused(world, act(world, world.chair, ev.CLOSE, n.close("c", "adopted")), "at least 15 min")
+    assert world.clock == opened + 15 * MINUTE - 1_000
+    world.tick(0)
+    took_effect(world, act(world, world.chair, ev.CLOSE, n.close("c", "adopted")))  # at 15 min
+
+
+def test_a_request_for_a_vote_means_there_is_no_consensus() -> None:
+    world, d = convene(procedure_2(6, consensus_min_ms=0))
+    act(world, world.chair, ev.DECISION, n.decision("c", V1, kind="adoption"))
+    took_effect(
+        world,
+        act(world, d["CAL"], ev.OBJECTION, n.objection("c", "vote", "We request a recorded vote.")),
+    )
+    act(world, world.chair, ev.CLOSE, n.close("c", "not_adopted"))
+    negotiation = world.negotiation()
+    assert outcome(negotiation, "c") == Outcome.NOT_ADOPTED
+    assert negotiation.decisions["c"].objections[0].kind == "vote"
+
+
+def test_a_silence_is_not_broken_by_a_request_for_a_vote() -> None:
+    world, d = convene()
+    deadline = world.clock + 4 * 86_400_000
+    act(world, world.chair, ev.DECISION,
+        n.decision("s", V1, "silence", deadline=deadline, time_zone="UTC", kind="adoption"))  # fmt: skip
+    refused(
+        world,
+        act(world, d["CAL"], ev.OBJECTION, n.objection("s", "vote")),
+        "objection or an amendment",
+    )
+
+
+def test_version_1_knows_no_request_for_a_vote() -> None:
+    world = World(states=("ARC", "BOR"))
+    a = world.join("ARC", "Ana")
+    world.act(world.chair, ev.TEXT, n.table(V1))
+    act(world, world.chair, ev.DECISION, n.decision("c", V1))
+    refused(
+        world,
+        act(world, a, ev.OBJECTION, n.objection("c", "vote")),
+        "kind must be one of amendment, objection",
+    )
+
+
+# -- explanations and statements -----------------------------------------------------------------
+
+
+def test_explanations_are_marked_before_or_after_the_decision() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote", kind="adoption"))
+    act(world, d["ARC"], ev.VOTE, n.vote("v", "yes", "We vote for the text as a whole."))
+    before = act(world, d["BOR"], ev.STATEMENT,
+                 n.statement("explanation_of_vote", "Before.", decision_id="v"))  # fmt: skip
+    for state in ("CAL", "DUN"):
+        act(world, d[state], ev.VOTE, n.vote("v", "yes"))
+    act(world, world.chair, ev.CLOSE, n.close("v", "adopted"))
+    after = act(world, d["ELB"], ev.STATEMENT,
+                n.statement("explanation_of_vote", "After.", decision_id="v", paragraph="op2"))  # fmt: skip
+    statements = {s.seq: s for s in took_effect(world, after).statements}
+    assert [s.timing for s in statements.values()] == ["before", "before", "after"]
+    assert statements[before].paragraph is None
+    assert (statements[after].paragraph, statements[after].text_id) == ("op2", n.TEXT_ID)
+    assert statements[after].subject.endswith(", paragraph 2")
+
+
+def test_a_statement_names_a_paragraph_of_the_decisions_version() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote", kind="adoption"))
+    seq = act(world, d["ARC"], ev.STATEMENT,
+              n.statement("reservation", "No.", decision_id="v", paragraph="op9"))  # fmt: skip
+    refused(world, seq, "has no such paragraph")
+
+
+def test_the_sponsor_does_not_explain_its_vote_on_its_own_proposal() -> None:
+    world, d = convene()
+    pid = _deletion(world, d)
+    act(
+        world,
+        world.chair,
+        ev.DECISION,
+        n.decision("del", V1, "vote", kind="proposal", proposal=pid),
+    )
+    refused(
+        world,
+        act(world, d["BOR"], ev.VOTE, n.vote("del", "yes", "Ours.")),
+        "its sponsor does not explain",
+    )
+    statement = n.statement("explanation_of_vote", "Ours.", decision_id="del")
+    refused(world, act(world, d["BOR"], ev.STATEMENT, statement), "its sponsor does not explain")
+    took_effect(world, act(world, d["BOR"], ev.VOTE, n.vote("del", "yes")))
+    took_effect(world, act(world, d["ARC"], ev.VOTE, n.vote("del", "no", "Op3 is needed.")))
+
+
+def test_where_the_rules_allow_it_the_sponsor_explains_its_vote() -> None:
+    world, d = convene(procedure_2(6, sponsor_explains=True))
+    pid = _deletion(world, d)
+    act(
+        world,
+        world.chair,
+        ev.DECISION,
+        n.decision("del", V1, "vote", kind="proposal", proposal=pid),
+    )
+    took_effect(world, act(world, d["BOR"], ev.VOTE, n.vote("del", "yes", "Ours.")))
+
+
+# -- ad referendum, reopening, the package ----------------------------------------------------
+
+
+def test_only_a_paragraph_without_brackets_is_agreed_ad_ref() -> None:
+    world, _ = convene(text=bracketed())
+    refused(world, act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref")),
+            "paragraph 1 still holds brackets")  # fmt: skip
+    took_effect(
+        world, act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    )
+
+
+def test_a_reopened_paragraph_shows_who_reopened_it_and_why_until_agreed_again() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    act(world, d["CAL"], ev.PARAGRAPH_STATUS, n.status("op2", "open", reason="Capital disagrees."))
+    text = world.negotiation().render(n.TEXT_ID)
+    assert "2. A State shall notify" in text and "(reopened by CAL: Capital disagrees.)" in text
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    assert "reopened" not in world.negotiation().render(n.TEXT_ID)
+
+
+def test_under_the_package_rule_ad_ref_marks_are_provisional_until_the_whole_is_adopted() -> None:
+    world, _ = convene(procedure_2(6, package=True, consensus_min_ms=0))
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    provisional = "provisional: nothing is agreed until everything is agreed"
+    assert provisional in world.negotiation().render(n.TEXT_ID)
+    act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="adoption"))
+    act(world, world.chair, ev.CLOSE, n.close("d", "adopted"))
+    assert provisional not in world.negotiation().render(n.TEXT_ID)
+
+
+def test_without_the_package_rule_an_ad_ref_mark_carries_no_proviso() -> None:
+    world, _ = convene()
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    assert "provisional" not in world.negotiation().render(n.TEXT_ID)
