@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.core.credentials import FullPowers
+from accord.core.genesis import PROCEDURE_1, Procedure
 from accord.node.session import Node
 
 PASSPHRASE = "correct horse battery staple"
-NAMES = {"ARC": "Republic of Arcadia", "BOR": "Kingdom of Borduria", "CAL": "Calvia"}
-DELEGATES = {"ARC": "Ana Reyes", "BOR": "Boris Vlk", "CAL": "Carla Ostrova"}
+NAMES = {"ARC": "Republic of Arcadia", "BOR": "Kingdom of Borduria", "CAL": "Calvia",
+         "DUN": "Dunland", "ELB": "Elbonia"}  # fmt: skip
+DELEGATES = {"ARC": "Ana Reyes", "BOR": "Boris Vlk", "CAL": "Carla Ostrova",
+             "DUN": "Dara Dunn", "ELB": "Elif Berg"}  # fmt: skip
 
 
 def now() -> int:
@@ -40,6 +43,8 @@ def convene(
     conf: str = "talks",
     powers: tuple[str, ...] = ("negotiate", "adopt"),
     silence_period_ms: int = 1000,  # short, so that tests can wait for a deadline
+    procedure: Procedure = PROCEDURE_1,
+    decision_rule: str = "consensus",
 ) -> Cast:
     """Ministries create roots, the host opens the conference, delegates join."""
     ministries = {}
@@ -65,6 +70,8 @@ def convene(
         now(),
         host_name="Chair",
         silence_period_ms=silence_period_ms,
+        procedure=procedure,
+        decision_rule=decision_rule,
     )
     cast = Cast(relay, conf, genesis, host, ministries)
     for code in states:

@@ -63,15 +63,28 @@ def open_decision(
     ),
     deadline: str | None = typer.Option(None, "--deadline", help="silence: 2026-12-04 12:00"),
     time_zone: str = typer.Option("UTC", "--time-zone", help="silence: e.g. Europe/Vienna"),
+    kind: str = typer.Option(
+        "adoption", "--kind",
+        help="Under rules of procedure 2: adoption, basis (accept the version as the basis "
+        "for negotiation) or proposal (decide on a delegation's proposal, --proposal).",
+    ),
+    proposal: str | None = typer.Option(None, "--proposal", help="The proposal's id (prefix)."),
     home: Path = HOME,
-) -> None:
-    """The chair opens a decision on a version (or a paragraph of it)."""
+) -> None:  # fmt: skip
+    """The chair opens a decision on a version (or a paragraph of it), or on a proposal."""
 
     def content(node: Node) -> dict[str, Any]:
         node.sync(conf)
-        v = version_of(node.negotiation(conf), text, version)
+        negotiation = node.negotiation(conf)
+        v = version_of(negotiation, text, version)
         when = _deadline(deadline, time_zone) if deadline else None
-        return acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
+        if negotiation.state.genesis.rules.procedure.version == 1:
+            if kind != "adoption" or proposal:
+                raise typer.BadParameter("this conference decides under rules of procedure 1: "
+                                         "adoption of a version or paragraph only")  # fmt: skip
+            return acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
+        pid = negotiation.proposal(proposal).id if proposal else None
+        return acts.decision(decision, v, paragraph, procedure, rule, when, time_zone, kind, pid)
 
     _post(home, conf, ev.DECISION, content, f"decision {decision} opened ({procedure})")
 
@@ -82,17 +95,21 @@ def object_(
     reason: str = typer.Option(..., "--reason"),
     amendment: bool = typer.Option(False, "--amendment", help="Break silence with an "
                                    "amendment rather than an objection."),
+    request_vote: bool = typer.Option(False, "--request-vote", help="Request a vote "
+                                      "(rules of procedure 2): there is then no consensus."),
     home: Path = HOME,
 ) -> None:  # fmt: skip
     """Object (consensus), or break silence; keep the receipt: it proves the time."""
-    content = acts.objection(decision, reason, amendment)
+    content = acts.objection(decision, reason, amendment, request_vote)
     _post(home, conf, ev.OBJECTION, content, "objection recorded")
 
 
 @decision_app.command("vote")
 def vote(
     conf: str = CONF, decision: str = typer.Option(..., "--id"),
-    choice: str = typer.Argument(..., help="yes, no or abstain"),
+    choice: str = typer.Argument(
+        ..., help="yes, no or abstain; under rules of procedure 2 also present (not voting)"
+    ),
     explanation: str | None = typer.Option(None, "--explanation"), home: Path = HOME,
 ) -> None:  # fmt: skip
     """Cast your state's vote (one per state)."""
@@ -122,6 +139,10 @@ def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
             line += f", deadline {format_time(d.deadline)} ({escape(d.time_zone or '')})"
         if d.procedure == "vote":
             line += f", {d.tally()}"
+            if d.settings.version > 1:
+                roll = ", ".join(f"{state} {answer}" for state, answer in d.roll_call())
+                quorum = "" if d.quorum_met else f"; no quorum ({d.settings.quorum} needed)"
+                line += f"; roll-call: {roll}{quorum}"
         console.print(line)
         for seq, time, state, kind, _ in d.objections:
             console.print(f"  {kind} by {state}, #{seq} received {format_time(time)}")
@@ -130,7 +151,10 @@ def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
                 f"  late {kind} by {state}, #{seq} received {format_time(time)}: no effect"
             )
     for s in negotiation.statements:
-        console.print(f"statement ({s.kind}) by {s.state} on {escape(s.subject)}: {escape(s.text)}")
+        when = f", {s.timing} the decision" if s.timing else ""
+        console.print(
+            f"statement ({s.kind}{when}) by {s.state} on {escape(s.subject)}: {escape(s.text)}"
+        )
     for f in negotiation.flags:
         console.print(f"[yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}")
 

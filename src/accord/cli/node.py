@@ -27,6 +27,7 @@ from accord.cli.display import message_line
 from accord.core import events as ev
 from accord.core.credentials import FullPowers, Revocation, confirm
 from accord.core.errors import AccordError
+from accord.core.genesis import PROCEDURE_1, procedure_2
 from accord.core.keys import PublicKey, fingerprint
 from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
@@ -165,8 +166,25 @@ def conference_create(
     rule: str = typer.Option(
         "consensus", "--rule", help="consensus, simple_majority, two_thirds_majority"
     ),
+    procedure: int = typer.Option(
+        1, "--procedure", help="Rules of procedure version: 1, or 2 (the settings below, "
+        "defaults from the UN General Assembly's rules; docs/protocol.md 12.4)."
+    ),
+    majority: str = typer.Option(
+        "present_and_voting", "--majority", help="2: present_and_voting, present, all_members"
+    ),
+    quorum: int | None = typer.Option(None, "--quorum", help="2: default a majority of members"),
+    consensus_minutes: int = typer.Option(
+        15, "--consensus-minutes", help="2: how long a consensus stays open at least"
+    ),
+    clean_text: bool = typer.Option(True, "--clean-text/--brackets-allowed",
+                                    help="2: adopt only text without brackets"),
+    package: bool = typer.Option(False, "--package", help="2: nothing is agreed until "
+                                 "everything is agreed"),
+    sponsor_explains: bool = typer.Option(False, "--sponsor-explains", help="2: a sponsor "
+                                          "may explain its vote on its own proposal"),
     home: Path = HOME,
-) -> None:
+) -> None:  # fmt: skip
     """Sign the genesis as host (and chair) and open the conference on a relay."""
     states = []
     for spec, role in [*((s, "member") for s in state), *((o, "observer") for o in observer)]:
@@ -176,10 +194,18 @@ def conference_create(
             raise typer.Exit(2)
         code, name, root = parts
         states.append({"code": code, "name": name, "root": root, "role": role})
+    if procedure not in (1, 2):
+        raise typer.BadParameter("rules of procedure version 1 or 2", param_hint="--procedure")
+    members = sum(1 for s in states if s["role"] == "member")
+    rules = PROCEDURE_1 if procedure == 1 else procedure_2(
+        members, majority=majority, quorum=quorum, consensus_min_ms=consensus_minutes * 60_000,
+        clean_text=clean_text, package=package, sponsor_explains=sponsor_explains,
+    )  # fmt: skip
     with open_node(home) as node:
         genesis = node.create_conference(
-            relay, conf, title, states, now_ms(), host_name=chair, decision_rule=rule
-        )
+            relay, conf, title, states, now_ms(), host_name=chair, decision_rule=rule,
+            procedure=rules,
+        )  # fmt: skip
     console.print(f"conference {conf} opened on {relay}")
     console.print(f"genesis hash (send it to every delegation): [cyan]{genesis}[/cyan]")
 

@@ -128,20 +128,31 @@ def decision(
     rule: str | None = None,
     deadline: int | None = None,
     time_zone: str | None = None,
+    kind: str | None = None,
+    proposal: str | None = None,
 ) -> dict[str, Any]:
+    """A decision's content. `kind` is for conferences under rules of procedure version 2
+    (adoption, basis, or proposal with the proposal's id); None writes version 1's form."""
+    subject: dict[str, Any] = {"text": version.text_id, "version": version.number,
+                               "hash": version.hash, "paragraph": paragraph}  # fmt: skip
+    if kind == "proposal":
+        subject = {"kind": kind, "proposal": proposal}
+    elif kind is not None:
+        subject["kind"] = kind
     return {
-        "decision": decision_id,
-        "subject": {"text": version.text_id, "version": version.number, "hash": version.hash,
-                    "paragraph": paragraph},
+        "decision": decision_id, "subject": subject,
         "procedure": procedure, "rule": rule, "deadline": deadline,
         "time_zone": time_zone if deadline is not None else None,
     }  # fmt: skip
 
 
-def objection(decision_id: str, reason: str, amendment: bool = False) -> dict[str, Any]:
-    """An objection (consensus), or silence broken with an objection or an amendment."""
-    return {"decision": decision_id, "kind": "amendment" if amendment else "objection",
-            "text": reason}  # fmt: skip
+def objection(
+    decision_id: str, reason: str, amendment: bool = False, request_vote: bool = False
+) -> dict[str, Any]:
+    """An objection (consensus), silence broken with an objection or an amendment, or
+    (procedure 2) a request for a vote, which a consensus does not survive."""
+    kind = "vote" if request_vote else "amendment" if amendment else "objection"
+    return {"decision": decision_id, "kind": kind, "text": reason}
 
 
 def vote(decision_id: str, choice: str, explanation: str | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from accord.core import events as ev
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import FullPowers
 from accord.core.errors import AccordError
-from accord.core.genesis import DEFAULT_SILENCE_PERIOD_MS, genesis_body
+from accord.core.genesis import DEFAULT_SILENCE_PERIOD_MS, PROCEDURE_1, Procedure, genesis_body
 from accord.core.keys import PublicKey
 from accord.core.log import Receipt
 from accord.core.sealing import DeviceKey, DevicePublicKey
@@ -34,6 +34,7 @@ class ConferenceActs(Syncing):
         host_name: str = "Host",
         decision_rule: str = "consensus",
         silence_period_ms: int = DEFAULT_SILENCE_PERIOD_MS,
+        procedure: Procedure = PROCEDURE_1,
     ) -> str:
         """Sign a genesis as host and open the conference on `relay`; the genesis hash."""
         me = self.identity
@@ -48,6 +49,7 @@ class ConferenceActs(Syncing):
                 states=states,
                 decision_rule=decision_rule,
                 silence_period_ms=silence_period_ms,
+                procedure=procedure,
             )
             event = genesis_event(me, conf=conf, genesis=genesis, time=now)
             receipt = client.create_conference(event)
