@@ -137,6 +137,16 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
             assert len(report.signatures) == 4
             shown = accord(tmp_path / "delegate-DUN", "verify", str(act))
             assert "VALID FINAL ACT" in shown and "version 2" in shown
+            assert "roll-call: {'yes': 2, 'no': 0, 'abstain': 1}; ARC: yes" in shown
+            assert "statement (explanation of position, after the decision) by DUN" in shown
+            html = tmp_path / "final-act.html"
+            accord(tmp_path / "delegate-DUN", "final-act", "--conf", conf, "--text", n.TEXT_ID,
+                   "--out", str(act), "--html", str(html))  # fmt: skip
+            page = html.read_text()
+            assert "In witness whereof the undersigned, being duly authorised thereto" in page
+            assert page.index("For Republic of Arcadia:") < page.index("Annex I. Record")
+            assert "<td>DUN</td><td>present, not voting</td>" in page
+            assert "decision vote-2 on cica version 2, paragraph 2" in page
             decisions = accord(tmp_path / "delegate-DUN", "decision", "show", "--conf", conf)
             assert "roll-call: ARC yes, BOR yes, CAL abstain, DUN present" in decisions
             assert "explanation_of_vote, before the decision" in decisions

@@ -241,7 +241,7 @@ def close_decision(
             "procedure, so that every delegation can object: until "
             f"{format_time(decision.opened_at + minimum)}"
         )
-    decision.closed_seq, decision.claimed = seq, claimed
+    decision.closed_seq, decision.closed_at, decision.claimed = seq, time, claimed
     actual = decision.outcome(max(n.last_time, time))
     proposal = n.proposals.get(decision.subject.proposal or "")
     if proposal is not None:  # adopted, the next version incorporates it; else it is closed

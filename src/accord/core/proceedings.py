@@ -121,6 +121,7 @@ class Decision:
     late: list[LateObjection] = field(default_factory=list)
     votes: dict[str, CastVote] = field(default_factory=dict)  # by state
     closed_seq: int | None = None
+    closed_at: int | None = None  # the close's receipt time
     claimed: str | None = None
     settings: Procedure = PROCEDURE_1  # the rules of procedure it is taken under
     members: tuple[str, ...] = ()  # the member states when it was opened

@@ -27,7 +27,9 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
     for p in v["paragraphs"]:
         console.print(f"  {escape(p['number'])}. {escape(p['plain'])}")
     for s in c["statements"]:
-        console.print(f"statement ({s['kind']}) by {s['state']}: {escape(s['text'])}")
+        console.print(_statement_line(s))
+    for s in c["observers_statements"]:
+        console.print("observer's contribution: " + _statement_line(s))
     for sig in c["signatures"]:
         status = "pending confirmation by its state" if sig["pending"] else (
             "confirmed" if sig["ad_referendum"] else "")  # fmt: skip
@@ -36,8 +38,11 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
             f"{' ad referendum' if sig['ad_referendum'] else ''}"
             f"{', ' + status if status else ''}"
         )
-    console.print("credentials of the signers, each chained to its state's root:")
-    for fp in c["credentials"]:
+    states = ", ".join(f"{p['code']}{' (observer)' if p['role'] == 'observer' else ''}"
+                       for p in c["participants"])  # fmt: skip
+    console.print(f"participating states: {states}")
+    console.print("full powers of the signers, each chained to its state's root:")
+    for fp in c["full_powers"]:
         console.print(
             f"  {escape(fp['label'])}: key {fp['key']}, full powers {fp['id']} "
             f"(to {fp['powers']}), root of {fp['state']} {fp['root']}"
@@ -61,7 +66,14 @@ def _print_decision(console: Console, d: dict[str, Any]) -> None:
         f"#{d['seq']}, {d['opened']}{deadline}{closed}"
     )
     if d["procedure"] == "vote":
-        cast = ", ".join(f"{code}: {vote}" for code, vote in d["votes"])
-        console.print(f"  votes: {d['tally']}; {cast}")
+        cast = ", ".join(f"{code}: {vote}" for code, vote in d["roll_call"] or d["votes"])
+        console.print(f"  {'roll-call' if d['roll_call'] else 'votes'}: {d['tally']}; {cast}")
     for seq, time, who, kind in d["late"]:
         console.print(f"  late {kind} by {who} (entry #{seq}, {time}): no effect")
+
+
+def _statement_line(s: dict[str, Any]) -> str:
+    when = f", {s['timing']}" if s["timing"] else ""
+    return f"statement ({s['kind']}{when}) by {s['state']} on {escape(s['subject'])}: " + escape(
+        s["text"]
+    )

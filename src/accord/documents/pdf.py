@@ -26,15 +26,52 @@ def final_act_pdf(report: FinalActReport, path: Path) -> None:
         "",
         *(f"{p['number']}. {p['plain']}" for p in c["version"]["paragraphs"]),
         "",
-        *(f"Statement ({s['kind']}) by {s['state']}: {s['text']}" for s in c["statements"]),
-        *(f"{s['act']} by {s['signer']}, entry #{s['seq']}, {s['time']}: {s['status']}"
-          for s in c["signatures"]),
+        TESTIMONIUM.format(title=c["version"]["title"]),
+        f"Done at the conference {c['conference']['title']}"
+        + (f", {d['adopted_at']}." if d["adopted_at"] else "."),
+        "",
+        *(line for block in c["signature_blocks"] for line in _signature_block(block)),
+        "",
+        "Annex I. Record of the decision",
+        *(_roll_call(d)),
+        "Participating states: " + ", ".join(
+            f"{p['name']}{' (observer)' if p['role'] == 'observer' else ''}"
+            for p in c["participants"]),
+        "",
+        "Annex II. Statements",
+        *(_statement(s) for s in c["statements"]),
+        *(["", "Annex III. Contributions of observers"] if c["observers_statements"] else []),
+        *(_statement(s) for s in c["observers_statements"]),
         "",
         "Fingerprints to check by hand:",
-        *(f"{x['label']}: key {x['key']}; root {x['root']}" for x in c["credentials"]),
+        *(f"{x['label']}: key {x['key']}; root {x['root']}" for x in c["full_powers"]),
     ]  # fmt: skip
     lines_pdf(path, c["version"]["title"], lines,
               footer=f"Final act verified from {c['entries']} log entries")  # fmt: skip
+
+
+TESTIMONIUM = (
+    "In witness whereof the undersigned, being duly authorised thereto, have signed this {title}."
+)
+
+
+def _signature_block(block: dict[str, Any]) -> list[str]:
+    signed = [f"  {s['signer']}, {s['act']}{' ad referendum' if s['ad_referendum'] else ''} "
+              f"({s['status']}, {s['time']})" for s in block["signatures"]]  # fmt: skip
+    return [f"For {block['state']}:", *(signed or ["  (not signed)"])]
+
+
+def _roll_call(d: dict[str, Any]) -> list[str]:
+    if d["procedure"] != "vote":
+        return []
+    answers = d["roll_call"] or d["votes"]
+    return [f"{'Roll-call' if d['roll_call'] else 'Votes'}: "
+            + ", ".join(f"{code} {answer}" for code, answer in answers)]  # fmt: skip
+
+
+def _statement(s: dict[str, Any]) -> str:
+    when = f", {s['timing']}" if s["timing"] else ""
+    return f"{s['state']}, {s['kind']}{when}, on {s['subject']}: {s['text']}"
 
 
 def lines_pdf(path: Path, title: str, lines: list[str], footer: str) -> None:
