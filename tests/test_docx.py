@@ -136,3 +136,17 @@ def test_what_is_not_a_negotiating_text_is_refused(tmp_path: Path) -> None:
     document.save(str(twice))
     with pytest.raises(DocxImportError, match="distinct"):
         import_docx(twice, "x")
+
+
+def test_an_empty_alternative_is_printed_no_text_and_read_back_as_empty() -> None:
+    from accord.core.texts import Paragraph, compile_paragraph
+    from accord.documents.typed_text import version_from_lines
+
+    raw = {"id": "op1", "kind": "operative", "number": "1",
+           "segments": ["States ", {"alternatives": ["shall", ""]}, " notify."]}  # fmt: skip
+    paragraph = Paragraph.parse(raw)
+    assert compile_paragraph(paragraph, [], "open").render() == "1. States [shall][no text] notify."
+    assert paragraph.plain == "States [shall][—] notify."  # what amendments quote, unchanged
+    for typed in ("[no text]", "[No text]", "[—]"):
+        read = version_from_lines(["Title", f"1. States [shall]{typed} notify."], "t")
+        assert read["paragraphs"][0]["segments"][1] == {"alternatives": ["shall", ""]}

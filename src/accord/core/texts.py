@@ -28,6 +28,7 @@ PARAGRAPH_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 MAX_PARAGRAPHS = 2000
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_ALTERNATIVES = 32
+NO_TEXT = "no text"  # how an empty alternative is printed in a compiled text
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,12 @@ class Bracket:
     alternatives: tuple[str, ...]
 
     def render(self) -> str:
+        """As the protocol's plain text has it (what amendments quote): "" is "[—]"."""
         return "".join(f"[{a}]" if a else "[—]" for a in self.alternatives)
+
+    def display(self) -> str:
+        """As a negotiating text prints it: an empty alternative is "[no text]"."""
+        return "".join(f"[{a}]" if a else f"[{NO_TEXT}]" for a in self.alternatives)
 
 
 Segment = str | Bracket
@@ -311,7 +317,7 @@ def _render_piece(piece: Piece) -> str:
     if isinstance(piece, str):
         return piece
     if isinstance(piece, Bracket):
-        return piece.render()
+        return piece.display()
     shown = [a for a in piece.alternatives if a.proposal is not None or a.text]
     # Competing alternatives are numbered, as in a compilation text: "[(1) shall][(2) should
     # (Proposed: CAL)]"; a single insertion is not.

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from accord.core.errors import AccordError
-from accord.core.texts import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, Version
+from accord.core.texts import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, NO_TEXT, Version
 from accord.documents.errors import DocumentError
 
 _NUMBERED = re.compile(r"^(\[?)(PP\d+|\d+(?:\.\d+)*)\.\s+(.*)$", re.DOTALL)
@@ -24,6 +24,9 @@ _ARTICLE = re.compile(r"^(\[?)Article\s+(\d+[A-Za-z]?)\b[.:]?\s*(.*)$", re.DOTAL
 
 class TypedTextError(DocumentError):
     """The typed text is not a negotiating text this reader can take, and why."""
+
+
+EMPTY = frozenset({NO_TEXT, NO_TEXT.capitalize(), "—"})  # an empty alternative, as typed
 
 
 def _segments(text: str) -> list[Any]:
@@ -50,9 +53,9 @@ def _segments(text: str) -> list[Any]:
         if plain:
             out.append(plain)
             plain = ""
-        # "—" is how an empty alternative is printed (`Bracket.render`); a lone bracket is
+        # "no text" (or "—", as plain text has it) is an empty alternative; a lone bracket is
         # text that may go, a bracket of one alternative.
-        out.append({"alternatives": ["" if a == "—" else a for a in alternatives]})
+        out.append({"alternatives": ["" if a in EMPTY else a for a in alternatives]})
         i = j
     if plain:
         out.append(plain)
