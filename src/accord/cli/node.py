@@ -183,6 +183,9 @@ def conference_create(
                                  "everything is agreed"),
     sponsor_explains: bool = typer.Option(False, "--sponsor-explains", help="2: a sponsor "
                                           "may explain its vote on its own proposal"),
+    initialling_is_signature: bool = typer.Option(
+        False, "--initialling-is-signature", help="2: initialling constitutes signature "
+        "(VCLT art. 12(2)(a))"),
     home: Path = HOME,
 ) -> None:  # fmt: skip
     """Sign the genesis as host (and chair) and open the conference on a relay."""
@@ -200,6 +203,7 @@ def conference_create(
     rules = PROCEDURE_1 if procedure == 1 else procedure_2(
         members, majority=majority, quorum=quorum, consensus_min_ms=consensus_minutes * 60_000,
         clean_text=clean_text, package=package, sponsor_explains=sponsor_explains,
+        initialling_is_signature=initialling_is_signature,
     )  # fmt: skip
     with open_node(home) as node:
         genesis = node.create_conference(

@@ -43,6 +43,9 @@ class Procedure:
     clean_text: bool = False  # adoption and ad ref marks need text without brackets
     package: bool = False  # nothing is agreed until everything is agreed
     sponsor_explains: bool = True  # a sponsor may explain its vote on its own proposal
+    # Initialling counts as signature where the negotiating states so agreed (VCLT art.
+    # 12(2)(a)); otherwise it authenticates the text (art. 10).
+    initialling_is_signature: bool = False
 
     @classmethod
     def parse(cls, value: Any) -> Procedure:
@@ -51,7 +54,7 @@ class Procedure:
             raise SchemaError(
                 f"rules of procedure version {d['version']!r}; this implementation reads 2"
             )
-        flags = {k: d[k] for k in ("clean_text", "package", "sponsor_explains")}
+        flags = {k: d[k] for k in PROCEDURE_FLAGS}
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise SchemaError(f"procedure {key} must be true or false")
@@ -72,11 +75,12 @@ class Procedure:
             "clean_text": self.clean_text,
             "package": self.package,
             "sponsor_explains": self.sponsor_explains,
+            "initialling_is_signature": self.initialling_is_signature,
         }
 
 
-PROCEDURE_FIELDS = ("version", "majority", "quorum", "consensus_min_ms", "clean_text",
-                    "package", "sponsor_explains")  # fmt: skip
+PROCEDURE_FLAGS = ("clean_text", "package", "sponsor_explains", "initialling_is_signature")
+PROCEDURE_FIELDS = ("version", "majority", "quorum", "consensus_min_ms", *PROCEDURE_FLAGS)
 MAJORITY_BASES = frozenset({"present_and_voting", "present", "all_members"})
 PROCEDURE_1 = Procedure(version=1)
 
@@ -90,6 +94,7 @@ def procedure_2(
     clean_text: bool = True,
     package: bool = False,
     sponsor_explains: bool = False,
+    initialling_is_signature: bool = False,
 ) -> Procedure:
     """Version 2 with the UN General Assembly's defaults: majorities of the members present
     and voting (rule 86), a quorum of a majority of the members for any decision (rule
@@ -98,7 +103,7 @@ def procedure_2(
     rules are silent: ours)."""
     return Procedure(
         2, majority, members // 2 + 1 if quorum is None else quorum, consensus_min_ms,
-        clean_text, package, sponsor_explains,
+        clean_text, package, sponsor_explains, initialling_is_signature,
     )  # fmt: skip
 
 

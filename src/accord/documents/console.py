@@ -33,9 +33,10 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
     for sig in c["signatures"]:
         status = "pending confirmation by its state" if sig["pending"] else (
             "confirmed" if sig["ad_referendum"] else "")  # fmt: skip
+        meaning = f" ({sig['meaning']})" if sig["meaning"] else ""
         console.print(
-            f"{sig['act']} by {escape(sig['signer'])}, entry #{sig['seq']}, {sig['time']}"
-            f"{' ad referendum' if sig['ad_referendum'] else ''}"
+            f"{sig['act']}{meaning} by {escape(sig['signer'])}, {sig['capacity']}, entry "
+            f"#{sig['seq']}, {sig['time']}{' ad referendum' if sig['ad_referendum'] else ''}"
             f"{', ' + status if status else ''}"
         )
     states = ", ".join(f"{p['code']}{' (observer)' if p['role'] == 'observer' else ''}"
@@ -44,8 +45,13 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
     console.print("full powers of the signers, each chained to its state's root:")
     for fp in c["full_powers"]:
         console.print(
-            f"  {escape(fp['label'])}: key {fp['key']}, full powers {fp['id']} "
-            f"(to {fp['powers']}), root of {fp['state']} {fp['root']}"
+            f"  {escape(fp['label'])}: key {fp['key']}, "
+            + (
+                f"{fp['function']}, in virtue of functions, designation {fp['id']} "
+                if fp["function"]
+                else f"full powers {fp['id']} "
+            )
+            + f"(to {fp['powers']}), root of {fp['state']} {fp['root']}"
         )
     console.print(
         f"[green]VALID FINAL ACT[/green]: {c['entries']} entries verified, "

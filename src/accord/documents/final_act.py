@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord.core.credentials import FullPowers
 from accord.core.final_act import FinalActReport
 from accord.core.keys import fingerprint
 from accord.core.proceedings import Signature, Statement
@@ -20,6 +21,8 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
     state, v, d = report.record.state, report.version, report.decision
     signers = {s.signer for s in report.signatures}
     roles = {code: s.role for code, s in state.states.items()}
+    powers = {fp.label(): fp for fp in state.credentials.values()}
+    initialling = state.genesis.rules.procedure.initialling_is_signature
     adopted_at = d.closed_at or d.deadline  # a silence not closed ended at its deadline
     return {
         "version": {"title": v.title, "number": v.number, "hash": v.hash,
@@ -52,13 +55,14 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
         ],
         "signature_blocks": [
             {"state": s.name, "code": s.code,
-             "signatures": [_signature(x) for x in report.signatures
+             "signatures": [_signature(x, powers, initialling) for x in report.signatures
                             if x.signer.endswith(f"({s.code})")]}
             for s in sorted(state.states.values(), key=lambda s: s.code) if s.role == "member"
         ],
-        "signatures": [_signature(s) for s in report.signatures],
+        "signatures": [_signature(s, powers, initialling) for s in report.signatures],
         "full_powers": [
             {"label": fp.label(), "key": fingerprint(fp.key), "id": fp.id,
+             "function": OFFICES.get(fp.office or ""),
              "powers": ", ".join(sorted(fp.powers)), "state": fp.state,
              "root": fingerprint(state.states[fp.state].root)}
             for fp in state.credentials.values() if fp.label() in signers
@@ -74,10 +78,25 @@ def _statement(s: Statement) -> dict[str, Any]:
             "subject": s.subject, "timing": timing}  # fmt: skip
 
 
-def _signature(s: Signature) -> dict[str, Any]:
+# Who represents a state in virtue of their functions, without full powers (VCLT 7(2)(a)).
+OFFICES = {"head_of_state": "Head of State", "head_of_government": "Head of Government",
+           "minister_for_foreign_affairs": "Minister for Foreign Affairs"}  # fmt: skip
+
+
+def _signature(s: Signature, powers: dict[str, FullPowers], initialling: bool) -> dict[str, Any]:
+    fp = powers.get(s.signer)
+    function = OFFICES.get(fp.office or "") if fp is not None else None
+    if s.act == "initialling":
+        meaning = "constitutes signature (VCLT art. 12(2)(a))" if initialling else (
+            "authenticates the text (VCLT art. 10)")  # fmt: skip
+    else:
+        meaning = None
     return {
         "signer": s.signer, "act": s.act, "ad_referendum": s.ad_referendum, "seq": s.seq,
-        "time": format_time(s.time), "pending": s.pending,
+        "time": format_time(s.time), "pending": s.pending, "meaning": meaning,
+        # An office holder acts in virtue of functions; a delegate under full powers.
+        "capacity": f"{function}, in virtue of functions (VCLT art. 7(2)(a))" if function
+        else "under full powers",
         "status": "pending confirmation" if s.pending
         else "confirmed by its state" if s.ad_referendum else "signed",
     }  # fmt: skip

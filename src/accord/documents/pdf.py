@@ -56,8 +56,10 @@ TESTIMONIUM = (
 
 
 def _signature_block(block: dict[str, Any]) -> list[str]:
-    signed = [f"  {s['signer']}, {s['act']}{' ad referendum' if s['ad_referendum'] else ''} "
-              f"({s['status']}, {s['time']})" for s in block["signatures"]]  # fmt: skip
+    signed = [f"  {s['signer']}, {s['capacity']}: {s['act']}"
+              f"{' ad referendum' if s['ad_referendum'] else ''}"
+              f"{' (' + s['meaning'] + ')' if s['meaning'] else ''} ({s['status']}, {s['time']})"
+              for s in block["signatures"]]  # fmt: skip
     return [f"For {block['state']}:", *(signed or ["  (not signed)"])]
 
 
