@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -16,7 +18,19 @@ from tests.builders import standard_world
 WORLD, _ = standard_world()
 LINES = WORLD.lines()
 N = len(LINES) - 2  # entries: lines minus header and checkpoint
-WORKERS = start_workers(2)  # shared by every example; ended with the test process
+_WORKERS: dict[int, ProcessPoolExecutor] = {}
+
+
+def workers() -> ProcessPoolExecutor:
+    """Two worker processes shared by every example, ended with the test process; one set
+    per process, as a process forked from this one (mutation testing forks a process per
+    mutant) cannot use its parent's: their manager thread does not survive the fork."""
+    pid = os.getpid()
+    if pid not in _WORKERS:
+        _WORKERS[pid] = start_workers(2)
+    return _WORKERS[pid]
+
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -27,7 +41,7 @@ def problem_seq(lines: list[bytes]) -> int | None:
     assert not report.ok, "a mutated record verified as valid"
     assert report.problem is not None
     assert report.problem.message  # a sentence for people
-    with SignaturePool(executor=WORKERS) as pool:
+    with SignaturePool(executor=workers()) as pool:
         pooled = verify_record(lines, checks=pool)
     assert pooled.problem == report.problem
     return report.problem.seq

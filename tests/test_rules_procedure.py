@@ -171,7 +171,7 @@ def test_a_version_not_adopted_may_be_decided_on_again() -> None:
 def test_a_subject_needs_a_known_kind() -> None:
     world, _ = convene()
     seq = act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="approval"))
-    refused(world, seq, "subject kind must be one of adoption, basis, proposal")
+    refused(world, seq, "subject kind must be one of adoption, basis, motion, proposal")
     old_form = act(world, world.chair, ev.DECISION, n.decision("e", V1))
     refused(world, old_form, "lacks field 'kind'")
 
@@ -460,3 +460,81 @@ def test_without_the_package_rule_an_ad_ref_mark_carries_no_proviso() -> None:
     world, _ = convene()
     act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
     assert "provisional" not in world.negotiation().render(n.TEXT_ID)
+
+
+# -- procedural motions --------------------------------------------------------------------------
+
+
+def _motion(world: World, author: Author, kind: str) -> str:
+    seq = act(world, author, ev.MOTION, {"motion": kind, "text": n.TEXT_ID, "reason": "Time."})
+    took_effect(world, seq)
+    return world.event_at(seq).hash
+
+
+def _carry(world: World, d: dict[str, Author], motion: str, answers: str = "yyyy") -> None:
+    words = {"y": "yes", "n": "no"}
+    cast = {state: words[a] for state, a in zip(STATES, answers, strict=False)}
+    vote_on(
+        world,
+        d,
+        cast,
+        n.decision("on-motion", V1, "vote", kind="motion")
+        | {"subject": {"kind": "motion", "motion": motion}},
+    )
+
+
+def test_closure_of_debate_adopted_ends_amendments_until_the_next_version() -> None:
+    world, d = convene()
+    motion = _motion(world, d["ARC"], "closure_of_debate")
+    took_effect(world, act(world, d["BOR"], ev.AMEND, n.amend("op1", "delete_paragraph")))
+    _carry(world, d, motion)
+    assert world.negotiation().motions[motion].decided == "adopted"
+    refused(world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph")),
+            "the debate on cica is closed")  # fmt: skip
+    act(world, world.chair, ev.TEXT, n.table(n.version(2)))
+    took_effect(
+        world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph", version=2))
+    )
+
+
+def test_adjournment_of_debate_adopted_holds_decisions_until_the_next_version() -> None:
+    world, d = convene()
+    motion = _motion(world, d["DUN"], "adjournment_of_debate")
+    _carry(world, d, motion)
+    held = act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="adoption"))
+    refused(world, held, "the debate on cica is adjourned")
+    act(world, world.chair, ev.TEXT, n.table(n.version(2)))
+    took_effect(
+        world, act(world, world.chair, ev.DECISION, n.decision("e", n.version(2), kind="adoption"))
+    )
+
+
+def test_a_motion_rejected_changes_nothing_and_cannot_be_decided_again() -> None:
+    world, d = convene()
+    motion = _motion(world, d["ARC"], "closure_of_debate")
+    _carry(world, d, motion, "nnnn")
+    assert world.negotiation().motions[motion].decided == "rejected"
+    took_effect(world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph")))
+    again = act(
+        world,
+        world.chair,
+        ev.DECISION,
+        n.decision("x", V1, "vote", kind="motion")
+        | {"subject": {"kind": "motion", "motion": motion}},
+    )
+    refused(world, again, "no longer open")
+
+
+def test_motions_are_moved_by_delegations_under_version_2_only() -> None:
+    world, _ = convene()
+    chair = act(world, world.chair, ev.MOTION, {"motion": "closure_of_debate", "text": n.TEXT_ID,
+                                                "reason": "Time."})  # fmt: skip
+    refused(world, chair, "the chair puts motions to the body")
+    unknown = act(world, world.chair, ev.MOTION, {"motion": "division", "text": n.TEXT_ID,
+                                                  "reason": "Split."})  # fmt: skip
+    refused(world, unknown, "motion must be one of adjournment_of_debate, closure_of_debate")
+    old = World(states=("ARC", "BOR"))
+    a = old.join("ARC", "Ana")
+    old.act(old.chair, ev.TEXT, n.table(V1))
+    seq = act(old, a, ev.MOTION, {"motion": "closure_of_debate", "text": n.TEXT_ID, "reason": "x"})
+    refused(old, seq, "under rules of procedure version 2")

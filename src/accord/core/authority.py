@@ -387,6 +387,8 @@ AUTHORITY: Mapping[str, Authority] = {
     ev.SIGNATURE: _act(power="sign", observers=False),
     # It carries a root's signed confirmation, which the fold checks (12.2).
     ev.CONFIRMATION: _act(),
+    # A procedural motion is moved by a member delegation that negotiates (GA rules 74-76).
+    ev.MOTION: _act(power="negotiate", observers=False),
 }
 
 CHAIR_ONLY = frozenset(t for t, row in AUTHORITY.items() if row.chair_only)

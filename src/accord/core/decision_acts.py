@@ -14,6 +14,7 @@ from accord.core.errors import SchemaError
 from accord.core.proceedings import (
     DECISION_ID,
     MAJORITIES,
+    MOTIONS,
     PROCEDURES,
     STATEMENT_KINDS,
     SUBJECT_KINDS,
@@ -23,6 +24,7 @@ from accord.core.proceedings import (
     Decision,
     Flag,
     LateObjection,
+    Motion,
     Objection,
     Outcome,
     Refused,
@@ -36,7 +38,7 @@ from accord.core.times import format_time
 OBJECTION_KINDS = frozenset({"objection", "amendment"})
 # Under procedure 2 a delegation may also request a vote, which a consensus cannot survive.
 OBJECTION_KINDS_2 = OBJECTION_KINDS | {"vote"}
-SUBJECT_FIELDS = ("proposal", "text", "version", "hash", "paragraph")
+SUBJECT_FIELDS = ("proposal", "motion", "text", "version", "hash", "paragraph")
 
 if TYPE_CHECKING:
     from accord.core.negotiation import Negotiation
@@ -104,6 +106,15 @@ def _subject(n: Negotiation, value: Any) -> Subject:
     """A decision's subject under rules of procedure version 2 (docs/protocol.md 12.4)."""
     kind = schema.choice(schema.obj(value, "decision subject", ("kind",), SUBJECT_FIELDS)["kind"],
                          "subject kind", SUBJECT_KINDS)  # fmt: skip
+    if kind == "motion":
+        d = schema.obj(value, "decision subject", ("kind", "motion"))
+        motion = n.motions.get(d["motion"]) if isinstance(d["motion"], str) else None
+        if motion is None:
+            raise Refused("no such motion")
+        if motion.decided is not None or motion.version != n.record(motion.text_id).current.number:
+            raise Refused(f"{motion.label()} is no longer open")
+        version = n.record(motion.text_id).current
+        return Subject(motion.text_id, motion.version, version.hash, None, kind, motion.id)
     if kind == "proposal":
         d = schema.obj(value, "decision subject", ("kind", "proposal"))
         proposal = n.proposals.get(d["proposal"]) if isinstance(d["proposal"], str) else None
@@ -113,6 +124,7 @@ def _subject(n: Negotiation, value: Any) -> Subject:
             raise Refused(f"the proposal by {proposal.state} is no longer open")
         a = proposal.amendment
         version = n.record(a.text_id).versions[a.version - 1]
+        _not_adjourned(n, a.text_id, a.version)
         return Subject(a.text_id, a.version, version.hash, a.paragraph, kind, proposal.id)
     d = schema.obj(value, "decision subject", ("kind", "text", "version", "hash", "paragraph"))
     subject = Subject(
@@ -123,6 +135,7 @@ def _subject(n: Negotiation, value: Any) -> Subject:
         kind,
     )
     version = _version_named(n, subject)
+    _not_adjourned(n, subject.text_id, version.number)
     whole = n.adopted(version.hash)
     if whole is not None:
         raise Refused(
@@ -141,6 +154,13 @@ def _subject(n: Negotiation, value: Any) -> Subject:
                 "the chair issues a clean version first"
             )
     return subject
+
+
+def _not_adjourned(n: Negotiation, text_id: str, version: int) -> None:
+    adjourned = n.debate_motion(text_id, "adjournment_of_debate")
+    if adjourned is not None and version == adjourned.version:
+        raise Refused(f"the debate on {text_id} is adjourned ({adjourned.label()}, adopted) "
+                      "until its next version")  # fmt: skip
 
 
 def _decision_named(n: Negotiation, content: dict[str, Any]) -> Decision:
@@ -243,9 +263,13 @@ def close_decision(
         )
     decision.closed_seq, decision.closed_at, decision.claimed = seq, time, claimed
     actual = decision.outcome(max(n.last_time, time))
+    decided = "adopted" if actual == Outcome.ADOPTED else "rejected"
     proposal = n.proposals.get(decision.subject.proposal or "")
     if proposal is not None:  # adopted, the next version incorporates it; else it is closed
-        proposal.decided = "adopted" if actual == Outcome.ADOPTED else "rejected"
+        proposal.decided = decided
+    motion = n.motions.get(decision.subject.proposal or "")
+    if motion is not None:  # adopted, it takes effect on the current version
+        motion.decided = decided
     if actual != claimed:
         n.flags.append(
             Flag(seq, "the chair", f"declared decision {decision.id} {claimed.replace('_', ' ')}"
@@ -299,6 +323,25 @@ def _statement_on_decision(
     timing = "before" if decision.outcome(n.last_time) == Outcome.OPEN else "after"
     return Statement(seq, state, kind, subject, text, decision.id, decision.subject.text_id,
                      pid, timing)  # fmt: skip
+
+
+def move(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    """A delegation moves a procedural motion on a text's debate; the chair puts it to
+    the body as a decision on it (procedure 2)."""
+    if n.state.genesis.rules.procedure.version == 1:
+        raise Refused("motions are moved under rules of procedure version 2")
+    d = schema.obj(content, "motion", ("motion", "text", "reason"))
+    kind = schema.choice(d["motion"], "motion", MOTIONS)
+    record = n.record(schema.text(d["text"], "text id", pattern=TEXT_ID))
+    reason = schema.text(d["reason"], "reason", schema.MAX_REASON)
+    if state is None:
+        raise Refused("the chair puts motions to the body; delegations move them")
+    n.motions[event.hash] = Motion(
+        event.hash, seq, state, kind, record.current.text_id, record.current.number, reason
+    )
 
 
 def sign(

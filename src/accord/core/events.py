@@ -47,9 +47,10 @@ CLOSE = "close"  # the chair closes a decision, declaring an outcome the log mus
 STATEMENT = "statement"  # reservation, interpretative statement, explanation, dissociation
 SIGNATURE = "signature"  # signature or initialling of an adopted text, possibly ad referendum
 CONFIRMATION = "confirmation"  # a state root confirms a signature made ad referendum
+MOTION = "motion"  # a delegation moves a procedural motion (rules of procedure version 2)
 NEGOTIATION_TYPES = frozenset(
     {TEXT, AMEND, STANCE, PARAGRAPH_STATUS, DECISION, OBJECTION, VOTE, CLOSE, STATEMENT,
-     SIGNATURE, CONFIRMATION}
+     SIGNATURE, CONFIRMATION, MOTION}
 )  # fmt: skip
 EVENT_TYPES = frozenset(
     {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}

@@ -27,6 +27,7 @@ from accord.core.keyring import Keyring
 from accord.core.proceedings import (
     Decision,
     Flag,
+    Motion,
     Outcome,
     Refused,
     Signature,
@@ -43,6 +44,7 @@ class Negotiation:
     state: ConferenceState
     texts: dict[str, TextRecord] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)
+    motions: dict[str, Motion] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
@@ -92,6 +94,17 @@ class Negotiation:
                 f"{'no' if not found else 'more than one'} proposal starts with {prefix!r}"
             )
         return found[0]
+
+    def debate_motion(self, text_id: str, kind: str) -> Motion | None:
+        """The motion of `kind` adopted on the current version of `text_id`, if any: its
+        effect lasts until the next version is tabled."""
+        record = self.texts.get(text_id)
+        return next(
+            (m for m in self.motions.values()
+             if m.kind == kind and m.text_id == text_id and m.decided == "adopted"
+             and record is not None and m.version == record.current.number),
+            None,
+        )  # fmt: skip
 
     def record(self, text_id: str) -> TextRecord:
         record = self.texts.get(text_id)
@@ -165,6 +178,7 @@ _HANDLERS = {
     ev.STATEMENT: decision_acts.make_statement,
     ev.SIGNATURE: decision_acts.sign,
     ev.CONFIRMATION: decision_acts.confirm,
+    ev.MOTION: decision_acts.move,
 }
 
 

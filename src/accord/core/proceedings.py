@@ -21,7 +21,12 @@ VOTES = frozenset({"yes", "no", "abstain"})
 # Rules of procedure version 2: a delegation may answer "present" (present, not voting),
 # and decide on a version, on accepting it as the basis of negotiation, or on a proposal.
 VOTES_2 = VOTES | {"present"}
-SUBJECT_KINDS = frozenset({"adoption", "basis", "proposal"})
+SUBJECT_KINDS = frozenset({"adoption", "basis", "proposal", "motion"})
+# Procedural motions on a text's debate (GA rules 74 and 76), and what they do if adopted.
+MOTIONS = {
+    "closure_of_debate": "no further amendment to the current version",
+    "adjournment_of_debate": "no decision on the text until its next version",
+}
 STATEMENT_KINDS = frozenset(
     {"reservation", "interpretative", "explanation_of_position", "explanation_of_vote",
      "dissociation"}
@@ -54,7 +59,7 @@ class Subject:
     hash: str
     paragraph: str | None
     kind: str = "adoption"
-    proposal: str | None = None  # the proposal's id, when the decision is on a proposal
+    proposal: str | None = None  # the proposal's or the motion's id, when on one
 
     @classmethod
     def parse(cls, value: Any) -> Subject:
@@ -68,8 +73,10 @@ class Subject:
 
     def label(self) -> str:
         where = f", paragraph {self.paragraph}" if self.paragraph else ""
-        if self.kind == "proposal":
-            return f"the proposal {self.proposal} on {self.text_id} version {self.version}{where}"
+        if self.kind in ("proposal", "motion"):
+            return (
+                f"the {self.kind} {self.proposal} on {self.text_id} version {self.version}{where}"
+            )
         basis = " as the basis for negotiation" if self.kind == "basis" else ""
         return f"{self.text_id} version {self.version}{where}{basis}"
 
@@ -205,6 +212,23 @@ class Signature:
     def pending(self) -> bool:
         """A signature ad referendum awaits its state's confirmation."""
         return self.ad_referendum and self.confirmed_seq is None
+
+
+@dataclass
+class Motion:
+    """A procedural motion a delegation moved on a text, and what became of it."""
+
+    id: str  # the motion event's hash
+    seq: int
+    state: str
+    kind: str  # one of MOTIONS
+    text_id: str
+    version: int  # the version it was moved on: its effect ends with the next one
+    reason: str
+    decided: str | None = None  # adopted or rejected by a decision on it
+
+    def label(self) -> str:
+        return f"{self.state}'s motion for {self.kind.replace('_', ' ')} on {self.text_id}"
 
 
 class Reopening(NamedTuple):

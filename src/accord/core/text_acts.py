@@ -106,6 +106,10 @@ def amend(
         raise Refused(
             f"paragraph {amendment.paragraph} is not in version {current.number} (deleted)"
         )
+    closed = n.debate_motion(amendment.text_id, "closure_of_debate")
+    if closed is not None:
+        raise Refused(f"the debate on {amendment.text_id} is closed ({closed.label()}, "
+                      "adopted): no further amendment to this version")  # fmt: skip
     if record.status.get(paragraph.id) == "agreed_ad_ref":
         raise Refused(f"paragraph {paragraph.number} is agreed ad ref: reopen it first")
     if amendment.op in ("replace_words", "delete_words", "insert_words") and (
