@@ -87,10 +87,15 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
                 arc.final_act(conf, n.TEXT_ID)
 
             deletion = str(acted(bor, conf, ev.AMEND, n.amend("op3", "delete_paragraph"))["event"])
-            acted(chair, conf, ev.DECISION,
-                  n.decision("del-op3", v1, "vote", kind="proposal", proposal=deletion))  # fmt: skip
-            for node, answer in ((arc, "yes"), (bor, "yes"), (cal, "no"), (dun, "present")):
+            # By the command line: the chair puts the proposal (named by a prefix of its id)
+            # to the vote; Dunland answers present.
+            accord(tmp_path / "host", "decision", "open", "--conf", conf, "--id", "del-op3",
+                   "--text", n.TEXT_ID, "--procedure", "vote", "--kind", "proposal",
+                   "--proposal", deletion[7:20])  # fmt: skip
+            for node, answer in ((arc, "yes"), (bor, "yes"), (cal, "no")):
                 acted(node, conf, ev.VOTE, n.vote("del-op3", answer))
+            accord(tmp_path / "delegate-DUN", "decision", "vote", "--conf", conf, "--id", "del-op3",
+                   "present")  # fmt: skip
             acted(chair, conf, ev.CLOSE, n.close("del-op3", "adopted"))
 
             v2 = n.version(2, [p for p in n.PARAGRAPHS if p[0] != "op3"])
