@@ -71,6 +71,7 @@ class World:
         seal: Callable[..., str] | None = None,
         decision_rule: str = "consensus",
         procedure: Procedure = PROCEDURE_1,
+        place: str | None = None,
     ) -> None:
         self.conf = conf
         self.clock = T0
@@ -99,6 +100,7 @@ class World:
             clock_skew_ms=300 * SECOND,
             observers=observer_access,
             procedure=procedure,
+            place=place,
         )
         self.genesis_event = genesis_event(self.host, conf=conf, genesis=self.genesis, time=T0)
         self.seq = Sequencer(self.sequencer_key, self.genesis_event, T0)

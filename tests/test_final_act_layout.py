@@ -15,6 +15,7 @@ from accord.core.genesis import procedure_2
 from accord.core.keys import SigningKey
 from accord.core.texts import Version
 from accord.documents.final_act import final_act_context
+from accord.documents.pdf import done_at
 from tests import negotiating as n
 from tests.builders import World
 
@@ -25,7 +26,9 @@ def _context(initialling_is_signature: bool) -> dict[str, Any]:
     procedure = procedure_2(
         3, consensus_min_ms=0, initialling_is_signature=initialling_is_signature
     )
-    world = World(states=("ARC", "BOR", "CAL"), observers=("EU",), procedure=procedure)
+    world = World(
+        states=("ARC", "BOR", "CAL"), observers=("EU",), procedure=procedure, place="Vienna"
+    )
     arc, bor = world.join("ARC", "Ana"), world.join("BOR", "Boris")
     eu = world.join("EU", "Observer", ["negotiate"])
     v1 = n.version()
@@ -99,3 +102,12 @@ def test_the_record_lists_participants_roll_call_and_observers_apart() -> None:
     [contribution] = c["observers_statements"]
     assert (contribution["state"], contribution["timing"]) == ("EU", "before the decision")
     assert contribution["subject"] == "decision v on cica version 1"
+
+
+def test_the_final_act_says_where_and_when_it_was_done() -> None:
+    c = _context(False)
+    assert c["conference"]["place"] == "Vienna"
+    assert c["decision"]["adopted_at"] is not None
+    assert done_at(c) == f"Done at Vienna, {c['decision']['adopted_at']}."
+    c["conference"]["place"] = None  # a genesis that names no place (every version 1 one)
+    assert done_at(c).startswith("Done at the conference Test Conference, ")

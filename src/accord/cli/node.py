@@ -166,6 +166,8 @@ def conference_create(
     rule: str = typer.Option(
         "consensus", "--rule", help="consensus, simple_majority, two_thirds_majority"
     ),
+    place: str | None = typer.Option(None, "--place", help="Where it meets (final acts: "
+                                     "\"Done at ...\")."),
     procedure: int = typer.Option(
         1, "--procedure", help="Rules of procedure version: 1, or 2 (the settings below, "
         "defaults from the UN General Assembly's rules; docs/protocol.md 12.4)."
@@ -208,7 +210,7 @@ def conference_create(
     with open_node(home) as node:
         genesis = node.create_conference(
             relay, conf, title, states, now_ms(), host_name=chair, decision_rule=rule,
-            procedure=rules,
+            procedure=rules, place=place,
         )  # fmt: skip
     console.print(f"conference {conf} opened on {relay}")
     console.print(f"genesis hash (send it to every delegation): [cyan]{genesis}[/cyan]")

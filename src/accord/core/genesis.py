@@ -195,10 +195,12 @@ class Genesis:
     sequencer: PublicKey
     rules: Rules
     states: tuple[AccreditedState, ...]
+    place: str | None = None  # where the conference meets, as a final act names it
 
     @classmethod
     def parse(cls, value: Any) -> Genesis:
-        d = schema.obj(value, "genesis", ("title", "host", "chair", "sequencer", "rules", "states"))
+        d = schema.obj(value, "genesis", ("title", "host", "chair", "sequencer", "rules", "states"),
+                       ("place",))  # fmt: skip
         raw_states = d["states"]
         if not isinstance(raw_states, list) or not raw_states:
             raise SchemaError("genesis must accredit at least one state")
@@ -215,6 +217,7 @@ class Genesis:
             sequencer=PublicKey.parse(d["sequencer"], "sequencer key"),
             rules=Rules.parse(d["rules"]),
             states=states,
+            place=schema.text(d["place"], "conference place") if "place" in d else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -225,7 +228,7 @@ class Genesis:
             "sequencer": self.sequencer.text,
             "rules": self.rules.to_json(),
             "states": [s.to_json() for s in sorted(self.states, key=lambda s: s.code)],
-        }
+        } | ({"place": self.place} if self.place is not None else {})
 
 
 def genesis_body(
@@ -242,6 +245,7 @@ def genesis_body(
     epoch_max_age_ms: int = DEFAULT_EPOCH_MAX_AGE_MS,
     epoch_max_messages: int = DEFAULT_EPOCH_MAX_MESSAGES,
     procedure: Procedure = PROCEDURE_1,
+    place: str | None = None,
 ) -> dict[str, Any]:
     """The body of a genesis event, states in code order, checked as a verifier would.
 
@@ -262,6 +266,7 @@ def genesis_body(
             procedure,
         ),
         states=tuple(AccreditedState.parse(s) for s in states),
+        place=place,
     ).to_json()
     Genesis.parse(body)  # refuse to produce what no verifier would accept
     return body

@@ -28,7 +28,7 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
         "version": {"title": v.title, "number": v.number, "hash": v.hash,
                     "paragraphs": [{"number": p.number, "plain": p.plain} for p in v.paragraphs]},
         "conference": {"title": state.genesis.title, "id": state.conf,
-                       "genesis": state.genesis_hash},
+                       "genesis": state.genesis_hash, "place": state.genesis.place},
         "decision": {
             "id": d.id, "procedure": d.procedure, "rule": (d.rule or "").replace("_", " "),
             "seq": d.seq, "opened": format_time(d.opened_at), "closed_seq": d.closed_seq,

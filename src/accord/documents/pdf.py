@@ -27,8 +27,7 @@ def final_act_pdf(report: FinalActReport, path: Path) -> None:
         *(f"{p['number']}. {p['plain']}" for p in c["version"]["paragraphs"]),
         "",
         TESTIMONIUM.format(title=c["version"]["title"]),
-        f"Done at the conference {c['conference']['title']}"
-        + (f", {d['adopted_at']}." if d["adopted_at"] else "."),
+        done_at(c),
         "",
         *(line for block in c["signature_blocks"] for line in _signature_block(block)),
         "",
@@ -53,6 +52,13 @@ def final_act_pdf(report: FinalActReport, path: Path) -> None:
 TESTIMONIUM = (
     "In witness whereof the undersigned, being duly authorised thereto, have signed this {title}."
 )
+
+
+def done_at(c: dict[str, Any]) -> str:
+    """ "Done at Vienna, ...": the place, or the conference, and the date of adoption."""
+    where = c["conference"]["place"] or f"the conference {c['conference']['title']}"
+    when = c["decision"]["adopted_at"]
+    return f"Done at {where}" + (f", {when}." if when else ".")
 
 
 def _signature_block(block: dict[str, Any]) -> list[str]:

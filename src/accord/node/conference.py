@@ -35,6 +35,7 @@ class ConferenceActs(Syncing):
         decision_rule: str = "consensus",
         silence_period_ms: int = DEFAULT_SILENCE_PERIOD_MS,
         procedure: Procedure = PROCEDURE_1,
+        place: str | None = None,
     ) -> str:
         """Sign a genesis as host and open the conference on `relay`; the genesis hash."""
         me = self.identity
@@ -50,6 +51,7 @@ class ConferenceActs(Syncing):
                 decision_rule=decision_rule,
                 silence_period_ms=silence_period_ms,
                 procedure=procedure,
+                place=place,
             )
             event = genesis_event(me, conf=conf, genesis=genesis, time=now)
             receipt = client.create_conference(event)
