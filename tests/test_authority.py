@@ -255,3 +255,8 @@ def test_every_row_cites_sections_the_protocol_document_has() -> None:
     for type, row in AUTHORITY.items():
         assert "7.1" in row.sections, type
         assert set(row.sections) <= headings, (type, row.sections)
+
+
+def test_only_a_signature_may_stand_pending_confirmation_without_its_power() -> None:
+    # VCLT art. 8, under rules of procedure 2: other acts still need their power.
+    assert {t for t, row in AUTHORITY.items() if row.pending_confirmation} == {ev.SIGNATURE}

@@ -538,3 +538,36 @@ def test_motions_are_moved_by_delegations_under_version_2_only() -> None:
     old.act(old.chair, ev.TEXT, n.table(V1))
     seq = act(old, a, ev.MOTION, {"motion": "closure_of_debate", "text": n.TEXT_ID, "reason": "x"})
     refused(old, seq, "under rules of procedure version 2")
+
+
+# -- treaty acts ----------------------------------------------------------------------------------
+
+
+def test_a_signature_without_full_powers_to_sign_stands_pending_confirmation() -> None:
+    # VCLT art. 8: without legal effect unless afterwards confirmed by the state.
+    from accord.core.credentials import confirm
+
+    world = World(states=("ARC", "BOR"), procedure=procedure_2(2, consensus_min_ms=0))
+    ana = world.join("ARC", "Ana", ["negotiate", "adopt"])  # no power to sign
+    world.act(world.chair, ev.TEXT, n.table(V1))
+    act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="adoption"))
+    act(world, world.chair, ev.CLOSE, n.close("d", "adopted"))
+    seq = act(world, ana, ev.SIGNATURE, n.signature(V1))  # the relay admits it
+    [signature] = took_effect(world, seq).signatures
+    assert (signature.unauthorised, signature.pending) == (True, True)
+    confirmation = confirm(world.roots["ARC"], state="ARC", signature=signature.id,
+                           confirmed_at=world.clock)  # fmt: skip
+    took_effect(world, act(world, ana, ev.CONFIRMATION, {"confirmation": confirmation}))
+    [confirmed] = world.negotiation().signatures
+    assert not confirmed.pending
+
+
+def test_under_version_1_a_signature_needs_full_powers_to_sign() -> None:
+    from accord.core.errors import Violation
+
+    world = World(states=("ARC", "BOR"))
+    ana = world.join("ARC", "Ana", ["negotiate", "adopt"])
+    world.act(world.chair, ev.TEXT, n.table(V1))
+    with pytest.raises(Violation) as refused_by_the_relay:
+        world.act(ana, ev.SIGNATURE, n.signature(V1))
+    assert refused_by_the_relay.value.code == "power_missing"

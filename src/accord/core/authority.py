@@ -53,6 +53,9 @@ class Authority:
     chair_only: bool = False
     plenary_only: bool = False
     rules: tuple[Rule, ...] = ()
+    # Under rules of procedure 2, an act performed without the power it needs stands,
+    # without legal effect unless the state confirms it afterwards (VCLT art. 8).
+    pending_confirmation: bool = False
 
 
 # -- 7.2: valid full powers at receipt time ---------------------------------------------
@@ -125,7 +128,8 @@ def _check_signer(e: Entry, row: Authority) -> None:
             f"signed by another key than the one in {known.label()}'s full powers",
         )
     check_full_powers(e, known)
-    if row.power is not None and row.power not in known.powers:
+    art_8 = row.pending_confirmation and state.genesis.rules.procedure.version > 1
+    if row.power is not None and row.power not in known.powers and not art_8:
         raise e.refuse(
             Code.POWER_MISSING,
             f"{known.label()} holds full powers to {', '.join(sorted(known.powers))}, not "
@@ -351,11 +355,17 @@ def _encrypted(e: Entry) -> None:
 
 
 # -- the table -----------------------------------------------------------------------------
-def _act(power: str | None = None, observers: bool = True, chair_only: bool = False) -> Authority:
+def _act(
+    power: str | None = None,
+    observers: bool = True,
+    chair_only: bool = False,
+    pending_confirmation: bool = False,
+) -> Authority:
     """A negotiation act (12.1): in the plenary, its content encrypted."""
     return Authority(
-        ("7.1", "12.1"), power, observers, chair_only, plenary_only=True, rules=(_encrypted,)
-    )
+        ("7.1", "12.1"), power, observers, chair_only, plenary_only=True, rules=(_encrypted,),
+        pending_confirmation=pending_confirmation,
+    )  # fmt: skip
 
 
 AUTHORITY: Mapping[str, Authority] = {
@@ -384,7 +394,7 @@ AUTHORITY: Mapping[str, Authority] = {
     ev.VOTE: _act(power="adopt", observers=False),
     ev.CLOSE: _act(chair_only=True),
     ev.STATEMENT: _act(),
-    ev.SIGNATURE: _act(power="sign", observers=False),
+    ev.SIGNATURE: _act(power="sign", observers=False, pending_confirmation=True),
     # It carries a root's signed confirmation, which the fold checks (12.2).
     ev.CONFIRMATION: _act(),
     # A procedural motion is moved by a member delegation that negotiates (GA rules 74-76).

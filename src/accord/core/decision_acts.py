@@ -358,7 +358,8 @@ def sign(
         raise Refused("the hash signed is not that of the version named")
     if state is None:
         raise Refused("the chair does not sign for a state")
-    if "sign" not in powers:
+    unauthorised = "sign" not in powers
+    if unauthorised and n.state.genesis.rules.procedure.version == 1:
         raise Refused("signing needs full powers to sign")
     if n.adopted(d["hash"]) is None:
         raise Refused(f"version {number} of {record.current.text_id} has not been adopted")
@@ -366,7 +367,8 @@ def sign(
            for s in n.signatures):  # fmt: skip
         raise Refused(f"{state} has already made this {act}")
     n.signatures.append(Signature(
-        seq, time, event.hash, state, n.actor(event)[0], act, d["hash"], d["ad_referendum"]
+        seq, time, event.hash, state, n.actor(event)[0], act, d["hash"], d["ad_referendum"],
+        unauthorised=unauthorised,
     ))  # fmt: skip
 
 

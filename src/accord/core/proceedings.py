@@ -207,11 +207,15 @@ class Signature:
     version_hash: str
     ad_referendum: bool
     confirmed_seq: int | None = None
+    # Made without full powers to sign (procedure 2): without legal effect unless the
+    # state confirms it afterwards (VCLT art. 8).
+    unauthorised: bool = False
 
     @property
     def pending(self) -> bool:
-        """A signature ad referendum awaits its state's confirmation."""
-        return self.ad_referendum and self.confirmed_seq is None
+        """A signature ad referendum, or one made without the power to sign, awaits its
+        state's confirmation."""
+        return (self.ad_referendum or self.unauthorised) and self.confirmed_seq is None
 
 
 @dataclass

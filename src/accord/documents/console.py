@@ -32,7 +32,9 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
         console.print("observer's contribution: " + _statement_line(s))
     for sig in c["signatures"]:
         status = "pending confirmation by its state" if sig["pending"] else (
-            "confirmed" if sig["ad_referendum"] else "")  # fmt: skip
+            "confirmed" if sig["ad_referendum"] or sig["unauthorised"] else "")  # fmt: skip
+        if sig["unauthorised"]:
+            status += " (made without full powers to sign: VCLT art. 8)"
         meaning = f" ({sig['meaning']})" if sig["meaning"] else ""
         console.print(
             f"{sig['act']}{meaning} by {escape(sig['signer'])}, {sig['capacity']}, entry "

@@ -94,9 +94,11 @@ def _signature(s: Signature, powers: dict[str, FullPowers], initialling: bool) -
     return {
         "signer": s.signer, "act": s.act, "ad_referendum": s.ad_referendum, "seq": s.seq,
         "time": format_time(s.time), "pending": s.pending, "meaning": meaning,
+        "unauthorised": s.unauthorised,
         # An office holder acts in virtue of functions; a delegate under full powers.
         "capacity": f"{function}, in virtue of functions (VCLT art. 7(2)(a))" if function
         else "under full powers",
-        "status": "pending confirmation" if s.pending
-        else "confirmed by its state" if s.ad_referendum else "signed",
+        "status": ("pending confirmation" if s.pending else "confirmed by its state")
+        + (" (made without full powers to sign: VCLT art. 8)" if s.unauthorised else "")
+        if s.pending or s.ad_referendum or s.unauthorised else "signed",
     }  # fmt: skip
