@@ -355,18 +355,9 @@ def _encrypted(e: Entry) -> None:
 
 
 # -- the table -----------------------------------------------------------------------------
-def _act(
-    power: str | None = None,
-    observers: bool = True,
-    chair_only: bool = False,
-    pending_confirmation: bool = False,
-) -> Authority:
-    """A negotiation act (12.1): in the plenary, its content encrypted."""
-    return Authority(
-        ("7.1", "12.1"), power, observers, chair_only, plenary_only=True, rules=(_encrypted,),
-        pending_confirmation=pending_confirmation,
-    )  # fmt: skip
-
+# The negotiation's acts (12.1): in the plenary, their content encrypted.
+_IN_PLENARY = ("7.1", "12.1")
+_ENCRYPTED = (_encrypted,)
 
 AUTHORITY: Mapping[str, Authority] = {
     ev.JOIN: Authority(sections=("7.1", "7.2")),
@@ -383,22 +374,37 @@ AUTHORITY: Mapping[str, Authority] = {
     ev.MESSAGE: Authority(
         sections=("7.1", "4.3"), power="negotiate", observers=False, rules=(_encrypted,)
     ),
-    ev.TEXT: _act(chair_only=True),
-    ev.AMEND: _act(power="negotiate", observers=False),
-    ev.STANCE: _act(power="negotiate", observers=False),
+    ev.TEXT: Authority(_IN_PLENARY, chair_only=True, plenary_only=True, rules=_ENCRYPTED),
+    ev.AMEND: Authority(
+        _IN_PLENARY, power="negotiate", observers=False, plenary_only=True, rules=_ENCRYPTED
+    ),
+    ev.STANCE: Authority(
+        _IN_PLENARY, power="negotiate", observers=False, plenary_only=True, rules=_ENCRYPTED
+    ),
     # The chair's to mark agreed; a delegation reopening needs nothing more (12.2).
-    ev.PARAGRAPH_STATUS: _act(),
-    ev.DECISION: _act(chair_only=True),
+    ev.PARAGRAPH_STATUS: Authority(_IN_PLENARY, plenary_only=True, rules=_ENCRYPTED),
+    ev.DECISION: Authority(_IN_PLENARY, chair_only=True, plenary_only=True, rules=_ENCRYPTED),
     # Consensus needs adopt, breaking a silence any delegation: the fold decides (12.2).
-    ev.OBJECTION: _act(observers=False),
-    ev.VOTE: _act(power="adopt", observers=False),
-    ev.CLOSE: _act(chair_only=True),
-    ev.STATEMENT: _act(),
-    ev.SIGNATURE: _act(power="sign", observers=False, pending_confirmation=True),
+    ev.OBJECTION: Authority(_IN_PLENARY, observers=False, plenary_only=True, rules=_ENCRYPTED),
+    ev.VOTE: Authority(
+        _IN_PLENARY, power="adopt", observers=False, plenary_only=True, rules=_ENCRYPTED
+    ),
+    ev.CLOSE: Authority(_IN_PLENARY, chair_only=True, plenary_only=True, rules=_ENCRYPTED),
+    ev.STATEMENT: Authority(_IN_PLENARY, plenary_only=True, rules=_ENCRYPTED),
+    ev.SIGNATURE: Authority(
+        _IN_PLENARY,
+        power="sign",
+        observers=False,
+        plenary_only=True,
+        rules=_ENCRYPTED,
+        pending_confirmation=True,
+    ),
     # It carries a root's signed confirmation, which the fold checks (12.2).
-    ev.CONFIRMATION: _act(),
+    ev.CONFIRMATION: Authority(_IN_PLENARY, plenary_only=True, rules=_ENCRYPTED),
     # A procedural motion is moved by a member delegation that negotiates (GA rules 74-76).
-    ev.MOTION: _act(power="negotiate", observers=False),
+    ev.MOTION: Authority(
+        _IN_PLENARY, power="negotiate", observers=False, plenary_only=True, rules=_ENCRYPTED
+    ),
 }
 
 CHAIR_ONLY = frozenset(t for t, row in AUTHORITY.items() if row.chair_only)
