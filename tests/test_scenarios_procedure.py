@@ -18,6 +18,7 @@ import pytest
 from accord.core import events as ev
 from accord.core import final_act
 from accord.core.genesis import procedure_2
+from accord.core.negotiation import Negotiation
 from accord.node.base import NodeError
 from accord.node.session import Node
 from tests import negotiating as n
@@ -51,6 +52,12 @@ def without_effect(node: Node, conf: str, type: str, content: dict[str, Any]) ->
     reason = node.effect(conf, node.negotiate(conf, type, content, now()))
     assert reason is not None
     return reason
+
+
+def seen_by(node: Node, conf: str) -> Negotiation:
+    """The negotiation as `node` recomputes it once synced."""
+    node.sync(conf)
+    return node.negotiation(conf)
 
 
 def outcomes(cast: Cast) -> dict[str, str]:
@@ -124,7 +131,7 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
                 "basis-1": "adopted", "del-op3": "adopted", "adopt-2": "not_adopted",
                 "vote-2": "adopted",
             }  # fmt: skip
-            negotiation = dun.negotiation(conf)
+            negotiation = seen_by(dun, conf)
             assert negotiation.decisions["vote-2"].roll_call() == [
                 ("ARC", "yes"),
                 ("BOR", "yes"),
@@ -156,4 +163,116 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
             assert "roll-call: ARC yes, BOR yes, CAL abstain, DUN present" in decisions
             assert "explanation_of_vote, before the decision" in decisions
         finally:
+            cast.close()
+
+
+def _with_brackets(number: int) -> dict[str, Any]:
+    """The test text with op3 still bracketed: "[every two years][annually]"."""
+    v = n.version(number)
+    v["paragraphs"][3]["segments"] = [
+        "States shall review this arrangement ",
+        {"alternatives": ["every two years", "annually"]}, ".",
+    ]  # fmt: skip
+    return v
+
+
+def test_a_package_reopened(tmp_path: Path) -> None:
+    """Nothing is agreed until everything is agreed: paragraphs agreed ad ref stay
+    provisional; Borduria reopens one, saying why; the chair's clean revision is agreed
+    and adopted as a whole, and only then do the marks stop being provisional."""
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        cast = convene(r.url, tmp_path, STATES, powers=("negotiate", "adopt", "sign"),
+                       procedure=procedure_2(len(STATES), package=True, consensus_min_ms=0))  # fmt: skip
+        conf, chair = cast.conf, cast.host
+        bor = cast.delegates["BOR"]
+        try:
+            v1 = _with_brackets(1)
+            acted(chair, conf, ev.TEXT, n.table(v1))
+            acted(chair, conf, ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref"))
+            acted(chair, conf, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+            assert "still holds brackets" in without_effect(
+                chair, conf, ev.PARAGRAPH_STATUS, n.status("op3", "agreed_ad_ref"))  # fmt: skip
+            assert "still holds bracketed text" in without_effect(
+                chair, conf, ev.DECISION, n.decision("d1", v1, kind="adoption"))  # fmt: skip
+            shown = seen_by(bor, conf).render(n.TEXT_ID)
+            assert shown.count("provisional: nothing is agreed until everything is agreed") == 2
+            assert "[every two years][annually]" in shown
+            acted(bor, conf, ev.PARAGRAPH_STATUS,
+                  n.status("op2", "open", reason="Our capital needs 48 hours."))  # fmt: skip
+            shown = seen_by(chair, conf).render(n.TEXT_ID)
+            assert "(reopened by BOR: Our capital needs 48 hours.)" in shown
+            v2 = n.version(2)  # clean: op3 settled on "every two years"
+            acted(chair, conf, ev.TEXT, n.table(v2))
+            for paragraph in ("op2", "op3"):
+                acted(chair, conf, ev.PARAGRAPH_STATUS, n.status(paragraph, "agreed_ad_ref", 2))
+            acted(chair, conf, ev.DECISION, n.decision("d2", v2, kind="adoption"))
+            acted(chair, conf, ev.CLOSE, n.close("d2", "adopted"))
+            assert outcomes(cast) == {"d2": "adopted"}
+            shown = seen_by(bor, conf).render(n.TEXT_ID)
+            assert "provisional" not in shown and "reopened" not in shown
+            report = final_act.verify(bor.final_act(conf, n.TEXT_ID))
+            assert report.ok and report.version is not None and report.version.number == 2
+        finally:
+            cast.close()
+
+
+def test_a_signature_ceremony_with_every_kind_of_signer(tmp_path: Path) -> None:
+    """Arcadia's delegate initials (which the treaty counts as signature) and signs;
+    Borduria's signs ad referendum, then its ministry confirms; Calvia's foreign minister
+    signs in virtue of functions; Dunland's delegate, without full powers to sign, signs
+    pending confirmation (VCLT art. 8), and Dunland confirms. The final act says each."""
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        procedure = procedure_2(len(STATES), consensus_min_ms=0, initialling_is_signature=True)
+        cast = convene(r.url, tmp_path, STATES, powers=("negotiate", "adopt", "sign"),
+                       procedure=procedure)  # fmt: skip
+        conf, chair = cast.conf, cast.host
+        arc, bor = cast.delegates["ARC"], cast.delegates["BOR"]
+        try:
+            minister = Node.create(tmp_path / "minister-CAL", PASSPHRASE)
+            powers = cast.ministries["CAL"].issue_powers(
+                "CAL", "Minister Ostrova", minister.create_identity(),
+                ["negotiate", "adopt", "sign"], ["elsewhere"], now(),
+                office="minister_for_foreign_affairs",
+            )  # fmt: skip
+            minister.join(r.url, conf, powers, cast.genesis, now())
+            clerk = Node.create(tmp_path / "clerk-DUN", PASSPHRASE)
+            limited = cast.ministries["DUN"].issue_powers(
+                "DUN", "Dan Clerk", clerk.create_identity(), ["negotiate", "adopt"], [conf], now()
+            )
+            clerk.join(r.url, conf, limited, cast.genesis, now())
+            v1 = n.version()
+            acted(chair, conf, ev.TEXT, n.table(v1))
+            acted(chair, conf, ev.DECISION, n.decision("d", v1, kind="adoption"))
+            acted(chair, conf, ev.CLOSE, n.close("d", "adopted"))
+            acted(arc, conf, ev.SIGNATURE, n.signature(v1, act="initialling"))
+            acted(arc, conf, ev.SIGNATURE, n.signature(v1))
+            ad_ref = acted(bor, conf, ev.SIGNATURE, n.signature(v1, ad_referendum=True))
+            acted(minister, conf, ev.SIGNATURE, n.signature(v1))
+            art_8 = acted(clerk, conf, ev.SIGNATURE, n.signature(v1))
+            pending = {s.state: s.pending for s in seen_by(chair, conf).signatures}
+            assert pending == {"ARC": False, "BOR": True, "CAL": False, "DUN": True}
+            for code, receipt in (("BOR", ad_ref), ("DUN", art_8)):
+                confirmation = tmp_path / f"confirmation-{code}.json"
+                accord(tmp_path / f"ministry-{code}", "powers", "confirm", "--state", code,
+                       "--signature", str(receipt["event"]), "--out", str(confirmation))  # fmt: skip
+                accord(tmp_path / f"delegate-{code}", "publish-confirmation", "--conf", conf,
+                       str(confirmation))  # fmt: skip
+            act = tmp_path / "final-act.json"
+            html = tmp_path / "final-act.html"
+            accord(tmp_path / "delegate-ARC", "final-act", "--conf", conf, "--text", n.TEXT_ID,
+                   "--out", str(act), "--html", str(html))  # fmt: skip
+            report = final_act.verify(act.read_bytes())
+            assert report.ok and not any(s.pending for s in report.signatures)
+            assert len(report.signatures) == 5
+            page = html.read_text()
+            assert "initialling (constitutes signature (VCLT art. 12(2)(a)))" in page
+            assert (
+                "Minister for Foreign Affairs, in virtue of functions (VCLT art. 7(2)(a))" in page
+            )
+            assert "confirmed by its state (made without full powers to sign: VCLT art. 8)" in page
+            shown = accord(tmp_path / "delegate-ARC", "verify", str(act))
+            assert "VALID FINAL ACT" in shown and "ad referendum, confirmed" in shown
+        finally:
+            minister.close()
+            clerk.close()
             cast.close()

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from accord.core.encoding import canonical
+from accord.core.errors import AccordError
 from accord.core.verify import LogVerifier
 from accord.infra.clock import now_ms
 from accord.infra.sqlite import make_durable
@@ -105,6 +106,10 @@ class Membership:
     relay: str
     genesis_hash: str
     credential: dict[str, Any] | None
+
+
+class ReplicaConflict(AccordError):
+    """Two processes on one node home stored different entries at one position."""
 
 
 class Replica:
@@ -197,21 +202,35 @@ class Replica:
     def append(
         self, conf: str, start: int, verified: list[tuple[dict[str, Any], dict[str, Any]]]
     ) -> None:
+        """Store entries `start`, `start + 1`, ... that this node verified. Another process
+        using the same home (the web interface beside the command line) may have stored
+        some already: those are kept, and must be the very same entries."""
         if not verified:
             return
+        rows = [
+            {"conf": conf, "seq": start + i, "event": canonical(e).decode(),
+             "receipt": canonical(r).decode()}
+            for i, (e, r) in enumerate(verified)
+        ]  # fmt: skip
         with self.engine.begin() as c:
-            c.execute(
-                insert(entries),
-                [
-                    {
-                        "conf": conf,
-                        "seq": start + i,
-                        "event": canonical(e).decode(),
-                        "receipt": canonical(r).decode(),
-                    }
-                    for i, (e, r) in enumerate(verified)
-                ],
-            )
+            stored = {
+                row.seq: (row.event, row.receipt)
+                for row in c.execute(
+                    select(entries.c.seq, entries.c.event, entries.c.receipt).where(
+                        entries.c.conf == conf, entries.c.seq >= start
+                    )
+                )
+            }
+            for row in rows:
+                if row["seq"] in stored and stored[row["seq"]] != (row["event"], row["receipt"]):
+                    raise ReplicaConflict(
+                        f"entry #{row['seq']} of {conf} is stored with other contents by "
+                        "another process using this node's folder: the relay showed the "
+                        "two different logs"
+                    )
+            fresh = [row for row in rows if row["seq"] not in stored]
+            if fresh:
+                c.execute(insert(entries), fresh)
 
     # -- verified contacts ---------------------------------------------------------
     def mark_verified(self, state: str, delegate: str, key: str) -> None:
