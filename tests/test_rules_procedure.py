@@ -17,7 +17,7 @@ from accord.core.author import Author
 from accord.core.errors import SchemaError
 from accord.core.genesis import PROCEDURE_1, Procedure, Rules, procedure_2
 from accord.core.negotiation import Negotiation
-from accord.core.proceedings import Outcome
+from accord.core.proceedings import Outcome, Reopening, Statement
 from accord.core.texts import Version
 from tests import negotiating as n
 from tests.builders import World
@@ -439,7 +439,10 @@ def test_only_a_paragraph_without_brackets_is_agreed_ad_ref() -> None:
 def test_a_reopened_paragraph_shows_who_reopened_it_and_why_until_agreed_again() -> None:
     world, d = convene()
     act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
-    act(world, d["CAL"], ev.PARAGRAPH_STATUS, n.status("op2", "open", reason="Capital disagrees."))
+    seq = act(world, d["CAL"], ev.PARAGRAPH_STATUS,
+              n.status("op2", "open", reason="Capital disagrees."))  # fmt: skip
+    reopened = world.negotiation().texts[n.TEXT_ID].reopened
+    assert reopened == {"op2": Reopening(seq, "CAL", "Capital disagrees.")}
     text = world.negotiation().render(n.TEXT_ID)
     assert "2. A State shall notify" in text and "(reopened by CAL: Capital disagrees.)" in text
     act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
@@ -490,7 +493,8 @@ def test_closure_of_debate_adopted_ends_amendments_until_the_next_version() -> N
     _carry(world, d, motion)
     assert world.negotiation().motions[motion].decided == "adopted"
     refused(world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph")),
-            "the debate on cica is closed")  # fmt: skip
+            "the debate on cica is closed (ARC's motion for closure of debate on cica, "
+            "adopted): no further amendment to this version")  # fmt: skip
     act(world, world.chair, ev.TEXT, n.table(n.version(2)))
     took_effect(
         world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph", version=2))
@@ -571,3 +575,55 @@ def test_under_version_1_a_signature_needs_full_powers_to_sign() -> None:
     with pytest.raises(Violation) as refused_by_the_relay:
         world.act(ana, ev.SIGNATURE, n.signature(V1))
     assert refused_by_the_relay.value.code == "power_missing"
+
+
+def test_a_motion_records_who_moved_it_on_which_version_and_why() -> None:
+    world, d = convene()
+    seq = act(world, d["ARC"], ev.MOTION,
+              {"motion": "closure_of_debate", "text": n.TEXT_ID, "reason": "Time is short."})  # fmt: skip
+    [motion] = took_effect(world, seq).motions.values()
+    assert (motion.id, motion.seq, motion.state, motion.kind) == (
+        world.event_at(seq).hash, seq, "ARC", "closure_of_debate",
+    )  # fmt: skip
+    assert (motion.text_id, motion.version, motion.reason, motion.decided) == (
+        n.TEXT_ID, 1, "Time is short.", None,
+    )  # fmt: skip
+    bad_text = act(world, d["ARC"], ev.MOTION,
+                   {"motion": "closure_of_debate", "text": "Not An Id", "reason": "x"})  # fmt: skip
+    refused(world, bad_text, "text id 'Not An Id' is not of the allowed form")
+    long = act(world, d["ARC"], ev.MOTION,
+               {"motion": "closure_of_debate", "text": n.TEXT_ID, "reason": "x" * 2001})  # fmt: skip
+    refused(world, long, "reason is longer than 2000 characters")
+
+
+def test_a_statement_on_a_decision_names_a_paragraph_of_the_version_decided_on() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote", kind="adoption"))
+    # Version 2 drops op3; a statement on decision v may still name op3 of version 1.
+    act(
+        world,
+        world.chair,
+        ev.TEXT,
+        n.table(n.version(2, [p for p in n.PARAGRAPHS if p[0] != "op3"])),
+    )
+    seq = act(world, d["BOR"], ev.STATEMENT,
+              n.statement("reservation", "On review.", decision_id="v", paragraph="op3"))  # fmt: skip
+    [statement] = took_effect(world, seq).statements
+    assert statement == Statement(
+        seq, "BOR", "reservation", "decision v on cica version 1, paragraph 3", "On review.",
+        "v", n.TEXT_ID, "op3", "before",
+    )  # fmt: skip
+
+
+def test_a_statement_after_a_silence_ended_is_after_even_before_the_close() -> None:
+    world, d = convene()
+    deadline = world.clock + 2 * 86_400_000
+    act(world, world.chair, ev.DECISION,
+        n.decision("s", V1, "silence", deadline=deadline, time_zone="UTC", kind="adoption"))  # fmt: skip
+    before = act(world, d["ARC"], ev.STATEMENT,
+                 n.statement("interpretative", "Early.", decision_id="s"))  # fmt: skip
+    world.tick(3 * 86_400_000)
+    after = act(world, d["ARC"], ev.STATEMENT,
+                n.statement("interpretative", "Late.", decision_id="s"))  # fmt: skip
+    timing = {s.seq: s.timing for s in took_effect(world, after).statements}
+    assert timing == {before: "before", after: "after"}

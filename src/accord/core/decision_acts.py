@@ -233,8 +233,9 @@ def cast_vote(
 def _may_explain(n: Negotiation, decision: Decision, state: str) -> None:
     """The sponsor of a proposal does not explain its vote on it, where the rules say so
     (UN General Assembly rule 88)."""
-    proposal = n.proposals.get(decision.subject.proposal or "")
-    if proposal is not None and proposal.state == state and not decision.settings.sponsor_explains:
+    if decision.subject.kind != "proposal" or decision.settings.sponsor_explains:
+        return
+    if n.proposals[str(decision.subject.proposal)].state == state:
         raise Refused(
             f"{state} moved the proposal decided by {decision.id}: under the rules of "
             "procedure its sponsor does not explain its vote on it"
@@ -264,12 +265,10 @@ def close_decision(
     decision.closed_seq, decision.closed_at, decision.claimed = seq, time, claimed
     actual = decision.outcome(max(n.last_time, time))
     decided = "adopted" if actual == Outcome.ADOPTED else "rejected"
-    proposal = n.proposals.get(decision.subject.proposal or "")
-    if proposal is not None:  # adopted, the next version incorporates it; else it is closed
-        proposal.decided = decided
-    motion = n.motions.get(decision.subject.proposal or "")
-    if motion is not None:  # adopted, it takes effect on the current version
-        motion.decided = decided
+    if decision.subject.kind == "proposal":  # adopted, the next version incorporates it
+        n.proposals[str(decision.subject.proposal)].decided = decided
+    if decision.subject.kind == "motion":  # adopted, it takes effect on the current version
+        n.motions[str(decision.subject.proposal)].decided = decided
     if actual != claimed:
         n.flags.append(
             Flag(seq, "the chair", f"declared decision {decision.id} {claimed.replace('_', ' ')}"
