@@ -627,3 +627,14 @@ def test_a_statement_after_a_silence_ended_is_after_even_before_the_close() -> N
                 n.statement("interpretative", "Late.", decision_id="s"))  # fmt: skip
     timing = {s.seq: s.timing for s in took_effect(world, after).statements}
     assert timing == {before: "before", after: "after"}
+
+
+def test_an_observers_statement_is_marked_as_its_contribution() -> None:
+    for procedure in (PROCEDURE_1, procedure_2(2)):
+        world = World(states=("ARC", "BOR"), observers=("EU",), procedure=procedure)
+        ana, eu = world.join("ARC", "Ana"), world.join("EU", "Observer", ["negotiate"])
+        world.act(world.chair, ev.TEXT, n.table(V1))
+        member = act(world, ana, ev.STATEMENT, n.statement("interpretative", "Ours."))
+        observer = act(world, eu, ev.STATEMENT, n.statement("interpretative", "The EU's."))
+        marks = {s.seq: s.observer for s in took_effect(world, observer).statements}
+        assert marks == {member: False, observer: True}

@@ -152,8 +152,9 @@ def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
             )
     for s in negotiation.statements:
         when = f", {s.timing} the decision" if s.timing else ""
+        by = f"{s.state} (observer)" if s.observer else s.state
         console.print(
-            f"statement ({s.kind}{when}) by {s.state} on {escape(s.subject)}: {escape(s.text)}"
+            f"statement ({s.kind}{when}) by {by} on {escape(s.subject)}: {escape(s.text)}"
         )
     for f in negotiation.flags:
         console.print(f"[yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}")

@@ -5,6 +5,7 @@ statements, signatures and their confirmation. Each function applies one act to 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from accord.core import events as ev
@@ -287,11 +288,11 @@ def make_statement(
     if state is None:
         raise Refused("statements are made by delegations")
     if s["decision"] is not None and n.state.genesis.rules.procedure.version > 1:
-        n.statements.append(_statement_on_decision(n, seq, state, kind, text, s))
+        statement = _statement_on_decision(n, seq, state, kind, text, s)
     elif s["decision"] is not None:
         decision = _decision_named(n, {"decision": s["decision"]})
         subject = f"decision {decision.id} on {decision.subject.label()}"
-        n.statements.append(Statement(seq, state, kind, subject, text, decision=decision.id))
+        statement = Statement(seq, state, kind, subject, text, decision=decision.id)
     else:
         record = n.record(schema.text(s["text"], "text id", pattern=TEXT_ID))
         pid = s["paragraph"]
@@ -299,8 +300,10 @@ def make_statement(
         if pid is not None and paragraph is None:
             raise Refused("no such paragraph")
         subject = f"{s['text']}" + (f", paragraph {paragraph.number}" if paragraph else "")
-        text_id = record.current.text_id
-        n.statements.append(Statement(seq, state, kind, subject, text, text_id=text_id))
+        statement = Statement(seq, state, kind, subject, text, text_id=record.current.text_id)
+    # An observer's statement is its written contribution, labelled as such wherever shown.
+    observer = n.state.states[state].role == "observer"
+    n.statements.append(dataclasses.replace(statement, observer=observer))
 
 
 def _statement_on_decision(

@@ -194,6 +194,7 @@ class Statement:
     text_id: str | None = None  # the text (and paragraph) it is attached to
     paragraph: str | None = None  # the paragraph's id
     timing: str | None = None  # on a decision: "before" or "after" it was taken
+    observer: bool = False  # made by an observer: a contribution, shown apart
 
 
 @dataclass

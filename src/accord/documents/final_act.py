@@ -20,7 +20,6 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
     assert report.version and report.decision and report.record and report.record.state
     state, v, d = report.record.state, report.version, report.decision
     signers = {s.signer for s in report.signatures}
-    roles = {code: s.role for code, s in state.states.items()}
     powers = {fp.label(): fp for fp in state.credentials.values()}
     initialling = state.genesis.rules.procedure.initialling_is_signature
     adopted_at = d.closed_at or d.deadline  # a silence not closed ended at its deadline
@@ -47,12 +46,8 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
             for s in sorted(state.states.values(), key=lambda s: s.code)
         ],
         # The states' statements; observers' contributions apart, labelled as such.
-        "statements": [
-            _statement(s) for s in report.statements if roles.get(s.state) != "observer"
-        ],
-        "observers_statements": [
-            _statement(s) for s in report.statements if roles.get(s.state) == "observer"
-        ],
+        "statements": [_statement(s) for s in report.statements if not s.observer],
+        "observers_statements": [_statement(s) for s in report.statements if s.observer],
         "signature_blocks": [
             {"state": s.name, "code": s.code,
              "signatures": [_signature(x, powers, initialling) for x in report.signatures
