@@ -17,7 +17,7 @@ from accord.core.author import Author
 from accord.core.errors import SchemaError
 from accord.core.genesis import PROCEDURE_1, Procedure, Rules, procedure_2
 from accord.core.negotiation import Negotiation
-from accord.core.proceedings import Outcome, Reopening, Statement
+from accord.core.proceedings import Outcome, Reopening, Statement, Subject
 from accord.core.texts import Version
 from tests import negotiating as n
 from tests.builders import World
@@ -638,3 +638,60 @@ def test_an_observers_statement_is_marked_as_its_contribution() -> None:
         observer = act(world, eu, ev.STATEMENT, n.statement("interpretative", "The EU's."))
         marks = {s.seq: s.observer for s in took_effect(world, observer).statements}
         assert marks == {member: False, observer: True}
+
+
+def test_a_decision_on_a_proposal_or_motion_names_it_and_its_version() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.TEXT, n.table(n.version(2)))
+    v2 = n.version(2)
+    seq = act(world, d["BOR"], ev.AMEND, n.amend("op3", "delete_paragraph", version=2))
+    pid = world.event_at(seq).hash
+    motion = _motion(world, d["ARC"], "adjournment_of_debate")
+    act(world, world.chair, ev.DECISION, n.decision("p", v2, "vote", kind="proposal", proposal=pid))
+    act(world, world.chair, ev.DECISION, n.decision("m", v2, "vote") | {
+        "subject": {"kind": "motion", "motion": motion}})  # fmt: skip
+    decisions = world.negotiation().decisions
+    hash_2 = Version.parse(v2).hash
+    assert decisions["p"].subject == Subject(n.TEXT_ID, 2, hash_2, "op3", "proposal", pid)
+    assert decisions["p"].subject.label() == f"the proposal {pid} on cica version 2, paragraph op3"
+    assert decisions["m"].subject == Subject(n.TEXT_ID, 2, hash_2, None, "motion", motion)
+    assert decisions["m"].subject.label() == f"the motion {motion} on cica version 2"
+
+
+@pytest.mark.parametrize(
+    ("subject", "words"),
+    [
+        ({"kind": "motion", "motion": "sha256:" + "A" * 43}, "no such motion"),
+        ({"kind": "motion", "motion": ["a list"]}, "no such motion"),
+        ({"kind": "proposal", "proposal": ["a list"]}, "no such proposal"),
+        ({"kind": "adoption", "text": "Not An Id", "version": 1, "hash": V1_HASH,
+          "paragraph": None}, "text id 'Not An Id' is not of the allowed form"),
+        ({"kind": "adoption", "text": n.TEXT_ID, "version": 0, "hash": V1_HASH,
+          "paragraph": None}, "version must be at least 1"),
+        ({"kind": "adoption", "text": n.TEXT_ID, "version": 1, "hash": "x" * 65,
+          "paragraph": None}, "version hash is longer than 64 characters"),
+    ],
+)  # fmt: skip
+def test_a_subject_that_names_nothing_decidable_is_refused(
+    subject: dict[str, Any], words: str
+) -> None:
+    world, _ = convene()
+    seq = act(world, world.chair, ev.DECISION, n.decision("d", V1) | {"subject": subject})
+    refused(world, seq, words)
+
+
+def test_under_consensus_only_an_objection_or_a_request_for_a_vote_blocks() -> None:
+    world, d = convene()
+    act(world, world.chair, ev.DECISION, n.decision("c", V1, kind="adoption"))
+    seq = act(world, d["ARC"], ev.OBJECTION, n.objection("c", "amendment"))
+    refused(world, seq, "under consensus, only a formal objection or a request for a vote blocks")
+
+
+def test_under_version_1_an_explanation_with_a_vote_carries_no_timing() -> None:
+    world = World(states=("ARC", "BOR"), decision_rule="simple_majority")
+    a = world.join("ARC", "Ana")
+    world.act(world.chair, ev.TEXT, n.table(V1))
+    act(world, world.chair, ev.DECISION, n.decision("v", V1, "vote"))
+    seq = act(world, a, ev.VOTE, n.vote("v", "yes", "Because."))
+    [statement] = took_effect(world, seq).statements
+    assert (statement.kind, statement.timing) == ("explanation_of_vote", None)

@@ -51,6 +51,8 @@ def refused(world: World, event: dict[str, Any], code: str, *, forced: bool = Tr
     which a rogue sequencer appended it anyway fails verification the same way."""
     seq = world.view.length
     found = violation(lambda: world.submit(event), code, seq, f"entry #{seq}")  # names it
+    reason = found.message.split(": ", 1)[-1]
+    assert len(reason.split()) >= 3, found.message  # and says why, in a sentence
     if forced:
         report = verify_record(world.forced_lines([event]))
         assert report.problem is not None
