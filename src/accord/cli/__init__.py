@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from accord.cli import common, decision, demo, node, relay, text, verify, web
+from accord.cli import common, decision, demo, ministry, node, relay, text, verify, web
 
 app = typer.Typer(
     help="Accord: secure, verifiable digital negotiations between states.",
@@ -41,9 +41,9 @@ app.command("statement")(decision.statement)
 app.command()(verify.version)
 
 # Groups of commands.
-app.add_typer(node.root_app, name="root")
+app.add_typer(ministry.root_app, name="root")
 app.add_typer(node.identity_app, name="identity")
-app.add_typer(node.powers_app, name="powers")
+app.add_typer(ministry.powers_app, name="powers")
 app.add_typer(node.conference_app, name="conference")
 app.add_typer(node.channel_app, name="channel")
 app.add_typer(node.device_app, name="device")
