@@ -695,3 +695,21 @@ def test_under_version_1_an_explanation_with_a_vote_carries_no_timing() -> None:
     seq = act(world, a, ev.VOTE, n.vote("v", "yes", "Because."))
     [statement] = took_effect(world, seq).statements
     assert (statement.kind, statement.timing) == ("explanation_of_vote", None)
+
+
+def test_notes_are_shown_on_the_current_version_only_and_only_where_due() -> None:
+    world, _ = convene(procedure_2(6, package=True))
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op1", "agreed_ad_ref"))
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "agreed_ad_ref"))
+    act(world, world.chair, ev.PARAGRAPH_STATUS, n.status("op2", "open"))  # no reason needed
+    lines = world.negotiation().render(n.TEXT_ID).splitlines()
+    assert lines[3] == ("1. Each State shall designate a point of contact for ICT incidents."
+                        "  (agreed ad ref)  (provisional: nothing is agreed until everything "
+                        "is agreed)")  # fmt: skip
+    assert lines[4].endswith("significant incident.  (reopened by the chair)")
+    assert lines[5] == "3. States shall review this arrangement every two years."
+    act(world, world.chair, ev.TEXT, n.table(n.version(2)))  # the same words: marks stay
+    negotiation = world.negotiation()
+    assert "(reopened by the chair)" in negotiation.render(n.TEXT_ID)
+    earlier = negotiation.render(n.TEXT_ID, 1)
+    assert "reopened" not in earlier and "provisional" not in earlier

@@ -131,8 +131,11 @@ class Negotiation:
             mine = [p for p in made if p.amendment.paragraph == paragraph.id]
             status = record.status.get(paragraph.id, "open") if current else "open"
             compiled = compile_paragraph(paragraph, mine, status)  # it skips new paragraphs
-            note = self._note(record, paragraph.id, status) if current else ""
-            out.append(dataclasses.replace(compiled, note=note) if note else compiled)
+            if current:
+                compiled = dataclasses.replace(
+                    compiled, note=self._note(record, paragraph.id, status)
+                )
+            out.append(compiled)
             for p in sorted((p for p in mine if p.amendment.op == "add_after"), key=_seq):
                 assert p.amendment.new_paragraph is not None
                 new = compile_paragraph(p.amendment.new_paragraph, [], "open")
