@@ -507,6 +507,11 @@ def test_adjournment_of_debate_adopted_holds_decisions_until_the_next_version() 
     _carry(world, d, motion)
     held = act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="adoption"))
     refused(world, held, "the debate on cica is adjourned")
+    pid = world.event_at(act(world, d["BOR"], ev.AMEND, n.amend("op3", "delete_paragraph"))).hash
+    on_proposal = n.decision("p", V1, "vote", kind="proposal", proposal=pid)
+    refused(
+        world, act(world, world.chair, ev.DECISION, on_proposal), "the debate on cica is adjourned"
+    )
     act(world, world.chair, ev.TEXT, n.table(n.version(2)))
     took_effect(
         world, act(world, world.chair, ev.DECISION, n.decision("e", n.version(2), kind="adoption"))
@@ -708,6 +713,7 @@ def test_notes_are_shown_on_the_current_version_only_and_only_where_due() -> Non
                         "is agreed)")  # fmt: skip
     assert lines[4].endswith("significant incident.  (reopened by the chair)")
     assert lines[5] == "3. States shall review this arrangement every two years."
+    assert world.negotiation().compiled(n.TEXT_ID)[3].note == ""
     act(world, world.chair, ev.TEXT, n.table(n.version(2)))  # the same words: marks stay
     negotiation = world.negotiation()
     assert "(reopened by the chair)" in negotiation.render(n.TEXT_ID)
