@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,17 @@ NAMES = {"ARC": "Republic of Arcadia", "BOR": "Kingdom of Borduria", "CAL": "Cal
          "DUN": "Dunland", "ELB": "Elbonia"}  # fmt: skip
 DELEGATES = {"ARC": "Ana Reyes", "BOR": "Boris Vlk", "CAL": "Carla Ostrova",
              "DUN": "Dara Dunn", "ELB": "Elif Berg"}  # fmt: skip
+
+
+def accord(home: Path, *args: str) -> str:
+    """Run the `accord` command as `home`'s node; what it printed (it must succeed)."""
+    env = {**os.environ, "ACCORD_PASSPHRASE": PASSPHRASE, "ACCORD_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "accord", *args], capture_output=True, text=True, env=env,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
 
 
 def now() -> int:

@@ -16,20 +16,10 @@ from accord.core import events as ev
 from accord.node.client import RelayError
 from accord.node.session import Node
 from tests import negotiating as n
-from tests.delegations import PASSPHRASE, convene, now
+from tests.delegations import PASSPHRASE, accord, convene, now
 from tests.relay_process import relay
 
 pytestmark = pytest.mark.slow
-
-
-def accord(home: Path, *args: str) -> str:
-    env = {**os.environ, "ACCORD_PASSPHRASE": PASSPHRASE, "ACCORD_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "accord", *args], capture_output=True, text=True, env=env,
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:

@@ -7,9 +7,6 @@ the rules themselves, one by one, are tested in test_rules_procedure.py.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +19,12 @@ from accord.core.negotiation import Negotiation
 from accord.node.base import NodeError
 from accord.node.session import Node
 from tests import negotiating as n
-from tests.delegations import PASSPHRASE, Cast, convene, now
+from tests.delegations import PASSPHRASE, Cast, accord, convene, now
 from tests.relay_process import relay
 
 pytestmark = pytest.mark.slow
 
 STATES = ("ARC", "BOR", "CAL", "DUN")
-
-
-def accord(home: Path, *args: str) -> str:
-    env = {**os.environ, "ACCORD_PASSPHRASE": PASSPHRASE, "ACCORD_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "accord", *args], capture_output=True, text=True, env=env,
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def acted(node: Node, conf: str, type: str, content: dict[str, Any]) -> dict[str, Any]:

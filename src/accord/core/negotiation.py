@@ -126,6 +126,11 @@ class Negotiation:
             if p.amendment.text_id == text_id and p.amendment.version == v.number
             and p.withdrawn_at is None and not (current and p.decided == "rejected")
         ]  # fmt: skip
+        # Under the package rule, ad ref marks hold only once the whole text is adopted:
+        # asked once per text, not for every paragraph.
+        provisional = self.state.genesis.rules.procedure.package and not any(
+            self.adopted(x.hash) for x in record.versions
+        )
         out = []
         for paragraph in v.paragraphs:
             mine = [p for p in made if p.amendment.paragraph == paragraph.id]
@@ -133,7 +138,7 @@ class Negotiation:
             compiled = compile_paragraph(paragraph, mine, status)  # it skips new paragraphs
             if current:
                 compiled = dataclasses.replace(
-                    compiled, note=self._note(record, paragraph.id, status)
+                    compiled, note=_note(record, paragraph.id, status, provisional)
                 )
             out.append(compiled)
             for p in sorted((p for p in mine if p.amendment.op == "add_after"), key=_seq):
@@ -142,26 +147,23 @@ class Negotiation:
                 out.append(dataclasses.replace(new, replacements=(p,), proposed=True))
         return out
 
-    def _note(self, record: TextRecord, pid: str, status: str) -> str:
-        """What the compiled text says beside a paragraph: who reopened it and why; under
-        the package rule, that its ad ref mark holds only with the whole text."""
-        reopened = record.reopened.get(pid)
-        if reopened is not None:
-            return f"reopened by {reopened.by}" + (
-                f": {reopened.reason}" if reopened.reason else ""
-            )
-        package = self.state.genesis.rules.procedure.package
-        whole = any(self.adopted(v.hash) for v in record.versions)
-        if status == "agreed_ad_ref" and package and not whole:
-            return "provisional: nothing is agreed until everything is agreed"
-        return ""
-
     def render(self, text_id: str, version: int | None = None) -> str:
         record = self.record(text_id)
         v = record.current if version is None else record.versions[version - 1]
         lines = [f"{v.title} (version {v.number}, {v.hash})", ""]
         lines += [c.render() for c in self.compiled(text_id, version)]
         return "\n".join(lines)
+
+
+def _note(record: TextRecord, pid: str, status: str, provisional: bool) -> str:
+    """What the compiled text says beside a paragraph: who reopened it and why; under the
+    package rule, that its ad ref mark holds only with the whole text."""
+    reopened = record.reopened.get(pid)
+    if reopened is not None:
+        return f"reopened by {reopened.by}" + (f": {reopened.reason}" if reopened.reason else "")
+    if status == "agreed_ad_ref" and provisional:
+        return "provisional: nothing is agreed until everything is agreed"
+    return ""
 
 
 def _seq(p: Proposal) -> int:

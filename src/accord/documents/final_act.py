@@ -51,7 +51,7 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
         "signature_blocks": [
             {"state": s.name, "code": s.code,
              "signatures": [_signature(x, powers, initialling) for x in report.signatures
-                            if x.signer.endswith(f"({s.code})")]}
+                            if x.state == s.code]}
             for s in sorted(state.states.values(), key=lambda s: s.code) if s.role == "member"
         ],
         "signatures": [_signature(s, powers, initialling) for s in report.signatures],
