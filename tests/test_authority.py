@@ -236,7 +236,8 @@ def test_the_table_has_one_row_per_event_type_after_the_genesis() -> None:
 
 
 def test_the_negotiations_acts_and_only_they_keep_to_the_plenary() -> None:
-    assert {t for t, row in AUTHORITY.items() if row.plenary_only} == ev.NEGOTIATION_TYPES
+    plenary_only = {t for t, row in AUTHORITY.items() if row.plenary_only}
+    assert plenary_only == ev.NEGOTIATION_TYPES | ev.SEATING_TYPES
 
 
 def test_every_type_with_encrypted_content_is_checked_against_the_current_epoch() -> None:
@@ -244,8 +245,8 @@ def test_every_type_with_encrypted_content_is_checked_against_the_current_epoch(
     assert checked == ev.ENCRYPTED_TYPES
 
 
-def test_the_chair_alone_tables_texts_and_opens_and_closes_decisions() -> None:
-    assert {ev.TEXT, ev.DECISION, ev.CLOSE} == authority.CHAIR_ONLY
+def test_the_chair_alone_tables_texts_opens_and_closes_decisions_and_records_seating() -> None:
+    assert {ev.TEXT, ev.DECISION, ev.CLOSE, ev.SEATING} == authority.CHAIR_ONLY
     assert CHAIR_ACTS == authority.CHAIR_ONLY  # the node signs these in the chair's capacity
 
 

@@ -97,7 +97,9 @@ def test_the_record_lists_participants_roll_call_and_observers_apart() -> None:
     assert [(p["code"], p["role"]) for p in c["participants"]] == [
         ("ARC", "member"), ("BOR", "member"), ("CAL", "member"), ("EU", "observer"),
     ]  # fmt: skip
-    assert c["decision"]["roll_call"] == [("ARC", "yes"), ("BOR", "present"), ("CAL", "absent")]
+    assert c["decision"]["roll_call"] == [
+        ("ARC", "yes"), ("BOR", "present, not voting"), ("CAL", "absent")
+    ]  # fmt: skip
     assert c["statements"] == []
     [contribution] = c["observers_statements"]
     assert (contribution["state"], contribution["timing"]) == ("EU", "before the decision")

@@ -712,13 +712,13 @@ def test_a_confirmation_is_signed_by_the_states_accredited_root() -> None:
     stranger = World(label="other ").roots["BOR"]
     forged = confirm(stranger, state="BOR", signature=signature, confirmed_at=world.clock)
     seq = act(world, d["BOR"], ev.CONFIRMATION, {"confirmation": forged})
-    negotiation = refused(world, seq, "not signed by the state's accredited root")
+    negotiation = refused(world, seq, "not signed by the root of an authority seated for the state")
     assert negotiation.signatures[0].pending
     unknown_state = confirm(
         world.roots["ARC"], state="XYZ", signature=signature, confirmed_at=world.clock
     )
     seq = act(world, d["BOR"], ev.CONFIRMATION, {"confirmation": unknown_state})
-    refused(world, seq, "not signed by the state's accredited root")
+    refused(world, seq, "not signed by the root of an authority seated for the state")
 
 
 def test_a_confirmation_of_a_signature_that_is_not_pending_or_not_the_states() -> None:

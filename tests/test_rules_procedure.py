@@ -171,7 +171,9 @@ def test_a_version_not_adopted_may_be_decided_on_again() -> None:
 def test_a_subject_needs_a_known_kind() -> None:
     world, _ = convene()
     seq = act(world, world.chair, ev.DECISION, n.decision("d", V1, kind="approval"))
-    refused(world, seq, "subject kind must be one of adoption, basis, motion, proposal")
+    refused(
+        world, seq, "subject kind must be one of adoption, basis, credentials, motion, proposal"
+    )
     old_form = act(world, world.chair, ev.DECISION, n.decision("e", V1))
     refused(world, old_form, "lacks field 'kind'")
 

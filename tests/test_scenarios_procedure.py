@@ -7,6 +7,7 @@ the rules themselves, one by one, are tested in test_rules_procedure.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -262,4 +263,94 @@ def test_a_signature_ceremony_with_every_kind_of_signer(tmp_path: Path) -> None:
         finally:
             minister.close()
             clerk.close()
+            cast.close()
+
+
+def test_a_credentials_contest(tmp_path: Path) -> None:
+    """A rival authority lodges credentials for Elbonia's seat: the delegation the host
+    invited sits provisionally and its acts are marked; the rival's delegate joins but can
+    neither read nor act; the credentials committee reports for the rival, the plenary
+    approves, the chair records the seating; the rival's delegate then speaks and signs,
+    and the final act says who sat for Elbonia, on what footing, act by act."""
+    states = ("ARC", "BOR", "CAL", "ELB")
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        settings = procedure_2(len(states), consensus_min_ms=0, credentials_committee=("ARC",))
+        cast = convene(r.url, tmp_path, states, powers=("negotiate", "adopt", "sign"),
+                       procedure=settings)  # fmt: skip
+        conf, chair, arc, elb = cast.conf, cast.host, cast.delegates["ARC"], cast.delegates["ELB"]
+        council = Node.create(tmp_path / "council", PASSPHRASE)
+        rival = Node.create(tmp_path / "rival", PASSPHRASE)
+        try:
+            v1 = n.version()
+            acted(chair, conf, ev.TEXT, n.table(v1))
+            council.create_identity()
+            council_root = council.create_root("ELB").text
+            council.follow(r.url, conf, cast.genesis)
+            accord(tmp_path / "council", "credentials", "lodge", "--conf", conf, "--state", "ELB",
+                   "--authority", "Provisional Council of Elbonia")  # fmt: skip
+            rival_powers = council.issue_powers(
+                "ELB", "Rana Ilic", rival.create_identity(), ["negotiate", "adopt", "sign"],
+                [conf], now(),
+            )  # fmt: skip
+            rival.join(r.url, conf, rival_powers, cast.genesis, now())
+            # Not seated: the council's delegate is given no key and may not act.
+            with pytest.raises(NodeError, match=r"await the conference.s decision"):
+                rival.post(conf, "We are the lawful government.", now())
+            # The delegation the host invited sits provisionally (GA rule 29).
+            marked = acted(elb, conf, ev.STATEMENT, n.statement(
+                "interpretative", "Elbonia reads op1 as voluntary."))["seq"]  # fmt: skip
+
+            incumbent_root = cast.ministries["ELB"].keystore.get("root:ELB").public.text
+            report = accord(tmp_path / "delegate-ARC", "credentials", "report", "--conf", conf,
+                            "--finding", f"ELB:{council_root[:20]}:accept",
+                            "--finding", f"ELB:{incumbent_root[:20]}:reject",
+                            "--text", "The committee found the council's credentials in due "
+                            "form.")  # fmt: skip
+            report_id = re.findall(r"credentials report (sha256:[\w-]+)", report)[0]
+            # The chair may not record a seating the plenary has not approved.
+            with pytest.raises(NodeError, match="not a decision on that credentials report"):
+                chair.record_seating(conf, report_id, "cred-1", now())
+            accord(tmp_path / "host", "decision", "open", "--conf", conf, "--id", "cred-1",
+                   "--kind", "credentials", "--report", report_id[7:20])  # fmt: skip
+            acted(chair, conf, ev.CLOSE, n.close("cred-1", "adopted"))
+            accord(tmp_path / "host", "credentials", "seat", "--conf", conf, "--report",
+                   report_id[7:20], "--decision", "cred-1")  # fmt: skip
+            shown = accord(tmp_path / "delegate-BOR", "credentials", "show", "--conf", conf)
+            assert (
+                "ELB: Provisional Council of Elbonia" in shown and "credentials accepted" in shown
+            )
+            assert "ELB: Elbonia" in shown and "credentials rejected" in shown
+
+            acted(chair, conf, ev.DECISION, n.decision("adopt-1", v1, kind="adoption"))
+            acted(chair, conf, ev.CLOSE, n.close("adopt-1", "adopted"))
+            with pytest.raises(NodeError, match="rejected"):
+                elb.negotiate(conf, ev.SIGNATURE, n.signature(v1), now())
+            for node in (arc, cast.delegates["BOR"], cast.delegates["CAL"], rival):
+                acted(node, conf, ev.SIGNATURE, n.signature(v1))
+            # Every seated delegation recomputes the same outcomes; the one rejected no longer
+            # reads the plenary, so it sees the decision on its credentials and nothing after.
+            cast.delegates["ELB"] = rival
+            assert outcomes(cast) == {"cred-1": "adopted", "adopt-1": "adopted"}
+            assert set(seen_by(elb, conf).decisions) == {"cred-1"}
+            seen = seen_by(rival, conf)
+            assert [s.text for s in seen.statements] == ["Elbonia reads op1 as voluntary."]
+            assert seen.state.seating.marks[marked] == "provisional"
+            assert not [f for f in seen.flags if "seating" in f.reason]
+
+            act = tmp_path / "final-act.json"
+            html = tmp_path / "final-act.html"
+            accord(tmp_path / "delegate-CAL", "final-act", "--conf", conf, "--text", n.TEXT_ID,
+                   "--out", str(act), "--html", str(html))  # fmt: skip
+            report_ = final_act.verify(act.read_bytes())
+            assert report_.ok and {s.state for s in report_.signatures} == set(states)
+            page = html.read_text()
+            assert ("Elbonia (Elbonia: credentials rejected; Provisional Council of Elbonia: "
+                    "credentials accepted)") in page  # fmt: skip
+            assert "<td>ELB (seated provisionally)</td>" in page
+            assert "For Elbonia:</p>\n<p>Rana Ilic" in page
+            verified = accord(tmp_path / "delegate-CAL", "verify", str(act))
+            assert "VALID FINAL ACT" in verified and "by ELB (seated provisionally)" in verified
+        finally:
+            council.close()
+            elb.close()
             cast.close()

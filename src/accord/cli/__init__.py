@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from accord.cli import common, decision, demo, ministry, node, relay, text, verify, web
+from accord.cli import common, credentials, decision, demo, ministry, node, relay, text, verify, web
 
 app = typer.Typer(
     help="Accord: secure, verifiable digital negotiations between states.",
@@ -50,6 +50,7 @@ app.add_typer(node.device_app, name="device")
 app.add_typer(node.contact_app, name="contact")
 app.add_typer(text.text_app, name="text")
 app.add_typer(decision.decision_app, name="decision")
+app.add_typer(credentials.credentials_app, name="credentials")
 app.add_typer(web.web_app, name="web")
 app.add_typer(relay.relay_app, name="relay")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, version_of
+from accord.cli.common import CONF, HOME, console, open_node, posted, version_of
 from accord.core import events as ev
 from accord.core.times import format_time
 from accord.infra.clock import now_ms
@@ -54,7 +54,7 @@ decision_app = typer.Typer(help="Decisions: consensus, silence, vote.", no_args_
 def open_decision(
     conf: str = CONF,
     decision: str = typer.Option(..., "--id"),
-    text: str = TEXT,
+    text: str | None = typer.Option(None, "--text", help="The text's id (not for credentials)."),
     version: int | None = typer.Option(None, "--version", help="Default: the current one."),
     paragraph: str | None = typer.Option(None, "--paragraph"),
     procedure: str = typer.Option("consensus", "--procedure", help="consensus, silence, vote"),
@@ -66,18 +66,30 @@ def open_decision(
     kind: str = typer.Option(
         "adoption", "--kind",
         help="Under rules of procedure 2: adoption, basis (accept the version as the basis "
-        "for negotiation) or proposal (decide on a delegation's proposal, --proposal).",
+        "for negotiation), proposal (decide on a delegation's proposal, --proposal) or "
+        "credentials (approve a credentials report, --report).",
     ),
     proposal: str | None = typer.Option(None, "--proposal", help="The proposal's id (prefix)."),
+    report: str | None = typer.Option(
+        None, "--report", help="The credentials report's id (prefix)."
+    ),
     home: Path = HOME,
 ) -> None:  # fmt: skip
-    """The chair opens a decision on a version (or a paragraph of it), or on a proposal."""
+    """The chair opens a decision on a version (or a paragraph of it), on a proposal, or
+    on a report of the credentials committee."""
 
     def content(node: Node) -> dict[str, Any]:
         node.sync(conf)
+        when = _deadline(deadline, time_zone) if deadline else None
+        if kind == "credentials":
+            if report is None:
+                raise typer.BadParameter("a decision on credentials names the report: --report")
+            full = node.report_hash(conf, report)
+            return acts.credentials_decision(decision, full, procedure, rule, when, time_zone)
+        if text is None:
+            raise typer.BadParameter("name the text decided on: --text")
         negotiation = node.negotiation(conf)
         v = version_of(negotiation, text, version)
-        when = _deadline(deadline, time_zone) if deadline else None
         if negotiation.state.genesis.rules.procedure.version == 1:
             if kind != "adoption" or proposal:
                 raise typer.BadParameter("this conference decides under rules of procedure 1: "

@@ -20,6 +20,15 @@ from accord.core.codes import Code
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.epochs import MAX_RECIPIENTS, Encrypted, EpochBody
 from accord.core.errors import Violation
+from accord.core.seating import (
+    MAX_CLAIMS,
+    PENDING,
+    PROVISIONAL,
+    REJECTED,
+    Lodging,
+    Report,
+    SeatingAct,
+)
 from accord.core.state import ConferenceState
 from accord.core.times import format_time
 
@@ -64,10 +73,18 @@ def check_full_powers(e: Entry, fp: FullPowers) -> None:
     accredited = state.states.get(fp.state)
     if accredited is None:  # 7.2.1
         raise e.refuse(Code.NOT_ACCREDITED, f"{fp.state} is not accredited to this conference")
-    if fp.root != accredited.root:  # 7.2.2
+    seated = state.seated(fp)
+    if seated is None:  # 7.2.2, and 12.5 for credentials lodged since the genesis
         raise e.refuse(
             Code.WRONG_ROOT,
-            f"{who}'s full powers are not signed by the root key accredited for {fp.state}",
+            f"{who}'s full powers are not signed by the root key accredited for {fp.state}"
+            " nor by an authority that lodged credentials for its seat",
+        )
+    if seated == REJECTED:
+        raise e.refuse(
+            Code.NOT_SEATED,
+            f"{who} holds full powers from an authority whose credentials for {fp.state} "
+            "the conference rejected",
         )
     if not fp.covers(state.conf):  # 7.2.3
         raise e.refuse(
@@ -128,6 +145,7 @@ def _check_signer(e: Entry, row: Authority) -> None:
             f"signed by another key than the one in {known.label()}'s full powers",
         )
     check_full_powers(e, known)
+    _check_seated(e, known)
     art_8 = row.pending_confirmation and state.genesis.rules.procedure.version > 1
     if row.power is not None and row.power not in known.powers and not art_8:
         raise e.refuse(
@@ -142,6 +160,54 @@ def _check_signer(e: Entry, row: Authority) -> None:
         )
     if row.chair_only:
         raise e.refuse(Code.CHAIR_ONLY, f"only the chair may post a {event.type} act")
+
+
+def _check_seated(e: Entry, fp: FullPowers) -> None:
+    """12.5: a delegation not seated announces its devices and nothing else; one seated
+    provisionally acts with the rights the rules give it."""
+    seated, kind = e.state.seated(fp), e.event.type
+    if seated == PENDING and kind not in (ev.DEVICE, ev.DEVICE_REVOCATION):
+        raise e.refuse(
+            Code.NOT_SEATED,
+            f"the credentials of {fp.label()}'s authority for {fp.state} await the "
+            "conference's decision: it is not seated and cannot act",
+        )
+    rights = e.state.genesis.rules.procedure.provisional_rights
+    if seated == PROVISIONAL and rights == "no_vote" and kind in (ev.VOTE, ev.SIGNATURE):
+        raise e.refuse(
+            Code.NOT_SEATED,
+            f"{fp.state} is seated provisionally, and the rules of procedure do not let a "
+            f"provisionally seated delegation {'vote' if kind == ev.VOTE else 'sign'}",
+        )
+
+
+def _check_lodging(e: Entry) -> None:
+    """12.5: credentials are lodged for a seat by an authority's root, under rules of
+    procedure version 2, once per authority, by at most MAX_CLAIMS authorities a seat."""
+    body, state, root = e.event.body, e.state, e.event.author
+    assert isinstance(body, Lodging)
+    if state.genesis.rules.procedure.version < 2:
+        raise e.refuse(
+            Code.SEATING_RULE, "credentials are lodged under rules of procedure version 2 only"
+        )
+    if e.event.cred is not None or root in (state.genesis.chair.key, state.genesis.host.key):
+        raise e.refuse(
+            Code.SEATING_RULE,
+            "credentials are signed by the root key of the authority lodging them",
+        )
+    claims = state.seating.claims.get(body.seat)
+    if claims is None:
+        raise e.refuse(Code.NOT_ACCREDITED, f"there is no seat for {body.seat} in this conference")
+    if root.text in claims:
+        raise e.refuse(
+            Code.SEATING_RULE,
+            f"this authority has already claimed the seat of {body.seat} "
+            f"(#{claims[root.text].seq})",
+        )
+    if len(claims) >= MAX_CLAIMS:
+        raise e.refuse(
+            Code.SEATING_RULE, f"{MAX_CLAIMS} authorities already claim the seat of {body.seat}"
+        )
 
 
 def _check_place(e: Entry, row: Authority) -> None:
@@ -167,6 +233,10 @@ def check(state: ConferenceState, event: ev.Event, seq: int, time: int) -> None:
     if event.type == ev.JOIN:
         _check_join(e)
         return
+    if event.type == ev.CREDENTIALS:
+        _check_lodging(e)
+        _check_place(e, row)
+        return
     _check_signer(e, row)
     _check_place(e, row)
     for rule in row.rules:
@@ -177,8 +247,7 @@ def check(state: ConferenceState, event: ev.Event, seq: int, time: int) -> None:
 def _revocation(e: Entry) -> None:
     rev = e.event.body
     assert isinstance(rev, Revocation)
-    accredited = e.state.states.get(rev.state)
-    if accredited is None or rev.root != accredited.root:
+    if e.state.seating.status(rev.state, rev.root.text) is None:
         raise e.refuse(
             Code.WRONG_ROOT,
             f"the revocation is not signed by the root key accredited for {rev.state}",
@@ -188,6 +257,49 @@ def _revocation(e: Entry) -> None:
         raise e.refuse(
             Code.WRONG_ROOT, f"{rev.state} cannot revoke the full powers of {target.label()}"
         )
+
+
+def _version_2(e: Entry) -> None:
+    if e.state.genesis.rules.procedure.version < 2:
+        raise e.refuse(
+            Code.SEATING_RULE,
+            f"a {e.event.type} act exists under rules of procedure version 2 only",
+        )
+
+
+def _report(e: Entry) -> None:
+    """12.5: the credentials committee reports (the chair, where the rules name none), on
+    claims that were lodged."""
+    body, state = e.event.body, e.state
+    assert isinstance(body, Report)
+    committee = state.genesis.rules.procedure.credentials_committee
+    if committee and e.author_state not in committee:
+        raise e.refuse(
+            Code.SEATING_RULE,
+            f"only a member of the credentials committee ({', '.join(committee)}) reports on "
+            "credentials",
+        )
+    if not committee and e.author_state is not None:
+        raise e.refuse(
+            Code.SEATING_RULE, "the rules name no credentials committee: the chair reports"
+        )
+    for f in body.findings:
+        if state.seating.status(f.seat, f.root) is None:
+            raise e.refuse(
+                Code.SEATING_RULE, f"no authority with that root key claims the seat of {f.seat}"
+            )
+
+
+def _seating(e: Entry) -> None:
+    """12.5: the chair records the seating once for a report; members check that the
+    plenary's decision it cites approved that report."""
+    body, seating = e.event.body, e.state.seating
+    assert isinstance(body, SeatingAct)
+    if body.report not in seating.reports:
+        raise e.refuse(Code.SEATING_RULE, f"there is no credentials report {body.report}")
+    if body.report in seating.applied:
+        seq, _ = seating.applied[body.report]
+        raise e.refuse(Code.SEATING_RULE, f"the seating on that report was recorded at #{seq}")
 
 
 def _device(e: Entry) -> None:
@@ -371,6 +483,18 @@ AUTHORITY: Mapping[str, Authority] = {
         sections=("7.1",), power="negotiate", observers=False, rules=(_membership,)
     ),
     ev.EPOCH: Authority(sections=("7.1", "4.4"), rules=(_epoch,)),
+    # Credentials and seating (12.5): public acts in the plenary.
+    ev.CREDENTIALS: Authority(sections=("7.1", "12.5"), plenary_only=True),
+    ev.CREDENTIALS_REPORT: Authority(
+        sections=("7.1", "12.5"),
+        power="negotiate",
+        observers=False,
+        plenary_only=True,
+        rules=(_version_2, _report),
+    ),
+    ev.SEATING: Authority(
+        sections=("7.1", "12.5"), chair_only=True, plenary_only=True, rules=(_version_2, _seating)
+    ),
     ev.MESSAGE: Authority(
         sections=("7.1", "4.3"), power="negotiate", observers=False, rules=(_encrypted,)
     ),

@@ -60,6 +60,9 @@ class Code(StrEnum):
     NOT_YET_VALID = "not_yet_valid"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    # -- credentials and seating (12.5) -------------------------------------------------
+    NOT_SEATED = "not_seated"
+    SEATING_RULE = "seating_rule"
     # -- channels, devices and epochs (4.4, 7.1 step 6) ---------------------------------
     CHANNEL_EXISTS = "channel_exists"
     CHANNEL_RULE = "channel_rule"
@@ -128,6 +131,8 @@ HTTP_STATUS: Mapping[Code, int] = {
     Code.NOT_YET_VALID: _FORBIDDEN,
     Code.EXPIRED: _FORBIDDEN,
     Code.REVOKED: _FORBIDDEN,
+    Code.NOT_SEATED: _FORBIDDEN,
+    Code.SEATING_RULE: _FORBIDDEN,
     Code.CHANNEL_EXISTS: _CONFLICT,
     Code.CHANNEL_RULE: _FORBIDDEN,
     Code.NOT_CHANNEL_MEMBER: _FORBIDDEN,

@@ -33,13 +33,14 @@ from accord.core.proceedings import (
     Statement,
     Subject,
 )
+from accord.core.seating import SEATED
 from accord.core.texts import TEXT_ID, Version, paragraph_label
 from accord.core.times import format_time
 
 OBJECTION_KINDS = frozenset({"objection", "amendment"})
 # Under procedure 2 a delegation may also request a vote, which a consensus cannot survive.
 OBJECTION_KINDS_2 = OBJECTION_KINDS | {"vote"}
-SUBJECT_FIELDS = ("proposal", "motion", "text", "version", "hash", "paragraph")
+SUBJECT_FIELDS = ("proposal", "motion", "report", "text", "version", "hash", "paragraph")
 
 if TYPE_CHECKING:
     from accord.core.negotiation import Negotiation
@@ -61,7 +62,7 @@ def open_decision(
         subject = Subject.parse(d["subject"])
         _version_named(n, subject)
     else:
-        subject = _subject(n, d["subject"])
+        subject = _subject(n, seq, d["subject"])
     procedure = schema.choice(d["procedure"], "procedure", PROCEDURES)
     rule = None if d["rule"] is None else schema.choice(d["rule"], "majority", MAJORITIES)
     genesis_rule = n.state.genesis.rules.decision_rule
@@ -103,10 +104,23 @@ def _version_named(n: Negotiation, subject: Subject) -> Version:
     return version
 
 
-def _subject(n: Negotiation, value: Any) -> Subject:
+def _credentials_subject(n: Negotiation, seq: int, value: Any) -> Subject:
+    """12.5: the plenary decides on a report of the credentials committee made before."""
+    d = schema.obj(value, "decision subject", ("kind", "report"))
+    report = n.state.seating.reports.get(d["report"]) if isinstance(d["report"], str) else None
+    if report is None or report[0] > seq:
+        raise Refused("no such credentials report")
+    if d["report"] in n.state.seating.applied and n.state.seating.applied[d["report"]][0] < seq:
+        raise Refused("the seating on that report was already recorded")
+    return Subject("", 0, d["report"], None, "credentials", None, report[0])
+
+
+def _subject(n: Negotiation, seq: int, value: Any) -> Subject:
     """A decision's subject under rules of procedure version 2 (docs/protocol.md 12.4)."""
     kind = schema.choice(schema.obj(value, "decision subject", ("kind",), SUBJECT_FIELDS)["kind"],
                          "subject kind", SUBJECT_KINDS)  # fmt: skip
+    if kind == "credentials":
+        return _credentials_subject(n, seq, value)
     if kind == "motion":
         d = schema.obj(value, "decision subject", ("kind", "motion"))
         motion = n.motions.get(d["motion"]) if isinstance(d["motion"], str) else None
@@ -316,6 +330,8 @@ def _statement_on_decision(
         _may_explain(n, decision, state)
     subject = f"decision {decision.id} on {decision.subject.label()}"
     pid = s["paragraph"]
+    if pid is not None and decision.subject.kind == "credentials":
+        raise Refused("a decision on credentials has no paragraphs")
     if pid is not None:
         version = n.record(decision.subject.text_id).versions[decision.subject.version - 1]
         paragraph = version.paragraph(pid)
@@ -380,9 +396,10 @@ def confirm(
 ) -> None:  # fmt: skip
     d = schema.obj(content, "confirmation act", ("confirmation",))
     confirmation = Confirmation.parse(d["confirmation"])
-    accredited = n.state.states.get(confirmation.state)
-    if accredited is None or accredited.root != confirmation.root:
-        raise Refused("the confirmation is not signed by the state's accredited root")
+    if n.state.seating.status(confirmation.state, confirmation.root.text) not in SEATED:
+        raise Refused(
+            "the confirmation is not signed by the root of an authority seated for the state"
+        )
     signature = next((s for s in n.signatures if s.id == confirmation.signature), None)
     if signature is None or signature.state != confirmation.state:
         raise Refused(f"no signature of {confirmation.state} with that id")

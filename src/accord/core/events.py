@@ -8,6 +8,7 @@ canonical form, signature included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
 from accord.core.keys import PublicKey, SignatureClaim, SigningKey
 from accord.core.sealing import DevicePublicKey
+from accord.core.seating import Lodging, Report, SeatingAct
 
 EVENT_CONTEXT = "event"
 MAX_EVENT_BYTES = 2 * 1024 * 1024  # 1 MiB of encrypted content in base64, and the header
@@ -34,6 +36,12 @@ CHANNEL = "channel"
 EPOCH = "epoch"
 DEVICE_REVOCATION = "device_revocation"
 MEMBERSHIP = "membership"
+# Credentials and seating (rules of procedure version 2, `accord.core.seating`): public,
+# since who sits decides who reads the plenary and who may act.
+CREDENTIALS = "credentials"  # an authority lodges credentials for a seat
+CREDENTIALS_REPORT = "credentials_report"  # the credentials committee reports
+SEATING = "seating"  # the chair records the seating the plenary decided
+SEATING_TYPES = frozenset({CREDENTIALS, CREDENTIALS_REPORT, SEATING})
 # The negotiation's acts (`accord.core.negotiation`): their type is public, their content
 # encrypted like a message's.
 TEXT = "text"  # the chair tables a text or issues a revised version
@@ -55,6 +63,7 @@ NEGOTIATION_TYPES = frozenset(
 EVENT_TYPES = frozenset(
     {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}
     | NEGOTIATION_TYPES
+    | SEATING_TYPES
 )
 # Types whose body is content encrypted under the channel's epoch key.
 ENCRYPTED_TYPES = frozenset({MESSAGE}) | NEGOTIATION_TYPES
@@ -102,7 +111,7 @@ class MembershipChange:
 
 Body = (
     Genesis | FullPowers | Revocation | DeviceAnnouncement | ChannelSpec | EpochBody
-    | Encrypted | DeviceRevocation | MembershipChange
+    | Encrypted | DeviceRevocation | MembershipChange | Lodging | Report | SeatingAct
 )  # fmt: skip
 
 
@@ -167,10 +176,9 @@ class Event:
 
 
 def _parse_body(kind: str, body: Any) -> Body:
-    if kind == GENESIS:
-        return Genesis.parse(body)
-    if kind == CHANNEL:
-        return ChannelSpec.parse(body)
+    parse = _PARSERS.get(kind)
+    if parse is not None:
+        return parse(body)
     if kind == DEVICE:
         d = schema.obj(body, "device body", ("device", "name"))
         return DeviceAnnouncement(
@@ -202,6 +210,16 @@ def _parse_body(kind: str, body: Any) -> Body:
             schema.text(d["channel"], "channel id", pattern=schema.CHANNEL_ID), add, remove
         )
     return Encrypted.parse(body)
+
+
+# The bodies that are one object's JSON form.
+_PARSERS: dict[str, Callable[[Any], Body]] = {
+    GENESIS: Genesis.parse,
+    CHANNEL: ChannelSpec.parse,
+    CREDENTIALS: Lodging.parse,
+    CREDENTIALS_REPORT: Report.parse,
+    SEATING: SeatingAct.parse,
+}
 
 
 def make_event(

@@ -46,10 +46,16 @@ class Procedure:
     # Initialling counts as signature where the negotiating states so agreed (VCLT art.
     # 12(2)(a)); otherwise it authenticates the text (art. 10).
     initialling_is_signature: bool = False
+    # The credentials committee (UNGA rule 28): the member states that report on the
+    # credentials lodged; none, and the chair reports (docs/protocol.md 12.5).
+    credentials_committee: tuple[str, ...] = ()
+    # What a provisionally seated delegation may do: everything the others may (UNGA rule
+    # 29), or everything but vote and sign.
+    provisional_rights: str = "full"
 
     @classmethod
     def parse(cls, value: Any) -> Procedure:
-        d = schema.obj(value, "procedure", PROCEDURE_FIELDS)
+        d = schema.obj(value, "procedure", PROCEDURE_FIELDS, PROCEDURE_OPTIONAL)
         if type(d["version"]) is not int or d["version"] != 2:
             raise SchemaError(
                 f"rules of procedure version {d['version']!r}; this implementation reads 2"
@@ -64,10 +70,14 @@ class Procedure:
             quorum=schema.integer(d["quorum"], "quorum"),
             consensus_min_ms=schema.integer(d["consensus_min_ms"], "consensus minimum"),
             **flags,
+            credentials_committee=_committee(d.get("credentials_committee", [])),
+            provisional_rights=schema.choice(
+                d.get("provisional_rights", "full"), "provisional rights", PROVISIONAL_RIGHTS
+            ),
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "version": self.version,
             "majority": self.majority,
             "quorum": self.quorum,
@@ -77,11 +87,27 @@ class Procedure:
             "sponsor_explains": self.sponsor_explains,
             "initialling_is_signature": self.initialling_is_signature,
         }
+        # Written only when set, so that a genesis made before they existed reads the same.
+        if self.credentials_committee:
+            out["credentials_committee"] = list(self.credentials_committee)
+        if self.provisional_rights != "full":
+            out["provisional_rights"] = self.provisional_rights
+        return out
 
 
 PROCEDURE_FLAGS = ("clean_text", "package", "sponsor_explains", "initialling_is_signature")
 PROCEDURE_FIELDS = ("version", "majority", "quorum", "consensus_min_ms", *PROCEDURE_FLAGS)
+PROCEDURE_OPTIONAL = ("credentials_committee", "provisional_rights")
 MAJORITY_BASES = frozenset({"present_and_voting", "present", "all_members"})
+PROVISIONAL_RIGHTS = frozenset({"full", "no_vote"})
+
+
+def _committee(value: Any) -> tuple[str, ...]:
+    if value == []:
+        return ()
+    return schema.string_list(value, "credentials committee", schema.STATE_CODE, MAX_STATES)
+
+
 PROCEDURE_1 = Procedure(version=1)
 
 
@@ -95,6 +121,8 @@ def procedure_2(
     package: bool = False,
     sponsor_explains: bool = False,
     initialling_is_signature: bool = False,
+    credentials_committee: tuple[str, ...] = (),
+    provisional_rights: str = "full",
 ) -> Procedure:
     """Version 2 with the UN General Assembly's defaults: majorities of the members present
     and voting (rule 86), a quorum of a majority of the members for any decision (rule
@@ -104,6 +132,7 @@ def procedure_2(
     return Procedure(
         2, majority, members // 2 + 1 if quorum is None else quorum, consensus_min_ms,
         clean_text, package, sponsor_explains, initialling_is_signature,
+        tuple(sorted(credentials_committee)), provisional_rights,
     )  # fmt: skip
 
 
@@ -210,12 +239,17 @@ class Genesis:
         codes = [s.code for s in states]
         if codes != sorted(set(codes)):
             raise SchemaError("accredited states must be sorted by code, without repeats")
+        rules = Rules.parse(d["rules"])
+        members = {s.code for s in states if s.role == "member"}
+        for code in rules.procedure.credentials_committee:
+            if code not in members:
+                raise SchemaError(f"{code}, on the credentials committee, is not a member state")
         return cls(
             title=schema.text(d["title"], "conference title"),
             host=Party.parse(d["host"], "host"),
             chair=Party.parse(d["chair"], "chair"),
             sequencer=PublicKey.parse(d["sequencer"], "sequencer key"),
-            rules=Rules.parse(d["rules"]),
+            rules=rules,
             states=states,
             place=schema.text(d["place"], "conference place") if "place" in d else None,
         )

@@ -106,6 +106,27 @@ class Negotiation:
             None,
         )  # fmt: skip
 
+    def check_seating(self) -> None:
+        """12.5: every seating the chair recorded follows a decision of the plenary that
+        approved that very report, taken before. The relay cannot read decisions, so the
+        seating took effect in the public record; a member flags one that has no decision
+        behind it, for the conference to set right."""
+        for report, (seq, decision_id) in sorted(self.state.seating.applied.items()):
+            d = self.decisions.get(decision_id)
+            approved = (
+                d is not None and d.subject.kind == "credentials" and d.subject.hash == report
+                and d.closed_seq is not None and d.closed_seq < seq
+                and d.outcome(self.last_time) == Outcome.ADOPTED
+            )  # fmt: skip
+            if not approved:
+                self.flags.append(Flag(
+                    seq, f"the chair ({self.state.genesis.chair.name})",
+                    f"recorded the seating on the credentials report of "
+                    f"#{self.state.seating.reports[report][0]} citing decision {decision_id}, "
+                    "which did not approve that report: the seating stands in the public "
+                    "record without the plenary's decision",
+                ))  # fmt: skip
+
     def record(self, text_id: str) -> TextRecord:
         record = self.texts.get(text_id)
         if record is None:
@@ -218,4 +239,5 @@ def fold(
     for seq, time, event, content in acts:
         negotiation.apply(seq, time, event, content)
     negotiation.last_time = max(negotiation.last_time, now)
+    negotiation.check_seating()
     return negotiation

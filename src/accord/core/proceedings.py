@@ -21,7 +21,7 @@ VOTES = frozenset({"yes", "no", "abstain"})
 # Rules of procedure version 2: a delegation may answer "present" (present, not voting),
 # and decide on a version, on accepting it as the basis of negotiation, or on a proposal.
 VOTES_2 = VOTES | {"present"}
-SUBJECT_KINDS = frozenset({"adoption", "basis", "proposal", "motion"})
+SUBJECT_KINDS = frozenset({"adoption", "basis", "proposal", "motion", "credentials"})
 # Procedural motions on a text's debate (GA rules 74 and 76), and what they do if adopted.
 MOTIONS = {
     "closure_of_debate": "no further amendment to the current version",
@@ -60,6 +60,7 @@ class Subject:
     paragraph: str | None
     kind: str = "adoption"
     proposal: str | None = None  # the proposal's or the motion's id, when on one
+    report: int | None = None  # a credentials report's entry (kind credentials): hash is its id
 
     @classmethod
     def parse(cls, value: Any) -> Subject:
@@ -72,6 +73,8 @@ class Subject:
         )
 
     def label(self) -> str:
+        if self.kind == "credentials":
+            return f"the report on credentials of #{self.report}"
         where = f", paragraph {self.paragraph}" if self.paragraph else ""
         if self.kind in ("proposal", "motion"):
             return (

@@ -20,13 +20,15 @@ from accord.core.encoding import hash_json
 from accord.core.epochs import Encrypted, Epoch, EpochBody
 from accord.core.genesis import AccreditedState, Genesis
 from accord.core.sealing import DevicePublicKey
+from accord.core.seating import SEATED, Lodging, Report, Seating, SeatingAct
 from accord.core.times import format_time
 
 MAX_TIME = 2**63
 
 # Events after which the set of devices that may read a channel can differ.
-_MEMBERSHIP_TYPES = frozenset(
-    {ev.JOIN, ev.REVOCATION, ev.DEVICE, ev.DEVICE_REVOCATION, ev.CHANNEL, ev.MEMBERSHIP}
+_MEMBERSHIP_TYPES = (
+    frozenset({ev.JOIN, ev.REVOCATION, ev.DEVICE, ev.DEVICE_REVOCATION, ev.CHANNEL, ev.MEMBERSHIP})
+    | ev.SEATING_TYPES
 )
 
 
@@ -104,17 +106,23 @@ class ConferenceState:
     # compact array (16 bytes an act): a revocation dated before its publication voids
     # the acts already recorded since that date.
     acts: dict[str, array[int]] = field(default_factory=dict)
+    seating: Seating = field(default_factory=Seating)  # who sits for each state (12.5)
 
     @classmethod
     def from_genesis(cls, event: ev.Event, keep_messages: bool = True) -> ConferenceState:
         assert isinstance(event.body, Genesis)
         state = cls(event.conf, event.hash, event.body, keep_messages)
         state.states = {s.code: s for s in event.body.states}
+        state.seating = Seating.from_genesis(event.body)
         return state
 
     def revocation(self, fp: FullPowers) -> Revocation | None:
         """The revocation in force for these full powers, by their own state."""
         return self.revocations.get((fp.state, fp.id))
+
+    def seated(self, fp: FullPowers) -> str | None:
+        """The seating of the authority that issued `fp` (None: it claims no seat)."""
+        return self.seating.status(fp.state, fp.root.text)
 
     def revoked_at(self, fp: FullPowers) -> int | None:
         rev = self.revocation(fp)
@@ -158,7 +166,7 @@ class ConferenceState:
         states, chair = self.reading_states(channel)
         owners = {self.genesis.chair.key.text} if chair else set()
         for fp in self.credentials.values():
-            if fp.state not in states:
+            if fp.state not in states or self.seated(fp) not in SEATED:
                 continue
             rev = self.revocation(fp)
             ends = min(fp.not_after, rev.revoked_at if rev else fp.not_after)
@@ -234,7 +242,7 @@ class ConferenceState:
         """Fold one verified entry into the state; returns notices for the reader."""
         notices: list[Notice] = []
         if event.cred is not None:
-            self.acts.setdefault(event.cred, array("q")).extend((seq, time))
+            self._record_act(event.cred, seq, time)
         if event.type in _MEMBERSHIP_TYPES:
             self._cache_until = 0
         if event.type == ev.JOIN:
@@ -253,20 +261,15 @@ class ConferenceState:
             )
         elif event.type == ev.DEVICE:
             assert isinstance(event.body, ev.DeviceAnnouncement)
-            owner, key = event.author.text, event.body.key.text
-            self.devices.setdefault(owner, []).append(Device(seq, time, event.body.name, key))
-            self.device_owner[key] = AnnouncedKey(owner, seq)
-            self.device_ids[event.body.key.id()] = OwnedDevice(owner, key)
+            self._announce(event.author.text, event.body, seq, time)
         elif event.type == ev.DEVICE_REVOCATION:
             assert isinstance(event.body, ev.DeviceRevocation)
             self.revoked_devices[event.body.device] = seq
         elif event.type == ev.MEMBERSHIP:
             assert isinstance(event.body, ev.MembershipChange)
-            change = event.body
-            room = self.channels[change.channel]
-            members = (set(room.spec.members) | set(change.add)) - set(change.remove)
-            spec = dataclasses.replace(room.spec, members=tuple(sorted(members)))
-            self.channels[change.channel] = dataclasses.replace(room, spec=spec)
+            self._change_members(event.body)
+        elif event.type in ev.SEATING_TYPES:
+            self._seat(event, seq)
         elif event.type == ev.EPOCH:
             assert isinstance(event.body, EpochBody)
             number = event.body.epoch
@@ -276,19 +279,51 @@ class ConferenceState:
             self.epochs.setdefault(event.channel, []).append(epoch)
         elif event.type in ev.ENCRYPTED_TYPES:
             assert isinstance(event.body, Encrypted)
-            current = self.current_epoch(event.channel)
-            assert current is not None
-            current.acts += 1
-            if event.type != ev.MESSAGE:
-                return notices  # a negotiation act: `accord.core.negotiation` reads it
-            self.message_count += 1
-            if self.keep_messages:
-                fp = self.credentials.get(event.cred) if event.cred else None
-                self.messages[seq] = Message(
-                    seq, time, event.channel, self.author_label(event),
-                    fp.state if fp else None, event.cred, event.body.epoch,
-                )  # fmt: skip
+            self._count_encrypted(event, event.body, seq, time)
         return notices
+
+    def _count_encrypted(self, event: ev.Event, body: Encrypted, seq: int, time: int) -> None:
+        current = self.current_epoch(event.channel)
+        assert current is not None
+        current.acts += 1
+        if event.type != ev.MESSAGE:
+            return  # a negotiation act: `accord.core.negotiation` reads it
+        self.message_count += 1
+        if self.keep_messages:
+            fp = self.credentials.get(event.cred) if event.cred else None
+            self.messages[seq] = Message(
+                seq, time, event.channel, self.author_label(event),
+                fp.state if fp else None, event.cred, body.epoch,
+            )  # fmt: skip
+
+    def _record_act(self, cred: str, seq: int, time: int) -> None:
+        self.acts.setdefault(cred, array("q")).extend((seq, time))
+        fp = self.credentials.get(cred)
+        seated = self.seated(fp) if fp is not None else None
+        if seated is not None and seated != "accepted":
+            self.seating.marks[seq] = seated  # the act carries it for good (12.5)
+
+    def _announce(self, owner: str, body: ev.DeviceAnnouncement, seq: int, time: int) -> None:
+        key = body.key.text
+        self.devices.setdefault(owner, []).append(Device(seq, time, body.name, key))
+        self.device_owner[key] = AnnouncedKey(owner, seq)
+        self.device_ids[body.key.id()] = OwnedDevice(owner, key)
+
+    def _change_members(self, change: ev.MembershipChange) -> None:
+        room = self.channels[change.channel]
+        members = (set(room.spec.members) | set(change.add)) - set(change.remove)
+        spec = dataclasses.replace(room.spec, members=tuple(sorted(members)))
+        self.channels[change.channel] = dataclasses.replace(room, spec=spec)
+
+    def _seat(self, event: ev.Event, seq: int) -> None:
+        body = event.body
+        if isinstance(body, Lodging):
+            self.seating.lodge(seq, event.author.text, body)
+        elif isinstance(body, Report):
+            self.seating.reports[event.hash] = (seq, self.author_label(event), body)
+        else:
+            assert isinstance(body, SeatingAct)
+            self.seating.seat(seq, body)
 
     def _revoke(self, rev: Revocation, seq: int) -> list[Notice]:
         earlier = self.revocations.get((rev.state, rev.credential))
@@ -340,7 +375,11 @@ class ConferenceState:
                 channel: [[e.number, e.seq, e.time, sorted(e.recipients), e.acts] for e in es]
                 for channel, es in sorted(self.epochs.items())
             },
-        }
+        } | (
+            {"seating": self.seating.summary(), "seating_marks": sorted(self.seating.marks.items())}
+            if self.genesis.rules.procedure.version > 1
+            else {}
+        )
 
     def digest(self) -> str:
         return hash_json(self.summary())

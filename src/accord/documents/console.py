@@ -39,9 +39,10 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
         console.print(
             f"{sig['act']}{meaning} by {escape(sig['signer'])}, {sig['capacity']}, entry "
             f"#{sig['seq']}, {sig['time']}{' ad referendum' if sig['ad_referendum'] else ''}"
-            f"{', ' + status if status else ''}"
+            f"{', ' + status if status else ''}" + (f", {sig['seating']}" if sig["seating"] else "")
         )
     states = ", ".join(f"{p['code']}{' (observer)' if p['role'] == 'observer' else ''}"
+                       f"{' (' + escape(p['seating']) + ')' if p['seating'] else ''}"
                        for p in c["participants"])  # fmt: skip
     console.print(f"participating states: {states}")
     console.print("full powers of the signers, each chained to its state's root:")
@@ -82,6 +83,8 @@ def _print_decision(console: Console, d: dict[str, Any]) -> None:
 
 def _statement_line(s: dict[str, Any]) -> str:
     when = f", {s['timing']}" if s["timing"] else ""
-    return f"statement ({s['kind']}{when}) by {s['state']} on {escape(s['subject'])}: " + escape(
-        s["text"]
+    seated = f" ({s['seating']})" if s["seating"] else ""
+    return (
+        f"statement ({s['kind']}{when}) by {s['state']}{seated} on {escape(s['subject'])}: "
+        + escape(s["text"])
     )

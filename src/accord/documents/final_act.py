@@ -3,12 +3,14 @@ from a verified final act: a renderer shows only what verification established."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from accord.core.credentials import FullPowers
 from accord.core.final_act import FinalActReport
 from accord.core.keys import fingerprint
 from accord.core.proceedings import Signature, Statement
+from accord.core.state import ConferenceState
 from accord.core.times import format_time
 from accord.documents.errors import DocumentError
 
@@ -23,6 +25,7 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
     powers = {fp.label(): fp for fp in state.credentials.values()}
     initialling = state.genesis.rules.procedure.initialling_is_signature
     adopted_at = d.closed_at or d.deadline  # a silence not closed ended at its deadline
+    marks = state.seating.marks  # acts of delegations seated provisionally (12.5)
     return {
         "version": {"title": v.title, "number": v.number, "hash": v.hash,
                     "paragraphs": [{"number": p.number, "plain": p.plain} for p in v.paragraphs]},
@@ -34,32 +37,34 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
             "deadline": format_time(d.deadline) if d.deadline else None,
             "time_zone": d.time_zone,
             "tally": d.tally() if d.procedure == "vote" else None,
-            "votes": [(code, vote) for code, (_, vote, _) in sorted(d.votes.items())],
+            "votes": [(code, _answer(vote, seq, marks))
+                      for code, (seq, vote, _) in sorted(d.votes.items())],
             # Procedure 2: every member state's answer, "present" and "absent" included.
-            "roll_call": d.roll_call() if d.procedure == "vote" and d.settings.version > 1
-            else None,
+            "roll_call": [(code, _answer(answer, d.votes[code].seq if code in d.votes else None,
+                                         marks)) for code, answer in d.roll_call()]
+            if d.procedure == "vote" and d.settings.version > 1 else None,
             "late": [(seq, format_time(time), who, kind) for seq, time, who, kind in d.late],
             "adopted_at": format_time(adopted_at) if adopted_at else None,
         },
         "participants": [
-            {"code": s.code, "name": s.name, "role": s.role}
+            {"code": s.code, "name": s.name, "role": s.role, "seating": _seating(state, s.code)}
             for s in sorted(state.states.values(), key=lambda s: s.code)
         ],
         # The states' statements; observers' contributions apart, labelled as such.
-        "statements": [_statement(s) for s in report.statements if not s.observer],
-        "observers_statements": [_statement(s) for s in report.statements if s.observer],
+        "statements": [_statement(s, marks) for s in report.statements if not s.observer],
+        "observers_statements": [_statement(s, marks) for s in report.statements if s.observer],
         "signature_blocks": [
             {"state": s.name, "code": s.code,
-             "signatures": [_signature(x, powers, initialling) for x in report.signatures
+             "signatures": [_signature(x, powers, initialling, marks) for x in report.signatures
                             if x.state == s.code]}
             for s in sorted(state.states.values(), key=lambda s: s.code) if s.role == "member"
         ],
-        "signatures": [_signature(s, powers, initialling) for s in report.signatures],
+        "signatures": [_signature(s, powers, initialling, marks) for s in report.signatures],
         "full_powers": [
             {"label": fp.label(), "key": fingerprint(fp.key), "id": fp.id,
              "function": OFFICES.get(fp.office or ""),
              "powers": ", ".join(sorted(fp.powers)), "state": fp.state,
-             "root": fingerprint(state.states[fp.state].root)}
+             "root": fingerprint(fp.root)}
             for fp in state.credentials.values() if fp.label() in signers
         ],
         "entries": report.record.entries,
@@ -67,10 +72,35 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _statement(s: Statement) -> dict[str, Any]:
+SEATING_WORDS = {"accepted": "credentials accepted", "provisional": "seated provisionally",
+                 "pending": "credentials pending, not seated",
+                 "rejected": "credentials rejected"}  # fmt: skip
+
+
+def _mark(seq: int | None, marks: Mapping[int, str]) -> str | None:
+    """How an act's author was seated when it acted, if not simply accepted (12.5)."""
+    return SEATING_WORDS[marks[seq]] if seq is not None and seq in marks else None
+
+
+def _answer(answer: str, seq: int | None, marks: Mapping[int, str]) -> str:
+    words = "present, not voting" if answer == "present" else answer
+    mark = _mark(seq, marks)
+    return f"{words} ({mark})" if mark else words
+
+
+def _seating(state: ConferenceState, code: str) -> str | None:
+    """Who sat for a state and on what footing, where it was ever more than plain
+    accreditation: each authority that claimed the seat and the fate of its claim."""
+    claims = sorted(state.seating.claims.get(code, {}).values(), key=lambda c: c.seq)
+    if len(claims) <= 1 and all(c.status == "accepted" for c in claims):
+        return None
+    return "; ".join(f"{c.authority}: {SEATING_WORDS[c.status]}" for c in claims)
+
+
+def _statement(s: Statement, marks: Mapping[int, str]) -> dict[str, Any]:
     timing = {"before": "before the decision", "after": "after the decision"}.get(s.timing or "")
     return {"state": s.state, "kind": s.kind.replace("_", " "), "text": s.text,
-            "subject": s.subject, "timing": timing}  # fmt: skip
+            "subject": s.subject, "timing": timing, "seating": _mark(s.seq, marks)}  # fmt: skip
 
 
 # Who represents a state in virtue of their functions, without full powers (VCLT 7(2)(a)).
@@ -78,7 +108,9 @@ OFFICES = {"head_of_state": "Head of State", "head_of_government": "Head of Gove
            "minister_for_foreign_affairs": "Minister for Foreign Affairs"}  # fmt: skip
 
 
-def _signature(s: Signature, powers: dict[str, FullPowers], initialling: bool) -> dict[str, Any]:
+def _signature(
+    s: Signature, powers: dict[str, FullPowers], initialling: bool, marks: Mapping[int, str]
+) -> dict[str, Any]:
     fp = powers.get(s.signer)
     function = OFFICES.get(fp.office or "") if fp is not None else None
     if s.act == "initialling":
@@ -93,7 +125,9 @@ def _signature(s: Signature, powers: dict[str, FullPowers], initialling: bool) -
         # An office holder acts in virtue of functions; a delegate under full powers.
         "capacity": f"{function}, in virtue of functions (VCLT art. 7(2)(a))" if function
         else "under full powers",
-        "status": ("pending confirmation" if s.pending else "confirmed by its state")
+        "status": (("pending confirmation" if s.pending else "confirmed by its state")
         + (" (made without full powers to sign: VCLT art. 8)" if s.unauthorised else "")
-        if s.pending or s.ad_referendum or s.unauthorised else "signed",
+        if s.pending or s.ad_referendum or s.unauthorised else "signed")
+        + (f"; {mark}" if (mark := _mark(s.seq, marks)) else ""),
+        "seating": mark,
     }  # fmt: skip

@@ -35,6 +35,7 @@ def final_act_pdf(report: FinalActReport, path: Path) -> None:
         *(_roll_call(d)),
         "Participating states: " + ", ".join(
             f"{p['name']}{' (observer)' if p['role'] == 'observer' else ''}"
+            f"{' (' + p['seating'] + ')' if p['seating'] else ''}"
             for p in c["participants"]),
         "",
         "Annex II. Statements",
@@ -79,7 +80,8 @@ def _roll_call(d: dict[str, Any]) -> list[str]:
 
 def _statement(s: dict[str, Any]) -> str:
     when = f", {s['timing']}" if s["timing"] else ""
-    return f"{s['state']}, {s['kind']}{when}, on {s['subject']}: {s['text']}"
+    seated = f" ({s['seating']})" if s["seating"] else ""
+    return f"{s['state']}{seated}, {s['kind']}{when}, on {s['subject']}: {s['text']}"
 
 
 def lines_pdf(path: Path, title: str, lines: list[str], footer: str) -> None:

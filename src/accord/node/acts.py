@@ -146,6 +146,18 @@ def decision(
     }  # fmt: skip
 
 
+def credentials_decision(
+    decision_id: str, report: str, procedure: str, rule: str | None = None,
+    deadline: int | None = None, time_zone: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A decision of the plenary on a credentials report (its hash; procedure 2, 12.5)."""
+    return {
+        "decision": decision_id, "subject": {"kind": "credentials", "report": report},
+        "procedure": procedure, "rule": rule, "deadline": deadline,
+        "time_zone": time_zone if deadline is not None else None,
+    }  # fmt: skip
+
+
 def objection(
     decision_id: str, reason: str, amendment: bool = False, request_vote: bool = False
 ) -> dict[str, Any]:

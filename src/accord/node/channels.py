@@ -9,8 +9,10 @@ from accord.core import events as ev
 from accord.core.author import Author
 from accord.core.authority import CHAIR_ONLY
 from accord.core.codes import EPOCH_RACES
+from accord.core.credentials import FullPowers
 from accord.core.epochs import NoKeyError, parse_message_content
 from accord.core.sealing import TamperedError
+from accord.core.seating import SEATED
 from accord.core.state import Message
 from accord.core.verify import LogVerifier
 from accord.infra.clock import now_ms
@@ -67,6 +69,8 @@ class Channels(ConferenceActs):
         if as_chair is None:
             as_chair = chair_capacity(type, content)
         as_chair = as_chair and self.is_chair(conf)
+        if not as_chair:
+            self._check_seated(conf, type)
         for attempt in range(3):
             if attempt:
                 # Another member keyed first, or the clock crossed an epoch's age or a
@@ -84,6 +88,22 @@ class Channels(ConferenceActs):
                 if exc.code not in EPOCH_RACES or attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def _check_seated(self, conf: str, type: str) -> None:
+        """Refuse, before anything is signed, an act of a delegation not seated (12.5)."""
+        credential = self._membership(conf).credential
+        state = self.view(conf).state
+        if credential is None or state is None:
+            return
+        fp = FullPowers.parse(credential)
+        seated = state.seated(fp)
+        if seated not in SEATED:
+            raise NodeError(
+                f"not sent: the credentials of {fp.label()}'s authority for {fp.state} "
+                + ("were rejected by the conference" if seated == "rejected"
+                   else "await the conference's decision")
+                + f"; a delegation not seated makes no {type} act"
+            )  # fmt: skip
 
     def rekey(
         self, conf: str, channel: str, now: int, force: bool = False, synced: bool = False

@@ -11,6 +11,7 @@ them together:
   this node's devices;
 - `channels.Channels`: messages, acts under the current epoch, rekeying, channels;
 - `negotiating.Negotiating`: the negotiation's fold, acts and their effect, the final act;
+- `seating.SeatingActs`: credentials lodged, reported on, and the seating recorded;
 - `contacts.Contacts`: safety numbers, verified contacts;
 - `ministry.Ministry`: state roots, full powers, revocations.
 """
@@ -25,7 +26,7 @@ from accord.node.channels import CHAIR_ACTS, ReadMessage, chair_capacity
 from accord.node.contacts import Contacts
 from accord.node.keystore import Keystore
 from accord.node.ministry import DAY_MS, Ministry, root_label
-from accord.node.negotiating import Negotiating
+from accord.node.seating import SeatingActs
 from accord.node.syncing import SyncResult
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Node(Negotiating, Contacts, Ministry):
+class Node(SeatingActs, Contacts, Ministry):
     """A delegation's node, unlocked: every act of the workflow (see the module's map)."""
 
     @classmethod
