@@ -237,7 +237,7 @@ def test_the_table_has_one_row_per_event_type_after_the_genesis() -> None:
 
 def test_the_negotiations_acts_and_only_they_keep_to_the_plenary() -> None:
     plenary_only = {t for t, row in AUTHORITY.items() if row.plenary_only}
-    assert plenary_only == ev.NEGOTIATION_TYPES | ev.SEATING_TYPES
+    assert plenary_only == ev.NEGOTIATION_TYPES | ev.SEATING_TYPES | ev.DOCUMENT_TYPES
 
 
 def test_every_type_with_encrypted_content_is_checked_against_the_current_epoch() -> None:

@@ -20,6 +20,7 @@ from accord.core.codes import Code
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.epochs import MAX_RECIPIENTS, Encrypted, EpochBody
 from accord.core.errors import Violation
+from accord.core.restricted import DocumentBody, ReceiptBody
 from accord.core.seating import (
     MAX_CLAIMS,
     PENDING,
@@ -302,6 +303,60 @@ def _seating(e: Entry) -> None:
         raise e.refuse(Code.SEATING_RULE, f"the seating on that report was recorded at #{seq}")
 
 
+def _document(e: Entry) -> None:
+    """12.6: a new document, to seated member states, each copy sealed to exactly the
+    devices of its state's delegates and the circulator's own."""
+    body, state = e.event.body, e.state
+    assert isinstance(body, DocumentBody)
+    earlier = state.documents.get(body.document)
+    if earlier is not None:
+        raise e.refuse(
+            Code.DOCUMENT_RULE, f"document {body.document} was circulated already (#{earlier.seq})"
+        )
+    own = state.devices_of(frozenset({e.event.author.text}))
+    if not own:
+        raise e.refuse(
+            Code.DOCUMENT_RULE, "the circulator has no device, so it could keep no copy to trace"
+        )
+    for copy in body.copies:
+        accredited = state.states.get(copy.state)
+        if accredited is None or accredited.role != "member":
+            raise e.refuse(Code.DOCUMENT_RULE, f"{copy.state} is not an accredited member state")
+        theirs = state.devices_of(state.identities_of(copy.state, e.time))
+        if not theirs:
+            raise e.refuse(
+                Code.DOCUMENT_RULE, f"no seated delegate of {copy.state} has a device to receive it"
+            )
+        if {k.device for k in copy.keys} != set(theirs) | set(own):
+            raise e.refuse(
+                Code.DOCUMENT_RULE,
+                f"the copy for {copy.state} is not sealed to exactly the devices of its seated "
+                "delegates and the circulator's",
+            )
+
+
+def _document_receipt(e: Entry) -> None:
+    """12.6: a receipt names the very copy its author's state was sent, once a delegate."""
+    body, state = e.event.body, e.state
+    assert isinstance(body, ReceiptBody)
+    record = state.documents.get(body.document)
+    if record is None:
+        raise e.refuse(Code.DOCUMENT_RULE, f"there is no document {body.document}")
+    copy = record.body.copy(e.author_state or "")
+    if copy is None:
+        raise e.refuse(
+            Code.DOCUMENT_RULE,
+            f"{e.author_state or 'the chair'} is not on the distribution list of {body.document}",
+        )
+    if copy.commit != body.commit:
+        raise e.refuse(
+            Code.DOCUMENT_RULE, f"that is not the copy of {body.document} sent to {e.author_state}"
+        )
+    fp = state.credentials[str(e.event.cred)]
+    if any(label == fp.label() for _, label in record.receipts.get(copy.state, [])):
+        raise e.refuse(Code.DOCUMENT_RULE, f"{fp.label()} has already signed for its copy")
+
+
 def _device(e: Entry) -> None:
     body, state = e.event.body, e.state
     assert isinstance(body, ev.DeviceAnnouncement)
@@ -491,6 +546,20 @@ AUTHORITY: Mapping[str, Authority] = {
         observers=False,
         plenary_only=True,
         rules=(_version_2, _report),
+    ),
+    # Restricted documents (12.6): public acts in the plenary, their copies sealed.
+    ev.DOCUMENT: Authority(
+        sections=("7.1", "12.6"),
+        power="negotiate",
+        observers=False,
+        plenary_only=True,
+        rules=(_document,),
+    ),
+    ev.DOCUMENT_RECEIPT: Authority(
+        sections=("7.1", "12.6"),
+        observers=False,
+        plenary_only=True,
+        rules=(_document_receipt,),
     ),
     ev.SEATING: Authority(
         sections=("7.1", "12.5"), chair_only=True, plenary_only=True, rules=(_version_2, _seating)

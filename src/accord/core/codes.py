@@ -63,6 +63,8 @@ class Code(StrEnum):
     # -- credentials and seating (12.5) -------------------------------------------------
     NOT_SEATED = "not_seated"
     SEATING_RULE = "seating_rule"
+    # -- restricted documents (12.6) ----------------------------------------------------
+    DOCUMENT_RULE = "document_rule"
     # -- channels, devices and epochs (4.4, 7.1 step 6) ---------------------------------
     CHANNEL_EXISTS = "channel_exists"
     CHANNEL_RULE = "channel_rule"
@@ -133,6 +135,7 @@ HTTP_STATUS: Mapping[Code, int] = {
     Code.REVOKED: _FORBIDDEN,
     Code.NOT_SEATED: _FORBIDDEN,
     Code.SEATING_RULE: _FORBIDDEN,
+    Code.DOCUMENT_RULE: _FORBIDDEN,
     Code.CHANNEL_EXISTS: _CONFLICT,
     Code.CHANNEL_RULE: _FORBIDDEN,
     Code.NOT_CHANNEL_MEMBER: _FORBIDDEN,

@@ -20,6 +20,7 @@ from accord.core.epochs import Encrypted, EpochBody
 from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
 from accord.core.keys import PublicKey, SignatureClaim, SigningKey
+from accord.core.restricted import DocumentBody, ReceiptBody
 from accord.core.sealing import DevicePublicKey
 from accord.core.seating import Lodging, Report, SeatingAct
 
@@ -42,6 +43,11 @@ CREDENTIALS = "credentials"  # an authority lodges credentials for a seat
 CREDENTIALS_REPORT = "credentials_report"  # the credentials committee reports
 SEATING = "seating"  # the chair records the seating the plenary decided
 SEATING_TYPES = frozenset({CREDENTIALS, CREDENTIALS_REPORT, SEATING})
+# Restricted documents (`accord.core.restricted`): one copy per recipient, each sealed to
+# its recipient's devices; the receipts name the copy received.
+DOCUMENT = "document"
+DOCUMENT_RECEIPT = "document_receipt"
+DOCUMENT_TYPES = frozenset({DOCUMENT, DOCUMENT_RECEIPT})
 # The negotiation's acts (`accord.core.negotiation`): their type is public, their content
 # encrypted like a message's.
 TEXT = "text"  # the chair tables a text or issues a revised version
@@ -64,6 +70,7 @@ EVENT_TYPES = frozenset(
     {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}
     | NEGOTIATION_TYPES
     | SEATING_TYPES
+    | DOCUMENT_TYPES
 )
 # Types whose body is content encrypted under the channel's epoch key.
 ENCRYPTED_TYPES = frozenset({MESSAGE}) | NEGOTIATION_TYPES
@@ -112,6 +119,7 @@ class MembershipChange:
 Body = (
     Genesis | FullPowers | Revocation | DeviceAnnouncement | ChannelSpec | EpochBody
     | Encrypted | DeviceRevocation | MembershipChange | Lodging | Report | SeatingAct
+    | DocumentBody | ReceiptBody
 )  # fmt: skip
 
 
@@ -219,6 +227,8 @@ _PARSERS: dict[str, Callable[[Any], Body]] = {
     CREDENTIALS: Lodging.parse,
     CREDENTIALS_REPORT: Report.parse,
     SEATING: SeatingAct.parse,
+    DOCUMENT: DocumentBody.parse,
+    DOCUMENT_RECEIPT: ReceiptBody.parse,
 }
 
 

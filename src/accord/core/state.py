@@ -19,6 +19,7 @@ from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_json
 from accord.core.epochs import Encrypted, Epoch, EpochBody
 from accord.core.genesis import AccreditedState, Genesis
+from accord.core.restricted import DocumentBody, DocumentRecord, ReceiptBody
 from accord.core.sealing import DevicePublicKey
 from accord.core.seating import SEATED, Lodging, Report, Seating, SeatingAct
 from accord.core.times import format_time
@@ -107,6 +108,7 @@ class ConferenceState:
     # the acts already recorded since that date.
     acts: dict[str, array[int]] = field(default_factory=dict)
     seating: Seating = field(default_factory=Seating)  # who sits for each state (12.5)
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)  # restricted (12.6)
 
     @classmethod
     def from_genesis(cls, event: ev.Event, keep_messages: bool = True) -> ConferenceState:
@@ -175,6 +177,22 @@ class ConferenceState:
                 self._cache_until = min(self._cache_until, ends)
         result = self._identities[channel] = frozenset(owners)
         return result
+
+    def identities_of(self, code: str, time: int) -> frozenset[str]:
+        """The identity keys of `code`'s seated delegates whose full powers hold at `time`."""
+        return frozenset(
+            fp.key.text for fp in self.credentials.values()
+            if fp.state == code and self.seated(fp) in SEATED
+            and time < min(fp.not_after, self.revoked_at(fp) or fp.not_after)
+        )  # fmt: skip
+
+    def devices_of(self, owners: frozenset[str]) -> dict[str, DevicePublicKey]:
+        """The devices, not withdrawn, of these identities, by device id."""
+        return {
+            device: DevicePublicKey.parse(key)
+            for device, (owner, key) in self.device_ids.items()
+            if owner in owners and device not in self.revoked_devices
+        }
 
     def readers(self, channel: str, time: int) -> frozenset[str]:
         """The ids of the devices that must hold `channel`'s key at `time`: every device,
@@ -270,6 +288,8 @@ class ConferenceState:
             self._change_members(event.body)
         elif event.type in ev.SEATING_TYPES:
             self._seat(event, seq)
+        elif event.type in ev.DOCUMENT_TYPES:
+            self._circulate(event, seq)
         elif event.type == ev.EPOCH:
             assert isinstance(event.body, EpochBody)
             number = event.body.epoch
@@ -315,6 +335,18 @@ class ConferenceState:
         spec = dataclasses.replace(room.spec, members=tuple(sorted(members)))
         self.channels[change.channel] = dataclasses.replace(room, spec=spec)
 
+    def _circulate(self, event: ev.Event, seq: int) -> None:
+        body = event.body
+        if isinstance(body, DocumentBody):
+            self.documents[body.document] = DocumentRecord(
+                seq, self.author_label(event), event.author.text, body
+            )
+            return
+        assert isinstance(body, ReceiptBody) and event.cred is not None
+        fp = self.credentials[event.cred]
+        receipts = self.documents[body.document].receipts.setdefault(fp.state, [])
+        receipts.append((seq, fp.label()))
+
     def _seat(self, event: ev.Event, seq: int) -> None:
         body = event.body
         if isinstance(body, Lodging):
@@ -347,38 +379,51 @@ class ConferenceState:
 
     def summary(self) -> dict[str, Any]:
         """The state as plain JSON: what two machines compare to agree."""
-        return {
-            "conference": self.conf,
-            "genesis": self.genesis_hash,
-            "title": self.genesis.title,
-            "states": [s.to_json() for s in self.states.values()],
-            "delegates": [
+        return (
+            {
+                "conference": self.conf,
+                "genesis": self.genesis_hash,
+                "title": self.genesis.title,
+                "states": [s.to_json() for s in self.states.values()],
+                "delegates": [
+                    {
+                        "credential": fp.id,
+                        "state": fp.state,
+                        "delegate": fp.delegate,
+                        "key": fp.key.text,
+                        "powers": sorted(fp.powers),
+                        "joined_at": self.joined_at[cid],
+                        "revoked_at": self.revoked_at(fp),
+                    }
+                    for cid, fp in sorted(self.credentials.items())
+                ],
+                "revocations": [list(k) for k in sorted(self.revocations)],
+                "channels": [c.to_json() for _, c in sorted(self.channels.items())],
+                "message_count": self.message_count,
+                "messages": [dataclasses.asdict(m) for _, m in sorted(self.messages.items())],
+                "voided": [[s, r] for s, r in sorted(self.voided.items())],
+                "devices": {
+                    owner: [list(d) for d in ds] for owner, ds in sorted(self.devices.items())
+                },
+                "revoked_devices": [[d, s] for d, s in sorted(self.revoked_devices.items())],
+                "epochs": {
+                    channel: [[e.number, e.seq, e.time, sorted(e.recipients), e.acts] for e in es]
+                    for channel, es in sorted(self.epochs.items())
+                },
+            }
+            | (
                 {
-                    "credential": fp.id,
-                    "state": fp.state,
-                    "delegate": fp.delegate,
-                    "key": fp.key.text,
-                    "powers": sorted(fp.powers),
-                    "joined_at": self.joined_at[cid],
-                    "revoked_at": self.revoked_at(fp),
+                    "seating": self.seating.summary(),
+                    "seating_marks": sorted(self.seating.marks.items()),
                 }
-                for cid, fp in sorted(self.credentials.items())
-            ],
-            "revocations": [list(k) for k in sorted(self.revocations)],
-            "channels": [c.to_json() for _, c in sorted(self.channels.items())],
-            "message_count": self.message_count,
-            "messages": [dataclasses.asdict(m) for _, m in sorted(self.messages.items())],
-            "voided": [[s, r] for s, r in sorted(self.voided.items())],
-            "devices": {owner: [list(d) for d in ds] for owner, ds in sorted(self.devices.items())},
-            "revoked_devices": [[d, s] for d, s in sorted(self.revoked_devices.items())],
-            "epochs": {
-                channel: [[e.number, e.seq, e.time, sorted(e.recipients), e.acts] for e in es]
-                for channel, es in sorted(self.epochs.items())
-            },
-        } | (
-            {"seating": self.seating.summary(), "seating_marks": sorted(self.seating.marks.items())}
-            if self.genesis.rules.procedure.version > 1
-            else {}
+                if self.genesis.rules.procedure.version > 1
+                else {}
+            )
+            | (
+                {"documents": [d.summary() for _, d in sorted(self.documents.items())]}
+                if self.documents
+                else {}
+            )
         )
 
     def digest(self) -> str:
