@@ -541,14 +541,56 @@ def test_motions_are_moved_by_delegations_under_version_2_only() -> None:
     chair = act(world, world.chair, ev.MOTION, {"motion": "closure_of_debate", "text": n.TEXT_ID,
                                                 "reason": "Time."})  # fmt: skip
     refused(world, chair, "the chair puts motions to the body")
-    unknown = act(world, world.chair, ev.MOTION, {"motion": "division", "text": n.TEXT_ID,
-                                                  "reason": "Split."})  # fmt: skip
-    refused(world, unknown, "motion must be one of adjournment_of_debate, closure_of_debate")
+    unknown = act(world, world.chair, ev.MOTION, {"motion": "recess", "text": n.TEXT_ID,
+                                                  "reason": "Lunch."})  # fmt: skip
+    refused(world, unknown, "motion must be one of adjournment_of_debate, closure_of_debate, "
+            "division")  # fmt: skip
     old = World(states=("ARC", "BOR"))
     a = old.join("ARC", "Ana")
     old.act(old.chair, ev.TEXT, n.table(V1))
     seq = act(old, a, ev.MOTION, {"motion": "closure_of_debate", "text": n.TEXT_ID, "reason": "x"})
     refused(old, seq, "under rules of procedure version 2")
+
+
+def _division(world: World, author: Author, parts: list[str] | None) -> int:
+    content = {"motion": "division", "text": n.TEXT_ID, "reason": "Vote op3 apart."}
+    return act(world, author, ev.MOTION, content | ({"parts": parts} if parts is not None else {}))
+
+
+def test_a_division_names_paragraphs_of_the_current_version() -> None:
+    world, d = convene()
+    refused(world, _division(world, d["ARC"], None), "parts must be a non-empty list")
+    refused(world, _division(world, d["ARC"], ["op9"]), "has no paragraph op9")
+    closure = act(world, d["ARC"], ev.MOTION, {"motion": "closure_of_debate", "text": n.TEXT_ID,
+                                               "reason": "x", "parts": ["op1"]})  # fmt: skip
+    refused(world, closure, "a motion for closure of debate names no parts")
+
+
+def test_after_a_division_each_part_is_decided_before_the_whole() -> None:
+    world, d = convene()
+    motion = world.event_at(_division(world, d["CAL"], ["op3"])).hash
+    _carry(world, d, motion)
+    whole = act(world, world.chair, ev.DECISION, n.decision("whole", V1, kind="adoption"))
+    refused(world, whole, "paragraph 3 is decided separately before the version as a whole")
+    vote_on(world, d, {"ARC": "yes", "BOR": "yes", "CAL": "no", "DUN": "no"},
+            n.decision("op3-apart", V1, "vote", paragraph="op3", kind="adoption"))  # fmt: skip
+    rejected = act(world, world.chair, ev.DECISION, n.decision("whole2", V1, kind="adoption"))
+    refused(world, rejected, "paragraph 3 was rejected when decided separately (GA rule 89)")
+    # The chair issues a version without it; the division held only for version 1.
+    v2 = n.version(2, [p for p in n.PARAGRAPHS if p[0] != "op3"])
+    act(world, world.chair, ev.TEXT, n.table(v2))
+    took_effect(world, act(world, world.chair, ev.DECISION,
+                           n.decision("whole3", v2, kind="adoption")))  # fmt: skip
+
+
+def test_a_part_adopted_separately_lets_the_whole_be_decided() -> None:
+    world, d = convene()
+    motion = world.event_at(_division(world, d["CAL"], ["op3"])).hash
+    _carry(world, d, motion)
+    vote_on(world, d, {"ARC": "yes", "BOR": "yes", "CAL": "yes", "DUN": "no"},
+            n.decision("op3-apart", V1, "vote", paragraph="op3", kind="adoption"))  # fmt: skip
+    took_effect(world, act(world, world.chair, ev.DECISION,
+                           n.decision("whole", V1, kind="adoption")))  # fmt: skip
 
 
 # -- treaty acts ----------------------------------------------------------------------------------

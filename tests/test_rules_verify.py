@@ -494,10 +494,14 @@ def test_only_the_chair_tables_texts_and_opens_and_closes_decisions() -> None:
     world = World()
     ana = world.join("ARC", "Ana Reyes")
     world.rekey_if_needed(world.chair)
-    for kind in (ev.TEXT, ev.DECISION, ev.CLOSE):
+    for kind in (ev.DECISION, ev.CLOSE):
         body = OPAQUE | {"epoch": 1}
         chair_only = refused(world, ana.event(world.view, kind, body, world.tick()), "chair_only")
         assert f"only the chair may post a {kind} act" in chair_only.message
+    # A text: the chair's, or a facilitator's (12.8); Arcadia is none.
+    event = ana.event(world.view, ev.TEXT, OPAQUE | {"epoch": 1}, world.tick())
+    assert "Arcadia" not in refused(world, event, "chair_only").message
+    assert "ARC is not a facilitator" in refused(world, event, "chair_only").message
 
 
 # -- revocations -----------------------------------------------------------------------

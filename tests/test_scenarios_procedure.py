@@ -97,6 +97,18 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
             reason = without_effect(chair, conf, ev.TEXT, n.table(v2))
             assert "are incorporated in the next version" in reason
             acted(chair, conf, ev.TEXT, n.table(v2, [(deletion, "incorporated")]))
+            # Dunland moves the closure of debate, by the command line; the chair puts it.
+            accord(tmp_path / "delegate-DUN", "decision", "move", "--conf", conf, "--motion",
+                   "closure_of_debate", "--text", n.TEXT_ID, "--reason", "Time is short.")  # fmt: skip
+            listed = accord(tmp_path / "host", "decision", "show", "--conf", conf)
+            motion = re.findall(r"motion sha256:([\w-]{12})", listed)[0]
+            assert "DUN's motion for closure of debate on cica" in listed
+            accord(tmp_path / "host", "decision", "open", "--conf", conf, "--id", "closure",
+                   "--text", n.TEXT_ID, "--kind", "motion", "--motion", motion)  # fmt: skip
+            acted(chair, conf, ev.CLOSE, n.close("closure", "adopted"))
+            assert "the debate on cica is closed" in without_effect(
+                cal, conf, ev.AMEND, n.amend("op1", "delete_paragraph", version=2)
+            )
 
             acted(chair, conf, ev.DECISION, n.decision("adopt-2", v2, kind="adoption"))
             acted(
@@ -116,8 +128,8 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
                 acted(node, conf, ev.SIGNATURE, n.signature(v2))
 
             assert outcomes(cast) == {
-                "basis-1": "adopted", "del-op3": "adopted", "adopt-2": "not_adopted",
-                "vote-2": "adopted",
+                "basis-1": "adopted", "del-op3": "adopted", "closure": "adopted",
+                "adopt-2": "not_adopted", "vote-2": "adopted",
             }  # fmt: skip
             negotiation = seen_by(dun, conf)
             assert negotiation.decisions["vote-2"].roll_call() == [
@@ -353,4 +365,163 @@ def test_a_credentials_contest(tmp_path: Path) -> None:
         finally:
             council.close()
             elb.close()
+            cast.close()
+
+
+DRAFT = """Recognizing the importance of international cooperation among States in responding
+to incidents affecting critical infrastructure,
+
+Emphasizing that States should move toward common procedures, while respecting their
+national authorities,
+
+1. States shall designate a point of contact and coordinate their responses to incidents,
+e.g. by sharing technical indicators among national teams.
+
+2. States shall prioritize reports of incidents affecting at least ten per cent of a
+sector, and afterwards inform the organization concerned.
+"""
+
+
+def test_a_restricted_draft_that_leaks(tmp_path: Path) -> None:
+    """The chair circulates a working draft for informal consultations to three of four
+    delegations; each opens its own copy and signs for it; Dunland, not on the list, has
+    none, and the relay stores none in clear. Borduria's copy appears in the press,
+    retyped: the chair's node names Borduria and the receipt its delegate signed."""
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        cast = convene(r.url, tmp_path, STATES, procedure=procedure_2(len(STATES)))
+        conf = cast.conf
+        try:
+            draft = tmp_path / "draft.txt"
+            draft.write_text(DRAFT)
+            shown = accord(tmp_path / "host", "document", "circulate", "--conf", conf, "--id",
+                           "np-1", "--title", "Elements for a chair's text", "--file", str(draft),
+                           "--to", "ARC", "--to", "BOR", "--to", "CAL")  # fmt: skip
+            assert "np-1 circulated to ARC, BOR, CAL" in shown
+            copies = {}
+            for code in ("ARC", "BOR", "CAL"):
+                out = tmp_path / f"copy-{code}.txt"
+                read = accord(tmp_path / f"delegate-{code}", "document", "read", "--conf", conf,
+                              "--id", "np-1", "--out", str(out))  # fmt: skip
+                assert "WORKING DRAFT FOR INFORMAL CONSULTATIONS" in read
+                copies[code] = out.read_text()
+            assert len(set(copies.values())) == 3  # three copies, worded apart
+            with pytest.raises(NodeError, match="DUN is not on the distribution list"):
+                cast.delegates["DUN"].read_document(conf, "np-1", now())
+            assert b"critical infrastructure" not in (tmp_path / "relay.sqlite").read_bytes()
+            listed = accord(tmp_path / "delegate-DUN", "document", "list", "--conf", conf)
+            assert "np-1: by the chair" in listed and "to ARC, BOR, CAL" in listed
+            assert "signed for by ARC" in listed and "CAL (#" in listed
+
+            # The press prints Borduria's copy, retyped: marks stripped, lines rewrapped.
+            retyped = " ".join(
+                copies["BOR"]
+                .translate({0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None})
+                .split()
+            )
+            leaked = tmp_path / "leaked.txt"
+            leaked.write_text(retyped.replace("'", "\u2019"))
+            traced = accord(tmp_path / "host", "document", "trace", "--conf", conf, "--id",
+                            "np-1", "--leaked", str(leaked))  # fmt: skip
+            assert traced.startswith("identified")
+            assert "BOR" in traced.splitlines()[0] and "signed for at #" in traced
+            assert "by Boris Vlk (BOR)" in traced
+            # Only the circulator holds every copy to compare.
+            with pytest.raises(NodeError, match="only the circulator"):
+                cast.delegates["ARC"].trace_leak(conf, "np-1", retyped)
+            # Every member's record shows the same receipts.
+            receipts = set()
+            for node in (cast.host, *cast.delegates.values()):
+                receipts.add(str(sorted(node.documents(conf)["np-1"].receipts.items())))
+            assert len(receipts) == 1
+        finally:
+            cast.close()
+
+
+def test_informal_consultations_feed_the_chairs_text(tmp_path: Path) -> None:
+    """The chair appoints Calvia facilitator for operative paragraph 2; Calvia convenes an
+    informal informal in a group room, where only attendance and times are recorded;
+    it tables its own text on the item and reports; the chair's next version takes the
+    facilitator's wording, which is adopted and signed. A like-minded group speaks
+    through Arcadia, and Dunland aligns itself with it; the final act shows both."""
+    with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
+        cast = convene(r.url, tmp_path, STATES, powers=("negotiate", "adopt", "sign"),
+                       procedure=procedure_2(len(STATES), consensus_min_ms=0))  # fmt: skip
+        conf, chair = cast.conf, cast.host
+        arc, bor, cal, dun = (cast.delegates[c] for c in STATES)
+        try:
+            v1 = n.version()
+            acted(chair, conf, ev.TEXT, n.table(v1))
+            chair.open_channel(conf, "informals", "group", ["ARC", "BOR", "CAL"], now(),
+                               "from_join")  # fmt: skip
+            accord(tmp_path / "host", "meeting", "appoint", "--conf", conf, "--state", "CAL",
+                   "--item", "cica-op2")  # fmt: skip
+            accord(tmp_path / "delegate-CAL", "meeting", "open", "--conf", conf, "--id", "inf-1",
+                   "--format", "informal_informal", "--channel", "informals",
+                   "--item", "cica-op2")  # fmt: skip
+            for code in ("ARC", "BOR", "CAL"):
+                accord(tmp_path / f"delegate-{code}", "meeting", "attend", "--conf", conf,
+                       "--id", "inf-1")  # fmt: skip
+            with pytest.raises(NodeError, match="only attendance and times are recorded"):
+                arc.post(conf, "Off the record: we could live with 'should'.", now(), "informals")
+            accord(tmp_path / "delegate-CAL", "meeting", "close", "--conf", conf, "--id", "inf-1")
+            shown = accord(tmp_path / "delegate-DUN", "meeting", "show", "--conf", conf)
+            assert "inf-1: informal informal in informals on cica-op2" in shown
+            assert shown.count("present:") == 3 and "closed at #" in shown
+
+            # The facilitator's text on its item, and its report to the plenary.
+            wording = "Each State should designate a point of contact within 60 days."
+            facilitated = n.version(1, [("fac1", "operative", "1", wording)])
+            facilitated["text"] = "cica-op2"
+            facilitated["title"] = "Facilitator's text on operative paragraph 2"
+            acted(cal, conf, ev.TEXT, n.table(facilitated))
+            other = n.version(2)
+            assert "is not the facilitator for cica" in without_effect(
+                cal, conf, ev.TEXT, n.table(other)
+            )
+            acted(cal, conf, ev.STATEMENT, n.statement(
+                "facilitator_report", "Informal consultations agreed the wording attached."))  # fmt: skip
+            # The chair's next version takes the facilitator's wording.
+            v2 = n.version(2, [p if p[0] != "op2" else ("op2", "operative", "2", wording)
+                               for p in n.PARAGRAPHS])  # fmt: skip
+            acted(chair, conf, ev.TEXT, n.table(v2))
+
+            accord(tmp_path / "delegate-ARC", "group", "found", "--conf", conf, "--id",
+                   "like-minded", "--name", "Like-Minded Group", "--member", "ARC",
+                   "--member", "BOR")  # fmt: skip
+            accord(tmp_path / "delegate-BOR", "group", "join", "--conf", conf, "--id",
+                   "like-minded")  # fmt: skip
+            spoken = accord(tmp_path / "delegate-ARC", "statement", "--conf", conf, "--kind",
+                            "interpretative", "--text", n.TEXT_ID, "--on-behalf-of",
+                            "like-minded", "The group reads paragraph 2 as voluntary.")  # fmt: skip
+            entry = int(re.findall(r"entry #(\d+)", spoken)[0])
+            accord(tmp_path / "delegate-DUN", "statement", "--conf", conf, "--kind", "alignment",
+                   "--aligns-with", str(entry), "Dunland aligns itself with that statement.")  # fmt: skip
+
+            acted(chair, conf, ev.DECISION, n.decision("adopt-2", v2, kind="adoption"))
+            acted(chair, conf, ev.CLOSE, n.close("adopt-2", "adopted"))
+            for node in (arc, bor, cal, dun):
+                acted(node, conf, ev.SIGNATURE, n.signature(v2))
+            assert outcomes(cast) == {"adopt-2": "adopted"}
+            negotiation = seen_by(dun, conf)
+            assert (
+                negotiation.texts["cica-op2"]
+                .history[0][1]
+                .startswith("tabled by the facilitator (CAL)")
+            )
+            adopted = negotiation.texts[n.TEXT_ID].versions[1]
+            assert adopted.paragraph("op2") is not None
+            assert adopted.paragraph("op2").plain == wording  # type: ignore[union-attr]
+
+            act = tmp_path / "final-act.json"
+            html = tmp_path / "final-act.html"
+            accord(tmp_path / "delegate-DUN", "final-act", "--conf", conf, "--text", n.TEXT_ID,
+                   "--out", str(act), "--html", str(html))  # fmt: skip
+            assert final_act.verify(act.read_bytes()).ok
+            page = html.read_text()
+            assert "<td>CAL</td><td>facilitator&#39;s report</td>" in page
+            assert "ARC, on behalf of Like-Minded Group (ARC, BOR)" in page
+            assert f"<td>DUN</td><td>alignment with the statement of entry #{entry}</td>" in page
+            # Nothing said in the informal informal is anywhere in the record.
+            assert b"live with" not in (tmp_path / "relay.sqlite").read_bytes()
+        finally:
             cast.close()

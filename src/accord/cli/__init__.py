@@ -13,7 +13,20 @@ import sys
 import typer
 from rich.markup import escape
 
-from accord.cli import common, credentials, decision, demo, ministry, node, relay, text, verify, web
+from accord.cli import (
+    common,
+    credentials,
+    decision,
+    demo,
+    documents,
+    meetings,
+    ministry,
+    node,
+    relay,
+    text,
+    verify,
+    web,
+)
 
 app = typer.Typer(
     help="Accord: secure, verifiable digital negotiations between states.",
@@ -51,6 +64,9 @@ app.add_typer(node.contact_app, name="contact")
 app.add_typer(text.text_app, name="text")
 app.add_typer(decision.decision_app, name="decision")
 app.add_typer(credentials.credentials_app, name="credentials")
+app.add_typer(documents.document_app, name="document")
+app.add_typer(meetings.meeting_app, name="meeting")
+app.add_typer(meetings.group_app, name="group")
 app.add_typer(web.web_app, name="web")
 app.add_typer(relay.relay_app, name="relay")
 

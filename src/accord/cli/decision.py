@@ -66,10 +66,14 @@ def open_decision(
     kind: str = typer.Option(
         "adoption", "--kind",
         help="Under rules of procedure 2: adoption, basis (accept the version as the basis "
-        "for negotiation), proposal (decide on a delegation's proposal, --proposal) or "
-        "credentials (approve a credentials report, --report).",
+        "for negotiation), proposal (decide on a delegation's proposal, --proposal), motion "
+        "(a procedural motion, --motion) or credentials (approve a credentials report, "
+        "--report).",
     ),
     proposal: str | None = typer.Option(None, "--proposal", help="The proposal's id (prefix)."),
+    motion: str | None = typer.Option(
+        None, "--motion", help="The motion's id (prefix), as `decision show` lists it."
+    ),
     report: str | None = typer.Option(
         None, "--report", help="The credentials report's id (prefix)."
     ),
@@ -95,10 +99,38 @@ def open_decision(
                 raise typer.BadParameter("this conference decides under rules of procedure 1: "
                                          "adoption of a version or paragraph only")  # fmt: skip
             return acts.decision(decision, v, paragraph, procedure, rule, when, time_zone)
-        pid = negotiation.proposal(proposal).id if proposal else None
+        if kind == "motion":
+            prefix = motion or ""
+            full = prefix if prefix.startswith("sha256:") else "sha256:" + prefix
+            found = [m for m in negotiation.motions if m.startswith(full)]
+            if len(found) != 1:
+                raise typer.BadParameter(f"{'no' if not found else 'more than one'} motion "
+                                         f"starts with {motion!r}")  # fmt: skip
+            pid: str | None = found[0]
+        else:
+            pid = negotiation.proposal(proposal).id if proposal else None
         return acts.decision(decision, v, paragraph, procedure, rule, when, time_zone, kind, pid)
 
     _post(home, conf, ev.DECISION, content, f"decision {decision} opened ({procedure})")
+
+
+@decision_app.command("move")
+def move(
+    conf: str = CONF,
+    motion: str = typer.Option(
+        ..., "--motion", help="closure_of_debate, adjournment_of_debate or division"
+    ),
+    text: str = typer.Option(..., "--text", help="The text's id."),
+    reason: str = typer.Option(..., "--reason"),
+    part: list[str] = typer.Option(
+        [], "--part", help="division: a paragraph id decided separately (repeat)."
+    ),
+    home: Path = HOME,
+) -> None:
+    """Move a procedural motion on a text's current version (rules of procedure 2); the
+    chair puts it to the body (`decision open --kind motion`)."""
+    _post(home, conf, ev.MOTION, acts.motion(motion, text, reason, part),
+          f"motion for {motion.replace('_', ' ')} moved")  # fmt: skip
 
 
 @decision_app.command("object")
@@ -162,9 +194,17 @@ def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
             console.print(
                 f"  late {kind} by {state}, #{seq} received {format_time(time)}: no effect"
             )
+    for m in negotiation.motions.values():
+        parts = f" ({', '.join(m.parts)})" if m.parts else ""
+        console.print(f"motion {m.id}: {escape(m.label())}{parts}, #{m.seq}: "
+                      f"{m.decided or 'not yet decided'}")  # fmt: skip
     for s in negotiation.statements:
         when = f", {s.timing} the decision" if s.timing else ""
         by = f"{s.state} (observer)" if s.observer else s.state
+        if s.on_behalf_of:
+            by += f", on behalf of {s.on_behalf_of}"
+        if s.aligns_with is not None:
+            by += f", aligning with #{s.aligns_with}"
         console.print(
             f"statement ({s.kind}{when}) by {by} on {escape(s.subject)}: {escape(s.text)}"
         )
@@ -175,14 +215,23 @@ def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
 def statement(
     conf: str = CONF,
     kind: str = typer.Option(
-        ..., "--kind", help="reservation, interpretative, explanation_of_position, dissociation"
+        ..., "--kind",
+        help="reservation, interpretative, explanation_of_position, explanation_of_vote, "
+        "dissociation; under rules of procedure 2 also alignment (--aligns-with) and "
+        "facilitator_report",
     ),
     words: str = typer.Argument(..., help="The statement."),
     decision: str | None = typer.Option(None, "--decision"),
     text: str | None = typer.Option(None, "--text"),
     paragraph: str | None = typer.Option(None, "--paragraph"),
+    on_behalf_of: str | None = typer.Option(
+        None, "--on-behalf-of", help="As spokesperson, on behalf of this group (its id)."
+    ),
+    aligns_with: int | None = typer.Option(
+        None, "--aligns-with", help="The entry of the group statement you align with."
+    ),
     home: Path = HOME,
-) -> None:
+) -> None:  # fmt: skip
     """A statement attributed to your state, on a decision or a paragraph."""
-    content = acts.statement(kind, words, decision, text, paragraph)
+    content = acts.statement(kind, words, decision, text, paragraph, on_behalf_of, aligns_with)
     _post(home, conf, ev.STATEMENT, content, "statement recorded")

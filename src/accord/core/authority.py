@@ -20,6 +20,7 @@ from accord.core.codes import Code
 from accord.core.credentials import FullPowers, Revocation
 from accord.core.epochs import MAX_RECIPIENTS, Encrypted, EpochBody
 from accord.core.errors import Violation
+from accord.core.meetings import Appointment, Attendance, MeetingAct
 from accord.core.restricted import DocumentBody, ReceiptBody
 from accord.core.seating import (
     MAX_CLAIMS,
@@ -519,6 +520,89 @@ def _encrypted(e: Entry) -> None:
     problem = e.state.epoch_problem(channel, e.time)
     if problem is not None:
         raise e.refuse(Code.STALE_EPOCH, f"{problem}: a new epoch must be keyed first")
+    unrecorded = e.state.meetings.unrecorded(channel)
+    if unrecorded is not None:
+        raise e.refuse(
+            Code.MEETING_RULE,
+            f"an informal informal meeting ({unrecorded.id}) is under way in {channel!r}: only "
+            "attendance and times are recorded, so nothing said there is posted",
+        )
+
+
+def _tabling(e: Entry) -> None:
+    """12.8: the chair tables texts; so does a facilitator, for its item (the fold checks
+    which text: the relay cannot read it)."""
+    if e.author_state is not None and not e.state.meetings.facilitates(e.author_state):
+        raise e.refuse(
+            Code.CHAIR_ONLY,
+            f"only the chair, or a delegation it appointed facilitator, tables a text; "
+            f"{e.author_state} is not a facilitator",
+        )
+
+
+def _meeting(e: Entry) -> None:
+    """12.8: the chair, or the facilitator of its item, opens a meeting in a channel with
+    a format its channel allows, and closes it."""
+    body, meetings = e.event.body, e.state.meetings
+    assert isinstance(body, MeetingAct)
+    earlier = meetings.meetings.get(body.meeting)
+    if body.action == "close":
+        if earlier is None or earlier.closed is not None:
+            raise e.refuse(Code.MEETING_RULE, f"no meeting {body.meeting} is open")
+        item = earlier.item
+    else:
+        if earlier is not None:
+            raise e.refuse(Code.MEETING_RULE, f"meeting {body.meeting} was held already")
+        channel = str(body.channel)
+        if channel != ev.PLENARY and channel not in e.state.channels:
+            raise e.refuse(Code.UNKNOWN_CHANNEL, f"no channel {channel!r}")
+        if body.format == "formal" and channel != ev.PLENARY:
+            raise e.refuse(Code.MEETING_RULE, "a formal meeting is a meeting of the plenary")
+        if body.format == "informal_informal" and channel == ev.PLENARY:
+            raise e.refuse(
+                Code.MEETING_RULE,
+                "the plenary keeps its record: an informal informal meets in a channel",
+            )
+        item = str(body.item)
+    if e.author_state is not None and not meetings.facilitates(e.author_state, item):
+        raise e.refuse(
+            Code.MEETING_RULE,
+            f"only the chair, or the facilitator for {item}, convenes and closes its meetings",
+        )
+
+
+def _attendance(e: Entry) -> None:
+    """12.8: a delegation whose state sits in the meeting's channel answers present, once."""
+    body, meetings = e.event.body, e.state.meetings
+    assert isinstance(body, Attendance)
+    meeting = meetings.meetings.get(body.meeting)
+    if meeting is None or meeting.closed is not None:
+        raise e.refuse(Code.MEETING_RULE, f"no meeting {body.meeting} is open")
+    if not e.state.may_read(meeting.channel, e.author_state):
+        raise e.refuse(
+            Code.NOT_CHANNEL_MEMBER,
+            f"{e.author_state} does not sit in {meeting.channel!r}, where {meeting.id} meets",
+        )
+    if e.author_state in meeting.attendance:
+        present = meeting.attendance[str(e.author_state)]
+        raise e.refuse(Code.MEETING_RULE, f"{e.author_state} answered present at #{present.seq}")
+
+
+def _appointment(e: Entry) -> None:
+    """12.8: the chair appoints a member delegation facilitator for an item, or relieves it."""
+    body, state = e.event.body, e.state
+    assert isinstance(body, Appointment)
+    accredited = state.states.get(body.state)
+    if accredited is None or accredited.role != "member":
+        raise e.refuse(Code.MEETING_RULE, f"{body.state} is not an accredited member state")
+    current = state.meetings.facilitators.get(body.item)
+    if body.end and (current is None or current[0] != body.state):
+        raise e.refuse(Code.MEETING_RULE, f"{body.state} is not the facilitator for {body.item}")
+    if not body.end and current is not None:
+        raise e.refuse(
+            Code.MEETING_RULE,
+            f"{current[0]} facilitates {body.item} already (#{current[1]}): relieve it first",
+        )
 
 
 # -- the table -----------------------------------------------------------------------------
@@ -561,13 +645,36 @@ AUTHORITY: Mapping[str, Authority] = {
         plenary_only=True,
         rules=(_document_receipt,),
     ),
+    # Meetings and appointments (12.8): public acts in the plenary.
+    ev.MEETING: Authority(
+        sections=("7.1", "12.8"),
+        power="negotiate",
+        observers=False,
+        plenary_only=True,
+        rules=(_meeting,),
+    ),
+    ev.ATTENDANCE: Authority(sections=("7.1", "12.8"), plenary_only=True, rules=(_attendance,)),
+    ev.APPOINTMENT: Authority(
+        sections=("7.1", "12.8"), chair_only=True, plenary_only=True, rules=(_appointment,)
+    ),
     ev.SEATING: Authority(
         sections=("7.1", "12.5"), chair_only=True, plenary_only=True, rules=(_version_2, _seating)
     ),
     ev.MESSAGE: Authority(
         sections=("7.1", "4.3"), power="negotiate", observers=False, rules=(_encrypted,)
     ),
-    ev.TEXT: Authority(_IN_PLENARY, chair_only=True, plenary_only=True, rules=_ENCRYPTED),
+    # The chair's; a facilitator's for its item (12.8).
+    ev.TEXT: Authority(
+        _IN_PLENARY,
+        power="negotiate",
+        observers=False,
+        plenary_only=True,
+        rules=(_encrypted, _tabling),
+    ),
+    # A negotiating group, founded by its spokesperson or joined by a member (12.8).
+    ev.GROUP: Authority(
+        _IN_PLENARY, power="negotiate", observers=False, plenary_only=True, rules=_ENCRYPTED
+    ),
     ev.AMEND: Authority(
         _IN_PLENARY, power="negotiate", observers=False, plenary_only=True, rules=_ENCRYPTED
     ),

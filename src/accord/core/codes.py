@@ -65,6 +65,8 @@ class Code(StrEnum):
     SEATING_RULE = "seating_rule"
     # -- restricted documents (12.6) ----------------------------------------------------
     DOCUMENT_RULE = "document_rule"
+    # -- meetings and appointments (12.8) -----------------------------------------------
+    MEETING_RULE = "meeting_rule"
     # -- channels, devices and epochs (4.4, 7.1 step 6) ---------------------------------
     CHANNEL_EXISTS = "channel_exists"
     CHANNEL_RULE = "channel_rule"
@@ -136,6 +138,7 @@ HTTP_STATUS: Mapping[Code, int] = {
     Code.NOT_SEATED: _FORBIDDEN,
     Code.SEATING_RULE: _FORBIDDEN,
     Code.DOCUMENT_RULE: _FORBIDDEN,
+    Code.MEETING_RULE: _FORBIDDEN,
     Code.CHANNEL_EXISTS: _CONFLICT,
     Code.CHANNEL_RULE: _FORBIDDEN,
     Code.NOT_CHANNEL_MEMBER: _FORBIDDEN,

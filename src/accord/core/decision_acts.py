@@ -18,12 +18,14 @@ from accord.core.proceedings import (
     MOTIONS,
     PROCEDURES,
     STATEMENT_KINDS,
+    STATEMENT_KINDS_2,
     SUBJECT_KINDS,
     VOTES,
     VOTES_2,
     CastVote,
     Decision,
     Flag,
+    Group,
     LateObjection,
     Motion,
     Objection,
@@ -34,7 +36,7 @@ from accord.core.proceedings import (
     Subject,
 )
 from accord.core.seating import SEATED
-from accord.core.texts import TEXT_ID, Version, paragraph_label
+from accord.core.texts import PARAGRAPH_ID, TEXT_ID, Version, paragraph_label
 from accord.core.times import format_time
 
 OBJECTION_KINDS = frozenset({"objection", "amendment"})
@@ -151,6 +153,8 @@ def _subject(n: Negotiation, seq: int, value: Any) -> Subject:
     )
     version = _version_named(n, subject)
     _not_adjourned(n, subject.text_id, version.number)
+    if subject.paragraph is None and kind == "adoption":
+        _divided_parts_decided(n, subject.text_id, version)
     whole = n.adopted(version.hash)
     if whole is not None:
         raise Refused(
@@ -169,6 +173,26 @@ def _subject(n: Negotiation, seq: int, value: Any) -> Subject:
                 "the chair issues a clean version first"
             )
     return subject
+
+
+def _divided_parts_decided(n: Negotiation, text_id: str, version: Version) -> None:
+    """GA rule 89: after a division, each part is decided before the whole; a version
+    holding a part that was rejected is not adopted as it stands (the chair issues one
+    without it)."""
+    division = n.debate_motion(text_id, "division")
+    if division is None or division.version != version.number:
+        return
+    for pid in division.parts:
+        decided = [d for d in n.decisions.values()
+                   if d.subject.hash == version.hash and d.subject.paragraph == pid
+                   and d.subject.kind == "adoption" and d.closed_seq is not None]  # fmt: skip
+        label = paragraph_label(version.paragraph(pid))  # type: ignore[arg-type]
+        if not decided:
+            raise Refused(f"{division.label()} was adopted: {label} is decided separately "
+                          "before the version as a whole")  # fmt: skip
+        if all(d.outcome(n.last_time) != Outcome.ADOPTED for d in decided):
+            raise Refused(f"{label} was rejected when decided separately (GA rule 89): "
+                          "the chair issues a version without it")  # fmt: skip
 
 
 def _not_adjourned(n: Negotiation, text_id: str, version: int) -> None:
@@ -295,13 +319,23 @@ def make_statement(
     n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
     state: str | None, powers: frozenset[str],
 ) -> None:  # fmt: skip
-    d = schema.obj(content, "statement", ("subject", "kind", "text"))
-    kind = schema.choice(d["kind"], "statement kind", STATEMENT_KINDS)
+    version_2 = n.state.genesis.rules.procedure.version > 1
+    d = schema.obj(content, "statement", ("subject", "kind", "text"),
+                   ("on_behalf_of", "aligns_with") if version_2 else ())  # fmt: skip
+    kind = schema.choice(d["kind"], "statement kind",
+                         STATEMENT_KINDS_2 if version_2 else STATEMENT_KINDS)  # fmt: skip
     text = schema.text(d["text"], "statement", schema.MAX_REASON * 10)
     s = schema.obj(d["subject"], "statement subject", ("decision", "text", "paragraph"))
     if state is None:
         raise Refused("statements are made by delegations")
-    if s["decision"] is not None and n.state.genesis.rules.procedure.version > 1:
+    if kind == "alignment" or "aligns_with" in d:
+        n.statements.append(_alignment(n, seq, state, kind, text, d.get("aligns_with")))
+        return
+    if kind == "facilitator_report" and not any(
+        n.state.meetings.facilitator_at(item, seq) == state for item in _items(n)
+    ):
+        raise Refused(f"{state} facilitates no item: only a facilitator reports to the plenary")
+    if s["decision"] is not None and version_2:
         statement = _statement_on_decision(n, seq, state, kind, text, s)
     elif s["decision"] is not None:
         decision = _decision_named(n, {"decision": s["decision"]})
@@ -317,7 +351,69 @@ def make_statement(
         statement = Statement(seq, state, kind, subject, text, text_id=record.current.text_id)
     # An observer's statement is its written contribution, labelled as such wherever shown.
     observer = n.state.states[state].role == "observer"
-    n.statements.append(dataclasses.replace(statement, observer=observer))
+    group = _spoken_for(n, state, d.get("on_behalf_of"))
+    n.statements.append(dataclasses.replace(statement, observer=observer, on_behalf_of=group))
+
+
+def _items(n: Negotiation) -> set[str]:
+    return {item for _, item, _ in n.state.meetings.appointments}
+
+
+def _spoken_for(n: Negotiation, state: str, group_id: Any) -> str | None:
+    """12.8: a spokesperson speaks on behalf of its group and the members that joined it."""
+    if group_id is None:
+        return None
+    group = n.groups.get(group_id) if isinstance(group_id, str) else None
+    if group is None:
+        raise Refused("no such negotiating group")
+    if group.spokesperson != state:
+        raise Refused(f"{group.spokesperson}, not {state}, speaks on behalf of {group.name}")
+    return group.label()
+
+
+def _alignment(
+    n: Negotiation, seq: int, state: str, kind: str, text: str, target: Any
+) -> Statement:
+    """12.8: a delegation aligns itself with a statement made on behalf of a group; the
+    alignment is attached to what that statement was."""
+    if kind != "alignment" or type(target) is not int:
+        raise Refused("an alignment names the entry of a group's statement (aligns_with)")
+    spoken = next((x for x in n.statements if x.seq == target and x.on_behalf_of), None)
+    if spoken is None:
+        raise Refused(f"entry #{target} is no statement made on behalf of a group")
+    if spoken.state == state:
+        raise Refused("a group's spokesperson does not align with its own statement")
+    return dataclasses.replace(spoken, seq=seq, state=state, kind=kind, text=text,
+                               timing=None, on_behalf_of=None, aligns_with=target,
+                               observer=n.state.states[state].role == "observer")  # fmt: skip
+
+
+def form_group(
+    n: Negotiation, seq: int, time: int, event: ev.Event, content: dict[str, Any],
+    state: str | None, powers: frozenset[str],
+) -> None:  # fmt: skip
+    """12.8: a spokesperson founds a negotiating group listing its members; each member
+    listed joins it with the same act naming the group only."""
+    if n.state.genesis.rules.procedure.version < 2:
+        raise Refused("negotiating groups exist under rules of procedure version 2")
+    if state is None:
+        raise Refused("groups are formed by delegations, not the chair")
+    group_id = content.get("group") if isinstance(content, dict) else None
+    group = n.groups.get(group_id) if isinstance(group_id, str) else None
+    if group is None:
+        d = schema.obj(content, "group", ("group", "name", "members"))
+        listed = schema.string_list(d["members"], "group members", schema.STATE_CODE, 256)
+        if state not in listed:
+            raise Refused("the spokesperson founds a group it is a member of")
+        gid = schema.text(d["group"], "group id", pattern=TEXT_ID)
+        n.groups[gid] = Group(gid, schema.text(d["name"], "group name"), state, listed, seq)
+        return
+    schema.obj(content, "group", ("group",))
+    if state not in group.listed or state == group.spokesperson:
+        raise Refused(f"{state} is not listed as a member of {group.name}")
+    if state in group.joined:
+        raise Refused(f"{state} joined {group.name} already (#{group.joined[state]})")
+    group.joined[state] = seq
 
 
 def _statement_on_decision(
@@ -351,14 +447,30 @@ def move(
     the body as a decision on it (procedure 2)."""
     if n.state.genesis.rules.procedure.version == 1:
         raise Refused("motions are moved under rules of procedure version 2")
-    d = schema.obj(content, "motion", ("motion", "text", "reason"))
+    d = schema.obj(content, "motion", ("motion", "text", "reason"), ("parts",))
     kind = schema.choice(d["motion"], "motion", MOTIONS)
     record = n.record(schema.text(d["text"], "text id", pattern=TEXT_ID))
     reason = schema.text(d["reason"], "reason", schema.MAX_REASON)
     if state is None:
         raise Refused("the chair puts motions to the body; delegations move them")
+    parts: tuple[str, ...] = ()
+    if kind == "division":  # GA rule 89: the paragraphs to be decided separately
+        parts = schema.string_list(d.get("parts"), "parts", PARAGRAPH_ID, 2000)
+        missing = [p for p in parts if record.current.paragraph(p) is None]
+        if missing:
+            raise Refused(f"{record.current.text_id} version {record.current.number} has no "
+                          f"paragraph {missing[0]}")  # fmt: skip
+    elif "parts" in d:
+        raise Refused(f"a motion for {kind.replace('_', ' ')} names no parts")
     n.motions[event.hash] = Motion(
-        event.hash, seq, state, kind, record.current.text_id, record.current.number, reason
+        event.hash,
+        seq,
+        state,
+        kind,
+        record.current.text_id,
+        record.current.number,
+        reason,
+        parts=parts,
     )
 
 

@@ -20,6 +20,7 @@ from accord.core.epochs import Encrypted, EpochBody
 from accord.core.errors import SchemaError
 from accord.core.genesis import Genesis
 from accord.core.keys import PublicKey, SignatureClaim, SigningKey
+from accord.core.meetings import Appointment, Attendance, MeetingAct
 from accord.core.restricted import DocumentBody, ReceiptBody
 from accord.core.sealing import DevicePublicKey
 from accord.core.seating import Lodging, Report, SeatingAct
@@ -48,6 +49,11 @@ SEATING_TYPES = frozenset({CREDENTIALS, CREDENTIALS_REPORT, SEATING})
 DOCUMENT = "document"
 DOCUMENT_RECEIPT = "document_receipt"
 DOCUMENT_TYPES = frozenset({DOCUMENT, DOCUMENT_RECEIPT})
+# Meetings, their attendance, and the chair's appointments (`accord.core.meetings`).
+MEETING = "meeting"
+ATTENDANCE = "attendance"
+APPOINTMENT = "appointment"
+MEETING_TYPES = frozenset({MEETING, ATTENDANCE, APPOINTMENT})
 # The negotiation's acts (`accord.core.negotiation`): their type is public, their content
 # encrypted like a message's.
 TEXT = "text"  # the chair tables a text or issues a revised version
@@ -62,15 +68,17 @@ STATEMENT = "statement"  # reservation, interpretative statement, explanation, d
 SIGNATURE = "signature"  # signature or initialling of an adopted text, possibly ad referendum
 CONFIRMATION = "confirmation"  # a state root confirms a signature made ad referendum
 MOTION = "motion"  # a delegation moves a procedural motion (rules of procedure version 2)
+GROUP = "group"  # a negotiating group founded by its spokesperson, or joined by a member
 NEGOTIATION_TYPES = frozenset(
     {TEXT, AMEND, STANCE, PARAGRAPH_STATUS, DECISION, OBJECTION, VOTE, CLOSE, STATEMENT,
-     SIGNATURE, CONFIRMATION, MOTION}
+     SIGNATURE, CONFIRMATION, MOTION, GROUP}
 )  # fmt: skip
 EVENT_TYPES = frozenset(
     {GENESIS, JOIN, MESSAGE, REVOCATION, DEVICE, CHANNEL, EPOCH, DEVICE_REVOCATION, MEMBERSHIP}
     | NEGOTIATION_TYPES
     | SEATING_TYPES
     | DOCUMENT_TYPES
+    | MEETING_TYPES
 )
 # Types whose body is content encrypted under the channel's epoch key.
 ENCRYPTED_TYPES = frozenset({MESSAGE}) | NEGOTIATION_TYPES
@@ -119,7 +127,7 @@ class MembershipChange:
 Body = (
     Genesis | FullPowers | Revocation | DeviceAnnouncement | ChannelSpec | EpochBody
     | Encrypted | DeviceRevocation | MembershipChange | Lodging | Report | SeatingAct
-    | DocumentBody | ReceiptBody
+    | DocumentBody | ReceiptBody | MeetingAct | Attendance | Appointment
 )  # fmt: skip
 
 
@@ -229,6 +237,9 @@ _PARSERS: dict[str, Callable[[Any], Body]] = {
     SEATING: SeatingAct.parse,
     DOCUMENT: DocumentBody.parse,
     DOCUMENT_RECEIPT: ReceiptBody.parse,
+    MEETING: MeetingAct.parse,
+    ATTENDANCE: Attendance.parse,
+    APPOINTMENT: Appointment.parse,
 }
 
 

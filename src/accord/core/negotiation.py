@@ -27,6 +27,7 @@ from accord.core.keyring import Keyring
 from accord.core.proceedings import (
     Decision,
     Flag,
+    Group,
     Motion,
     Outcome,
     Refused,
@@ -45,6 +46,7 @@ class Negotiation:
     texts: dict[str, TextRecord] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     motions: dict[str, Motion] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)  # negotiating groups (12.8)
     decisions: dict[str, Decision] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
@@ -205,6 +207,7 @@ _HANDLERS = {
     ev.SIGNATURE: decision_acts.sign,
     ev.CONFIRMATION: decision_acts.confirm,
     ev.MOTION: decision_acts.move,
+    ev.GROUP: decision_acts.form_group,
 }
 
 

@@ -26,11 +26,16 @@ SUBJECT_KINDS = frozenset({"adoption", "basis", "proposal", "motion", "credentia
 MOTIONS = {
     "closure_of_debate": "no further amendment to the current version",
     "adjournment_of_debate": "no decision on the text until its next version",
+    # GA rule 89: parts of a proposal voted on separately, then the whole as it remains.
+    "division": "the paragraphs named are decided separately before the version as a whole",
 }
 STATEMENT_KINDS = frozenset(
     {"reservation", "interpretative", "explanation_of_position", "explanation_of_vote",
      "dissociation"}
 )  # fmt: skip
+# Rules of procedure version 2: a member aligns itself with a group's statement; a
+# facilitator reports to the plenary (12.8).
+STATEMENT_KINDS_2 = STATEMENT_KINDS | {"alignment", "facilitator_report"}
 STANCES = frozenset({"support", "oppose", "withdraw"})
 DECISION_ID = TEXT_ID
 
@@ -198,6 +203,25 @@ class Statement:
     paragraph: str | None = None  # the paragraph's id
     timing: str | None = None  # on a decision: "before" or "after" it was taken
     observer: bool = False  # made by an observer: a contribution, shown apart
+    on_behalf_of: str | None = None  # a group's name and members, when its spokesperson's
+    aligns_with: int | None = None  # the entry of the group statement it aligns with
+
+
+@dataclass
+class Group:
+    """A negotiating group (12.8): founded by its spokesperson, listing its members, each
+    a member once it joined."""
+
+    id: str
+    name: str
+    spokesperson: str
+    listed: tuple[str, ...]
+    seq: int
+    joined: dict[str, int] = field(default_factory=dict)  # state -> entry
+
+    def label(self) -> str:
+        members = sorted({self.spokesperson, *self.joined})
+        return f"{self.name} ({', '.join(members)})"
 
 
 @dataclass
@@ -234,6 +258,7 @@ class Motion:
     version: int  # the version it was moved on: its effect ends with the next one
     reason: str
     decided: str | None = None  # adopted or rejected by a decision on it
+    parts: tuple[str, ...] = ()  # division: the paragraphs decided separately
 
     def label(self) -> str:
         return f"{self.state}'s motion for {self.kind.replace('_', ' ')} on {self.text_id}"

@@ -19,6 +19,7 @@ from accord.core.credentials import FullPowers, Revocation
 from accord.core.encoding import hash_json
 from accord.core.epochs import Encrypted, Epoch, EpochBody
 from accord.core.genesis import AccreditedState, Genesis
+from accord.core.meetings import Appointment, Attendance, MeetingAct, Meetings
 from accord.core.restricted import DocumentBody, DocumentRecord, ReceiptBody
 from accord.core.sealing import DevicePublicKey
 from accord.core.seating import SEATED, Lodging, Report, Seating, SeatingAct
@@ -26,6 +27,7 @@ from accord.core.times import format_time
 
 MAX_TIME = 2**63
 
+_ROOM_TYPES = ev.DOCUMENT_TYPES | ev.MEETING_TYPES
 # Events after which the set of devices that may read a channel can differ.
 _MEMBERSHIP_TYPES = (
     frozenset({ev.JOIN, ev.REVOCATION, ev.DEVICE, ev.DEVICE_REVOCATION, ev.CHANNEL, ev.MEMBERSHIP})
@@ -109,6 +111,7 @@ class ConferenceState:
     acts: dict[str, array[int]] = field(default_factory=dict)
     seating: Seating = field(default_factory=Seating)  # who sits for each state (12.5)
     documents: dict[str, DocumentRecord] = field(default_factory=dict)  # restricted (12.6)
+    meetings: Meetings = field(default_factory=Meetings)  # meetings and appointments (12.8)
 
     @classmethod
     def from_genesis(cls, event: ev.Event, keep_messages: bool = True) -> ConferenceState:
@@ -288,8 +291,8 @@ class ConferenceState:
             self._change_members(event.body)
         elif event.type in ev.SEATING_TYPES:
             self._seat(event, seq)
-        elif event.type in ev.DOCUMENT_TYPES:
-            self._circulate(event, seq)
+        elif event.type in _ROOM_TYPES:
+            self._room(event, seq, time)
         elif event.type == ev.EPOCH:
             assert isinstance(event.body, EpochBody)
             number = event.body.epoch
@@ -335,8 +338,14 @@ class ConferenceState:
         spec = dataclasses.replace(room.spec, members=tuple(sorted(members)))
         self.channels[change.channel] = dataclasses.replace(room, spec=spec)
 
-    def _circulate(self, event: ev.Event, seq: int) -> None:
+    def _room(self, event: ev.Event, seq: int, time: int) -> None:
+        """Restricted documents and their receipts (12.6); meetings, attendance and
+        appointments (12.8)."""
         body = event.body
+        if isinstance(body, (MeetingAct, Attendance, Appointment)):
+            fp = self.credentials.get(event.cred) if event.cred else None
+            self.meetings.apply(seq, time, self.author_label(event), body, fp.state if fp else None)
+            return
         if isinstance(body, DocumentBody):
             self.documents[body.document] = DocumentRecord(
                 seq, self.author_label(event), event.author.text, body
@@ -422,6 +431,11 @@ class ConferenceState:
             | (
                 {"documents": [d.summary() for _, d in sorted(self.documents.items())]}
                 if self.documents
+                else {}
+            )
+            | (
+                {"meetings": self.meetings.summary()}
+                if self.meetings.meetings or self.meetings.facilitators
                 else {}
             )
         )

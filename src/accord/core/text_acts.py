@@ -24,6 +24,14 @@ def table_text(
 ) -> None:  # fmt: skip
     d = schema.obj(content, "text content", ("version", "outcomes"))
     version = Version.parse(d["version"])
+    by = "the chair"
+    if state is not None:  # a facilitator (12.8), for its own item only
+        if n.state.meetings.facilitator_at(version.text_id, seq) != state:
+            raise Refused(
+                f"{state} is not the facilitator for {version.text_id}: a facilitator tables "
+                "and revises the text of its own item"
+            )
+        by = f"the facilitator ({state})"
     record = n.texts.get(version.text_id)
     expected = 1 if record is None else len(record.versions) + 1
     if version.number != expected:
@@ -35,7 +43,7 @@ def table_text(
         if outcomes:
             raise Refused("a text tabled for the first time decides no proposals")
         record = n.texts[version.text_id] = TextRecord()
-        record.history.append((seq, f"tabled by the chair at {format_time(time)}"))
+        record.history.append((seq, f"tabled by {by} at {format_time(time)}"))
     else:
         previous = record.current
         decided = _outcomes(n, version.text_id, outcomes)
@@ -50,7 +58,7 @@ def table_text(
                     del marks[pid]
         said = ", ".join(f"{p.state}'s proposal {o}" for p, o in decided)
         record.history.append(
-            (seq, f"version {version.number} issued by the chair at {format_time(time)}"
+            (seq, f"version {version.number} issued by {by} at {format_time(time)}"
                   + (f": {said}" if said else ""))
         )  # fmt: skip
     record.versions.append(version)

@@ -99,7 +99,12 @@ def _seating(state: ConferenceState, code: str) -> str | None:
 
 def _statement(s: Statement, marks: Mapping[int, str]) -> dict[str, Any]:
     timing = {"before": "before the decision", "after": "after the decision"}.get(s.timing or "")
-    return {"state": s.state, "kind": s.kind.replace("_", " "), "text": s.text,
+    kind = {"facilitator_report": "facilitator's report",
+            "alignment": f"alignment with the statement of entry #{s.aligns_with}"}.get(
+        s.kind, s.kind.replace("_", " "))  # fmt: skip
+    # A group's spokesperson speaks on behalf of the group's members (12.8).
+    who = s.state + (f", on behalf of {s.on_behalf_of}" if s.on_behalf_of else "")
+    return {"state": who, "kind": kind, "text": s.text,
             "subject": s.subject, "timing": timing, "seating": _mark(s.seq, marks)}  # fmt: skip
 
 

@@ -135,8 +135,8 @@ def decision(
     (adoption, basis, or proposal with the proposal's id); None writes version 1's form."""
     subject: dict[str, Any] = {"text": version.text_id, "version": version.number,
                                "hash": version.hash, "paragraph": paragraph}  # fmt: skip
-    if kind == "proposal":
-        subject = {"kind": kind, "proposal": proposal}
+    if kind in ("proposal", "motion"):
+        subject = {"kind": kind, kind: proposal}
     elif kind is not None:
         subject["kind"] = kind
     return {
@@ -144,6 +144,15 @@ def decision(
         "procedure": procedure, "rule": rule, "deadline": deadline,
         "time_zone": time_zone if deadline is not None else None,
     }  # fmt: skip
+
+
+def motion(kind: str, text_id: str, reason: str, parts: list[str] | None = None) -> dict[str, Any]:
+    """A procedural motion (procedure 2): closure or adjournment of debate, or division
+    (`parts`: the paragraph ids to be decided separately)."""
+    content: dict[str, Any] = {"motion": kind, "text": text_id, "reason": reason}
+    if parts:
+        content["parts"] = sorted(set(parts))
+    return content
 
 
 def credentials_decision(
@@ -189,10 +198,18 @@ def statement(
     decision: str | None = None,
     text: str | None = None,
     paragraph: str | None = None,
+    on_behalf_of: str | None = None,
+    aligns_with: int | None = None,
 ) -> dict[str, Any]:
-    """A statement attributed to one's state, on a decision or a text (and paragraph)."""
-    return {
+    """A statement attributed to one's state, on a decision or a text (and paragraph);
+    under rules of procedure 2, made on behalf of a group or aligning with one's."""
+    content: dict[str, Any] = {
         "subject": {"decision": decision, "text": None if decision else text,
                     "paragraph": paragraph},
         "kind": kind, "text": words,
     }  # fmt: skip
+    if on_behalf_of is not None:
+        content["on_behalf_of"] = on_behalf_of
+    if aligns_with is not None:
+        content["aligns_with"] = aligns_with
+    return content

@@ -23,7 +23,7 @@ from accord.node.conference import ConferenceActs
 # Acts a chair who is also a delegate (a presiding state's head of delegation) signs in
 # the chair's capacity, with no credential: the record tells the chair from the state.
 # A paragraph's status is the chair's to mark agreed; reopening it may be either's.
-CHAIR_ACTS = CHAIR_ONLY
+CHAIR_ACTS = CHAIR_ONLY | {ev.TEXT}  # a facilitator tables texts too, for its item
 
 
 def chair_capacity(type: str, content: dict[str, Any]) -> bool:
@@ -71,6 +71,13 @@ class Channels(ConferenceActs):
         as_chair = as_chair and self.is_chair(conf)
         if not as_chair:
             self._check_seated(conf, type)
+        state = self.view(conf).state
+        unrecorded = state.meetings.unrecorded(channel) if state is not None else None
+        if unrecorded is not None:
+            raise NodeError(
+                f"not sent: {unrecorded.id}, an informal informal meeting, is under way in "
+                f"{channel!r}: only attendance and times are recorded there"
+            )
         for attempt in range(3):
             if attempt:
                 # Another member keyed first, or the clock crossed an epoch's age or a

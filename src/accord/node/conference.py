@@ -6,10 +6,11 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+from accord.core import authority
 from accord.core import events as ev
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import FullPowers
-from accord.core.errors import AccordError
+from accord.core.errors import AccordError, Violation
 from accord.core.genesis import DEFAULT_SILENCE_PERIOD_MS, PROCEDURE_1, Procedure, genesis_body
 from accord.core.keys import PublicKey
 from accord.core.log import Receipt
@@ -169,6 +170,23 @@ class ConferenceActs(Syncing):
             raise NodeError(f"not posting: the log does not verify ({result.alert.message})")
         view = self.view(conf)
         event = make(self.author(conf, view, as_chair), view)
+        receipt = self._submit(conf, view, event)
+        self._confirm(conf, event, receipt)
+        return receipt
+
+    def act_checked(
+        self, conf: str, now: int, make: Callable[[LogVerifier], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Sync, sign a public act, check it against the verified record as the relay
+        will (refused here, in plain words, before it is sent), then submit it."""
+        self.sync(conf)
+        view = self.view(conf)
+        event = make(view)
+        assert view.state is not None
+        try:
+            authority.check(view.state, ev.Event.parse(event), view.length, now)
+        except Violation as exc:
+            raise NodeError(f"not sent: {exc.message.split(': ', 1)[-1]}") from exc
         receipt = self._submit(conf, view, event)
         self._confirm(conf, event, receipt)
         return receipt

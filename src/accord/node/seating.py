@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.core import authority
 from accord.core import events as ev
 from accord.core.author import Author
-from accord.core.errors import Violation
 from accord.core.proceedings import Outcome
 from accord.core.seating import FINDINGS
 from accord.core.state import ConferenceState
@@ -32,7 +30,7 @@ class SeatingActs(Negotiating):
         """Lodge credentials for `state`'s seat, signed by this node's root key for it."""
         root = self.keystore.get(root_label(state))
         body = {"seat": state, "authority": authority_name}
-        return self._public(conf, now, lambda view: Author(root, conf).event(
+        return self.act_checked(conf, now, lambda view: Author(root, conf).event(
             view, ev.CREDENTIALS, body, now))  # fmt: skip
 
     def report_credentials(
@@ -43,7 +41,7 @@ class SeatingActs(Negotiating):
         state = self._state(conf)
         body = {"findings": [self._finding(state, *f) for f in findings], "text": text}
         as_chair = not state.genesis.rules.procedure.credentials_committee
-        return self._public(conf, now, lambda view: self.author(conf, view, as_chair).event(
+        return self.act_checked(conf, now, lambda view: self.author(conf, view, as_chair).event(
             view, ev.CREDENTIALS_REPORT, body, now))  # fmt: skip
 
     def record_seating(self, conf: str, report: str, decision: str, now: int) -> dict[str, Any]:
@@ -60,28 +58,14 @@ class SeatingActs(Negotiating):
                 "seating follows the plenary's decision, never precedes it"
             )
         body = {"report": full, "decision": decision}
-        return self._public(conf, now, lambda view: self.author(conf, view, True).event(
-            view, ev.SEATING, body, now), as_chair=True)  # fmt: skip
+        return self.act_checked(conf, now, lambda view: self.author(conf, view, True).event(
+            view, ev.SEATING, body, now))  # fmt: skip
 
     # -- helpers ----------------------------------------------------------------------
     def _state(self, conf: str) -> ConferenceState:
         state = self.view(conf).state
         assert state is not None
         return state
-
-    def _public(self, conf: str, now: int, make: Any, as_chair: bool = False) -> dict[str, Any]:
-        """Sign, check against the verified record as the relay will, then submit."""
-        self.sync(conf)
-        view = self.view(conf)
-        event = make(view)
-        state = self._state(conf)
-        try:
-            authority.check(state, ev.Event.parse(event), view.length, now)
-        except Violation as exc:
-            raise NodeError(f"not sent: {exc.message.split(': ', 1)[-1]}") from exc
-        receipt = self._submit(conf, view, event)
-        self._confirm(conf, event, receipt)
-        return receipt
 
     @staticmethod
     def _finding(state: ConferenceState, seat: str, root: str, finding: str) -> dict[str, str]:

@@ -12,6 +12,8 @@ them together:
 - `channels.Channels`: messages, acts under the current epoch, rekeying, channels;
 - `negotiating.Negotiating`: the negotiation's fold, acts and their effect, the final act;
 - `seating.SeatingActs`: credentials lodged, reported on, and the seating recorded;
+- `documents.Documents`: restricted documents circulated, opened and signed for, traced;
+- `meetings.MeetingActs`: meetings opened, attended and closed; facilitators appointed;
 - `contacts.Contacts`: safety numbers, verified contacts;
 - `ministry.Ministry`: state roots, full powers, revocations.
 """
@@ -24,7 +26,9 @@ from accord.core.codes import EPOCH_RACES
 from accord.node.base import IDENTITY, NodeError
 from accord.node.channels import CHAIR_ACTS, ReadMessage, chair_capacity
 from accord.node.contacts import Contacts
+from accord.node.documents import Documents
 from accord.node.keystore import Keystore
+from accord.node.meetings import MeetingActs
 from accord.node.ministry import DAY_MS, Ministry, root_label
 from accord.node.seating import SeatingActs
 from accord.node.syncing import SyncResult
@@ -35,7 +39,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Node(SeatingActs, Contacts, Ministry):
+class Node(SeatingActs, Documents, MeetingActs, Contacts, Ministry):
     """A delegation's node, unlocked: every act of the workflow (see the module's map)."""
 
     @classmethod
