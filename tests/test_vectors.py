@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
+from accord.core import final_act
 from accord.core.encoding import canonical, hash_json, parse_hash, sha256
 from accord.core.keys import PublicKey, SigningKey
 from accord.core.log import HEAD_BEFORE_GENESIS, next_head
 from accord.core.record import verify_record
+from tests.vectors import final_acts
 from tests.vectors.generate import RECORD, VECTORS, build
 
 
@@ -94,3 +98,17 @@ def test_the_encryption_vector_opens_from_first_principles() -> None:
     assert base64.urlsafe_b64encode(commit).decode().rstrip("=") == message["body"]["commit"]
     plaintext = ChaCha20Poly1305(content_key).decrypt(nonce, sealed_content[12:], canonical(header))
     assert plaintext.decode() == v["plaintext"]
+
+
+@pytest.mark.parametrize("name", ["procedure-1", "procedure-2"])
+def test_frozen_final_acts_verify_as_they_did(name: str) -> None:
+    """A final act made under each version of the rules of procedure still verifies and
+    shows exactly what it showed when it was made (tests/vectors/final_acts.py)."""
+    expected = json.loads(final_acts.EXPECTED.read_text())[name]
+    report = final_act.verify(final_acts.path(name).read_bytes())
+    assert json.loads(json.dumps(final_acts.summary(report))) == expected
+
+
+def test_frozen_final_acts_are_never_rewritten() -> None:
+    with pytest.raises(SystemExit, match="frozen vectors are never rewritten"):
+        final_acts.main(["procedure-1"])
