@@ -354,6 +354,8 @@ class DecisionView:
     late: tuple[Objection, ...]
     tally: str
     votes: tuple[tuple[str, str, str | None], ...]  # state, vote, explanation
+    roll_call: tuple[tuple[str, str], ...] = ()  # procedure 2: every member, absent too
+    quorum: str | None = None  # procedure 2: why nothing was adopted, if the quorum failed
 
 
 def decisions(negotiation: Negotiation) -> list[DecisionView]:
@@ -380,4 +382,8 @@ def _decision(d: Decision, now: int) -> DecisionView:
         late=tuple(Objection(s, format_time(t), st, k, "") for s, t, st, k in d.late),
         tally=f"{tally['yes']} yes, {tally['no']} no, {tally['abstain']} abstaining",
         votes=tuple((state, v, x) for state, (_, v, x) in sorted(d.votes.items())),
-    )
+        roll_call=tuple(d.roll_call()) if d.procedure == "vote" and d.settings.version > 1
+        else (),
+        quorum=None if d.procedure != "vote" or d.settings.version < 2 or d.quorum_met
+        else f"no quorum: {d.settings.quorum} member states must answer",
+    )  # fmt: skip

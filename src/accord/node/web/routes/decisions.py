@@ -34,6 +34,16 @@ async def decisions_page(request: Request, conf: str) -> Response:
         rule = ctx["rules"].decision_rule
         first = rule if rule in MAJORITIES else "two_thirds_majority"
         ctx["majorities"] = sorted({first, "two_thirds_majority"}, key=lambda m: m != first)
+        # Rules of procedure 2: subjects, "present", requests for a vote, statements on
+        # behalf of a group; the open proposals and motions a decision may be on.
+        ctx["procedure_2"] = ctx["rules"].procedure.version > 1
+        ctx["open_proposals"] = [
+            (p.id, f"{p.state}'s proposal on {p.amendment.text_id} {p.amendment.paragraph}")
+            for p in n.proposals.values()
+            if p.open
+        ]
+        ctx["open_motions"] = [(m.id, m.label()) for m in n.motions.values() if m.decided is None]
+        ctx["groups"] = [g for g in n.groups.values() if g.spokesperson == ctx["me"].state]
 
     return await pages(request).conference_page(request, conf, "decisions.html.j2", fill)
 
@@ -48,6 +58,12 @@ async def open_decision(request: Request, conf: str) -> Response:
         when = acts.deadline_ms(deadline, zone) if deadline and procedure == "silence" else None
         if procedure == "silence" and when is None:
             raise FormError("a silence procedure needs a deadline")
+        kind = on = None
+        if n.state.genesis.rules.procedure.version > 1:
+            kind = optional(form, "kind") or "adoption"
+            on = optional(form, "on") if kind in ("proposal", "motion") else None
+            if kind in ("proposal", "motion") and on is None:
+                raise FormError(f"choose the {kind} the decision is on")
         return acts.decision(
             field(form, "decision"),
             version,
@@ -56,6 +72,8 @@ async def open_decision(request: Request, conf: str) -> Response:
             optional(form, "rule") if procedure == "vote" else None,
             when,
             zone if when is not None else None,
+            kind,
+            on,
         )
 
     return await negotiate(
@@ -66,7 +84,10 @@ async def open_decision(request: Request, conf: str) -> Response:
 @router.post("/c/{conf}/d/{decision}/object")
 async def object_(request: Request, conf: str, decision: str) -> Response:
     def act(node: Node, form: FormData) -> Notice:
-        content = acts.objection(decision, field(form, "reason"), form.get("amendment") == "on")
+        content = acts.objection(
+            decision, field(form, "reason"), form.get("amendment") == "on",
+            request_vote=form.get("request_vote") == "on",
+        )  # fmt: skip
         receipt = node.negotiate(conf, ev.OBJECTION, content, now_ms())
         d = node.negotiation(conf).decisions.get(decision)
         if d is not None and d.deadline is not None:
@@ -109,6 +130,7 @@ async def statement(request: Request, conf: str) -> Response:
             optional(form, "decision"),
             optional(form, "text"),
             optional(form, "paragraph"),
+            optional(form, "on_behalf_of"),
         )
 
     return await negotiate(
