@@ -84,8 +84,9 @@ def conference_create(
     place: str | None = typer.Option(None, "--place", help="Where it meets (final acts: "
                                      "\"Done at ...\")."),
     procedure: int = typer.Option(
-        1, "--procedure", help="Rules of procedure version: 1, or 2 (the settings below, "
-        "defaults from the UN General Assembly's rules; docs/protocol.md 12.4)."
+        2, "--procedure", help="Rules of procedure version: 2 (the settings below, defaults "
+        "from the UN General Assembly's rules; docs/protocol.md 12.4), or 1 (the rules of "
+        "conferences made before version 2 existed)."
     ),
     majority: str = typer.Option(
         "present_and_voting", "--majority", help="2: present_and_voting, present, all_members"
@@ -103,6 +104,12 @@ def conference_create(
     initialling_is_signature: bool = typer.Option(
         False, "--initialling-is-signature", help="2: initialling constitutes signature "
         "(VCLT art. 12(2)(a))"),
+    committee: list[str] = typer.Option(
+        [], "--credentials-committee", help="2: a member state on the credentials committee "
+        "(repeat); none: the chair reports on credentials"),
+    provisional_rights: str = typer.Option(
+        "full", "--provisional-rights", help="2: full (GA rule 29), or no_vote: a "
+        "provisionally seated delegation neither votes nor signs"),
     home: Path = HOME,
 ) -> None:  # fmt: skip
     """Sign the genesis as host (and chair) and open the conference on a relay."""
@@ -121,6 +128,7 @@ def conference_create(
         members, majority=majority, quorum=quorum, consensus_min_ms=consensus_minutes * 60_000,
         clean_text=clean_text, package=package, sponsor_explains=sponsor_explains,
         initialling_is_signature=initialling_is_signature,
+        credentials_committee=tuple(committee), provisional_rights=provisional_rights,
     )  # fmt: skip
     with open_node(home) as node:
         genesis = node.create_conference(
