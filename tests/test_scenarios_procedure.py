@@ -388,7 +388,8 @@ def test_a_restricted_draft_that_leaks(tmp_path: Path) -> None:
     none, and the relay stores none in clear. Borduria's copy appears in the press,
     retyped: the chair's node names Borduria and the receipt its delegate signed."""
     with relay(f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path) as r:
-        cast = convene(r.url, tmp_path, STATES, procedure=procedure_2(len(STATES)))
+        cast = convene(r.url, tmp_path, STATES, powers=("negotiate", "adopt", "sign"),
+                       procedure=procedure_2(len(STATES), consensus_min_ms=0))  # fmt: skip
         conf = cast.conf
         try:
             draft = tmp_path / "draft.txt"
@@ -433,6 +434,22 @@ def test_a_restricted_draft_that_leaks(tmp_path: Path) -> None:
             for node in (cast.host, *cast.delegates.values()):
                 receipts.add(str(sorted(node.documents(conf)["np-1"].receipts.items())))
             assert len(receipts) == 1
+
+            # The conference goes on to adopt its text; the final act discloses the
+            # plenary's acts, never a restricted document's copies.
+            v1 = n.version()
+            acted(cast.host, conf, ev.TEXT, n.table(v1))
+            acted(cast.host, conf, ev.DECISION, n.decision("adopt-1", v1, kind="adoption"))
+            acted(cast.host, conf, ev.CLOSE, n.close("adopt-1", "adopted"))
+            for node in cast.delegates.values():
+                acted(node, conf, ev.SIGNATURE, n.signature(v1))
+            assert outcomes(cast) == {"adopt-1": "adopted"}
+            act = cast.delegates["DUN"].final_act(conf, n.TEXT_ID)
+            report = final_act.verify(act)
+            assert report.ok and len(report.signatures) == 4
+            assert report.record is not None and report.record.state is not None
+            assert report.record.state.documents["np-1"].body.distribution == ("ARC", "BOR", "CAL")
+            assert b"critical infrastructure" not in act and b"Elements for a chair" not in act
         finally:
             cast.close()
 

@@ -578,6 +578,8 @@ def _attendance(e: Entry) -> None:
     meeting = meetings.meetings.get(body.meeting)
     if meeting is None or meeting.closed is not None:
         raise e.refuse(Code.MEETING_RULE, f"no meeting {body.meeting} is open")
+    if e.author_state is None:
+        raise e.refuse(Code.MEETING_RULE, "the chair presides; delegations answer present")
     if not e.state.may_read(meeting.channel, e.author_state):
         raise e.refuse(
             Code.NOT_CHANNEL_MEMBER,
