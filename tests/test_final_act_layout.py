@@ -104,6 +104,11 @@ def test_the_record_lists_participants_roll_call_and_observers_apart() -> None:
     [contribution] = c["observers_statements"]
     assert (contribution["state"], contribution["timing"]) == ("EU", "before the decision")
     assert contribution["subject"] == "decision v on cica version 1"
+    assert c["rules"] == (
+        "rules of procedure version 2 (majorities of the members present and voting; a quorum "
+        "of 2; adoption of text without brackets only)"
+    )
+    assert _context(True)["rules"].endswith("; initialling constitutes signature)")
 
 
 def test_the_final_act_says_where_and_when_it_was_done() -> None:

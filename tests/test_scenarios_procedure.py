@@ -359,6 +359,11 @@ def test_a_credentials_contest(tmp_path: Path) -> None:
             assert ("Elbonia (Elbonia: credentials rejected; Provisional Council of Elbonia: "
                     "credentials accepted)") in page  # fmt: skip
             assert "<td>ELB (seated provisionally)</td>" in page
+            assert (
+                "Under rules of procedure version 2 (majorities of the members present and "
+                "voting; a quorum of 3; adoption of text without brackets only; credentials "
+                "committee: ARC)." in page
+            )
             assert "For Elbonia:</p>\n<p>Rana Ilic" in page
             verified = accord(tmp_path / "delegate-CAL", "verify", str(act))
             assert "VALID FINAL ACT" in verified and "by ELB (seated provisionally)" in verified

@@ -24,6 +24,7 @@ def print_final_act(console: Console, report: FinalActReport) -> None:
     console.print(f"conference {conference['id']} ({escape(conference['title'])}), genesis "
                   f"{conference['genesis']}")  # fmt: skip
     _print_decision(console, d)
+    console.print(f"under {c['rules']}")
     for p in v["paragraphs"]:
         console.print(f"  {escape(p['number'])}. {escape(p['plain'])}")
     for s in c["statements"]:

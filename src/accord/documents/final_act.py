@@ -46,6 +46,7 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
             "late": [(seq, format_time(time), who, kind) for seq, time, who, kind in d.late],
             "adopted_at": format_time(adopted_at) if adopted_at else None,
         },
+        "rules": rules_of_procedure(state),
         "participants": [
             {"code": s.code, "name": s.name, "role": s.role, "seating": _seating(state, s.code)}
             for s in sorted(state.states.values(), key=lambda s: s.code)
@@ -70,6 +71,32 @@ def final_act_context(report: FinalActReport) -> dict[str, Any]:
         "entries": report.record.entries,
         "sealed": report.sealed,
     }  # fmt: skip
+
+
+def rules_of_procedure(state: ConferenceState) -> str:
+    """The rules of procedure the conference followed, in words (docs/protocol.md 12.4)."""
+    p = state.genesis.rules.procedure
+    if p.version == 1:
+        return (
+            "rules of procedure version 1 (the conference's decision rule; votes by "
+            "simple or two-thirds majority of the votes cast)"
+        )
+    basis = {
+        "present_and_voting": "the members present and voting",
+        "present": "the members present",
+        "all_members": "all members",
+    }[p.majority]
+    parts = [
+        f"majorities of {basis}",
+        f"a quorum of {p.quorum}",
+        "adoption of text without brackets only" if p.clean_text else "",
+        "nothing agreed until everything is agreed" if p.package else "",
+        "initialling constitutes signature" if p.initialling_is_signature else "",
+        f"credentials committee: {', '.join(p.credentials_committee)}"
+        if p.credentials_committee
+        else "",
+    ]
+    return "rules of procedure version 2 (" + "; ".join(x for x in parts if x) + ")"
 
 
 SEATING_WORDS = {"accepted": "credentials accepted", "provisional": "seated provisionally",

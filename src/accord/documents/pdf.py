@@ -32,6 +32,7 @@ def final_act_pdf(report: FinalActReport, path: Path) -> None:
         *(line for block in c["signature_blocks"] for line in _signature_block(block)),
         "",
         "Annex I. Record of the decision",
+        f"Under {c['rules']}.",
         *(_roll_call(d)),
         "Participating states: " + ", ".join(
             f"{p['name']}{' (observer)' if p['role'] == 'observer' else ''}"
