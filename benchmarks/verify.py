@@ -30,10 +30,13 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from accord.core import events as ev
 from accord.core.author import Author, genesis_event
 from accord.core.credentials import issue_full_powers
 from accord.core.genesis import genesis_body
+from accord.core.keyring import Keyring
 from accord.core.keys import SigningKey
+from accord.core.sealing import DeviceKey
 from accord.core.sequencer import Sequencer
 from accord.infra.record_file import read_record, write_record
 from accord.infra.signature_pool import default_workers
@@ -62,6 +65,15 @@ def build_record(events: int, path: Path) -> int:
     )
     now = T0
     seq = Sequencer(sequencer, genesis_event(host, conf=CONF, genesis=genesis, time=now), now)
+    # Messages are encrypted: the chair announces a device and keys the plenary, and every
+    # delegate encrypts with the chair's keyring (who may read does not change what a
+    # verifier checks, and the delegates need no devices of their own).
+    device = DeviceKey.from_label("bench chair device")
+    keyring = Keyring(CONF, [device], lambda n: ev.Event.parse(seq.entries[n][0],
+                                                               check_signature=False))  # fmt: skip
+    chair_author = Author(chair, CONF, None, keyring)
+    now += 10
+    seq.submit(chair_author.announce_device(seq.verifier, device.public.text, "bench", now), now)
     authors = []
     for s in states:
         key = SigningKey.from_label(f"bench delegate {s}")
@@ -70,7 +82,7 @@ def build_record(events: int, path: Path) -> int:
             powers=["negotiate", "adopt"], conferences=[CONF], not_before=T0 - DAY,
             not_after=T0 + 365 * DAY, issued_at=T0 - DAY,
         )  # fmt: skip
-        author = Author(key, CONF)
+        author = Author(key, CONF, None, keyring)
         now += 10
         seq.submit(author.join(seq.verifier, cred, now), now)
         authors.append(author)
@@ -78,6 +90,11 @@ def build_record(events: int, path: Path) -> int:
     for i in track(range(events - len(seq.entries)), description="building record", transient=True):
         now += 10
         author = authors[i % DELEGATES]
+        state = seq.verifier.state
+        assert state is not None
+        if state.epoch_problem(ev.PLENARY, now) is not None:  # first, then every 10,000 acts
+            seq.submit(chair_author.rekey(seq.verifier, now), now)
+            now += 10
         seq.submit(author.say(seq.verifier, f"{i}: {text}", now), now)
     write_record(path, seq.export_lines(now))
     return 2 * len(seq.entries) + 1  # event + receipt per entry, and the checkpoint
