@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from accord.core import events as ev
+from accord.node.base import NodeError
 from accord.node.client import RelayError
 from accord.node.session import Node
 from tests import negotiating as n
@@ -56,7 +57,11 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             chair.negotiate(conf, ev.DECISION, n.decision(
                 "silence-2", v2, "silence", deadline=deadline, time_zone="UTC"), now())  # fmt: skip
             time.sleep(max(0.0, (deadline - now()) / 1000) + 0.5)
-            late = bor.negotiate(conf, ev.OBJECTION, n.objection("silence-2"), now())
+            # Borduria's node refuses to send it (the silence has held, by its record);
+            # sent regardless, as a client that does not check would, it is recorded late.
+            with pytest.raises(NodeError, match="after the deadline of silence-2"):
+                bor.negotiate(conf, ev.OBJECTION, n.objection("silence-2"), now())
+            late = bor.negotiate(conf, ev.OBJECTION, n.objection("silence-2"), now(), checked=False)
             assert late["time"] >= deadline
             # Consensus on version 2 with an interpretative statement; then a false claim.
             chair.negotiate(conf, ev.DECISION, n.decision("adopt-2", v2), now())
@@ -66,7 +71,10 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
                 now())  # fmt: skip
             chair.negotiate(conf, ev.DECISION, n.decision("adopt-op3", v2, paragraph="op3"), now())
             bor.negotiate(conf, ev.OBJECTION, n.objection("adopt-op3"), now())
-            claim = chair.negotiate(conf, ev.CLOSE, n.close("adopt-op3", "adopted"), now())
+            with pytest.raises(NodeError, match="but the record says not adopted"):
+                chair.negotiate(conf, ev.CLOSE, n.close("adopt-op3", "adopted"), now())
+            claim = chair.negotiate(conf, ev.CLOSE, n.close("adopt-op3", "adopted"), now(),
+                                    checked=False)  # fmt: skip
 
             results = {}
             for node in (chair, arc, bor, cal):
@@ -93,7 +101,9 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
                             now())  # fmt: skip
             arc.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes"), now())
             bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes", "Borduria votes for."), now())
-            bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "no"), now())
+            with pytest.raises(NodeError, match="BOR has already voted"):
+                bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "no"), now())
+            bor.negotiate(conf, ev.VOTE, n.vote("vote-op2", "no"), now(), checked=False)
             cal.negotiate(conf, ev.VOTE, n.vote("vote-op2", "abstain"), now())
             chair.negotiate(conf, ev.CLOSE, n.close("vote-op2", "adopted"), now())
             # A Calvian delegate holding only the power to negotiate: the relay refuses a vote.
@@ -105,8 +115,10 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             junior.join(r.url, conf, credential, cast.genesis, now())
             chair.sync(conf)
             assert "plenary" in chair.rekey_due(conf, now())  # passes him the plenary's keys
-            with pytest.raises(RelayError) as refused:
+            with pytest.raises(NodeError, match="holding the power to adopt"):
                 junior.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes"), now())
+            with pytest.raises(RelayError) as refused:  # and the relay, sent regardless
+                junior.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes"), now(), checked=False)
             assert refused.value.code == "power_missing"
             # He proposes to replace paragraph 3; Borduria supports; he withdraws it anyway.
             withdrawn = junior.negotiate(conf, ev.AMEND, n.amend(
@@ -172,7 +184,8 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
              "no-such-decision", "yes"], capture_output=True, text=True, env=env, timeout=120,
             check=False,
         )  # fmt: skip
-        assert void.returncode == 1 and "recorded, but without effect" in void.stderr
+        # Refused before it is signed: nothing reaches the record.
+        assert void.returncode == 1 and "not sent: it would have no effect" in void.stderr
         assert "no such decision" in void.stderr
         verified = accord(home, "verify", str(act))
         assert "VALID FINAL ACT" in verified and "version 2" in verified

@@ -36,9 +36,13 @@ def acted(node: Node, conf: str, type: str, content: dict[str, Any]) -> dict[str
 
 
 def without_effect(node: Node, conf: str, type: str, content: dict[str, Any]) -> str:
-    """Post an act the record gives no effect; the reason every member sees."""
-    reason = node.effect(conf, node.negotiate(conf, type, content, now()))
-    assert reason is not None
+    """An act the record would give no effect: the node refuses it before signing, in the
+    fold's words; sent regardless (as a faulty client would), every member's fold gives it
+    no effect for the same reason. That reason."""
+    with pytest.raises(NodeError, match="not sent: it would have no effect: ") as refused:
+        node.negotiate(conf, type, content, now())
+    reason = node.effect(conf, node.negotiate(conf, type, content, now(), checked=False))
+    assert reason is not None and str(refused.value).endswith(reason), (refused.value, reason)
     return reason
 
 

@@ -141,11 +141,12 @@ def test_an_oversized_form_is_refused(node: tuple[WebNodeProcess, DemoCast]) -> 
         assert messages(client) == before
 
 
-def test_an_act_the_record_shows_without_effect_is_reported_in_red(
+def test_an_act_the_record_would_give_no_effect_is_refused_in_red(
     node: tuple[WebNodeProcess, DemoCast],
 ) -> None:
-    """The relay cannot read a vote; every member's fold finds no such decision. The page
-    says so, with the reason, instead of a green receipt."""
+    """The relay cannot read a vote; every member's fold would find no such decision. The
+    node checks the act by the fold's rules before signing it: the page says why it was
+    refused, and nothing is sent."""
     web, _ = node
     with unlocked(web) as client:
         token = form_token(client, "/c/talks/decisions")
@@ -156,8 +157,8 @@ def test_an_act_the_record_shows_without_effect_is_reported_in_red(
             assert anonymous.post("/unlock", data={"passphrase": "x"}).status_code == 401
         page = client.get("/c/talks/decisions").text
         assert 'class="notice bad"' in page
-        assert "Recorded, but without effect: no such decision" in page
-        assert "Receipt: entry #" in page
+        assert "not sent: it would have no effect: no such decision" in page
+        assert "Receipt: entry #" not in page
 
 
 def test_markup_in_a_message_is_shown_as_text(node: tuple[WebNodeProcess, DemoCast]) -> None:

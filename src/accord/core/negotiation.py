@@ -14,6 +14,7 @@ What it records is in `accord.core.proceedings`; the rules for each act are in
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,6 +71,21 @@ class Negotiation:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             # Content of the wrong shape deep inside (a list where an id belongs...).
             self.flags.append(Flag(seq, who, f"malformed content: {exc!r}"))
+
+    def trial(self, seq: int, time: int, event: ev.Event, content: dict[str, Any]) -> str | None:
+        """Why the act would have no effect if it were the next entry (`seq`, received at
+        `time`), by the very rules of the fold; None if it would take effect. The fold
+        itself is left as it was: the act is applied to a copy."""
+        after = _copy(self)
+        after.apply(seq, time, event, content)
+        flag = next((f.reason for f in after.flags if f.seq == seq), None)
+        if flag is not None:
+            return flag
+        late = next((d for d in after.decisions.values() if any(x.seq == seq for x in d.late)),
+                    None)  # fmt: skip
+        if late is not None:
+            return f"it would come after the deadline of {late.id}: the silence has held"
+        return None
 
     def actor(self, event: ev.Event) -> tuple[str, str | None, frozenset[str]]:
         if event.cred is None:
@@ -187,6 +203,12 @@ def _note(record: TextRecord, pid: str, status: str, provisional: bool) -> str:
     if status == "agreed_ad_ref" and provisional:
         return "provisional: nothing is agreed until everything is agreed"
     return ""
+
+
+def _copy(n: Negotiation) -> Negotiation:
+    """A copy of the fold that shares the (public) conference state, which acts on the
+    negotiation never change."""
+    return copy.deepcopy(n, memo={id(n.state): n.state})
 
 
 def _seq(p: Proposal) -> int:

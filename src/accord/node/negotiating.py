@@ -10,7 +10,11 @@ from accord.core.negotiation import Negotiation
 from accord.core.negotiation import read as read_negotiation
 from accord.core.times import format_time
 from accord.node.base import NodeError
-from accord.node.channels import Channels
+from accord.node.channels import Channels, chair_capacity
+
+# The id a trial act carries while it is checked: no event has it (an event's hash is
+# "sha256:" and 43 base64url characters).
+PREVIEW = "sha256:not-yet-signed"
 
 
 class Negotiating(Channels):
@@ -44,11 +48,45 @@ class Negotiating(Channels):
         content: dict[str, Any],
         now: int,
         as_chair: bool | None = None,
+        checked: bool = True,
     ) -> dict[str, Any]:
-        """Encrypt, sign and post one negotiation act in the plenary; the receipt."""
+        """Check, encrypt, sign and post one negotiation act in the plenary; the receipt.
+
+        The act is first applied to a copy of the negotiation as this node verified it: one
+        the fold would give no effect is refused here, in the fold's own words, and nothing
+        is signed or sent. Only what the log alone decides (a deadline passing before the
+        receipt, another act sequenced first) can still leave it without effect (`effect`).
+        `checked=False` sends it regardless: for tests of what members make of such acts."""
         if type not in ev.NEGOTIATION_TYPES:
             raise NodeError(f"{type} is not a negotiation act")
+        if checked:
+            self.sync(conf)
+            chair = chair_capacity(type, content) if as_chair is None else as_chair
+            if not (chair and self.is_chair(conf)):
+                self._check_seated(conf, type)  # a delegation not seated hears why first
+            reason = self.check(conf, type, content, now, as_chair)
+            if reason is not None:
+                raise NodeError(f"not sent: it would have no effect: {reason}")
         return self.send(conf, type, content, now, ev.PLENARY, as_chair)
+
+    def check(
+        self, conf: str, type: str, content: dict[str, Any], now: int,
+        as_chair: bool | None = None,
+    ) -> str | None:  # fmt: skip
+        """Why the act would have no effect as the next entry, by the fold's rules against
+        this node's verified record; None if it would take effect."""
+        self.sync(conf)
+        view = self.view(conf)
+        if as_chair is None:
+            as_chair = chair_capacity(type, content)
+        author = self.author(conf, view, as_chair and self.is_chair(conf))
+        stand_in = ev.Event(
+            hash=PREVIEW, conf=conf, type=type, channel=ev.PLENARY, author=author.key.public,
+            cred=author.cred, prev=None, seen=None, time=now, body=None,  # type: ignore[arg-type]
+            signed={}, size=0, signature=None,  # type: ignore[arg-type]
+        )  # fmt: skip
+        return self.negotiation(conf).trial(view.length, max(now, view.last_time), stand_in,
+                                            content)  # fmt: skip
 
     def effect(self, conf: str, receipt: dict[str, Any]) -> str | None:
         """Why the negotiation act just receipted has no effect in the record (every
