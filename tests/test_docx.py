@@ -134,7 +134,7 @@ def test_what_is_not_a_negotiating_text_is_refused(tmp_path: Path) -> None:
     for line in ("Title", "1. One.", "1. One again."):
         document.add_paragraph(line)
     document.save(str(twice))
-    with pytest.raises(DocxImportError, match="distinct"):
+    with pytest.raises(DocxImportError, match=r"paragraph 1 is numbered twice \(lines 2 and 3\)"):
         import_docx(twice, "x")
 
 

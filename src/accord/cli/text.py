@@ -19,22 +19,19 @@ from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, vers
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.texts import Version, diff_versions
+from accord.documents.typed_text import Reading, read_lines
 from accord.infra.clock import now_ms
 from accord.infra.record_file import write_record
 from accord.node import acts
 
 
 def _read_version(path: Path, text_id: str | None = None, number: int = 1) -> dict[str, Any]:
-    """A version from JSON, or from a Word document (then `text_id` names it)."""
-    if path.suffix.lower() == ".docx":
-        from accord.documents.word import DocxImportError, import_docx  # noqa: PLC0415
-
-        if text_id is None:
-            raise typer.BadParameter("importing a Word document needs --text (the text's id)")
-        try:
-            return import_docx(path, text_id, number)
-        except (DocxImportError, AccordError) as exc:
-            raise typer.BadParameter(str(exc)) from exc
+    """A version from JSON, or from a Word document or a typed text file (then `text_id`
+    names it); what was read of a document is shown."""
+    if path.suffix.lower() in (".docx", ".txt"):
+        reading = _read_typed(path, text_id, number)
+        _show_reading(reading)
+        return reading.version
     try:
         value = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
@@ -44,19 +41,52 @@ def _read_version(path: Path, text_id: str | None = None, number: int = 1) -> di
     return value
 
 
+def _read_typed(path: Path, text_id: str | None, number: int) -> Reading:
+    from accord.documents.word import DocxImportError, read_docx  # noqa: PLC0415
+
+    if text_id is None:
+        raise typer.BadParameter("reading a document needs --text (the text's id)")
+    try:
+        if path.suffix.lower() == ".docx":
+            return read_docx(path, text_id, number)
+        return read_lines(path.read_text("utf-8").splitlines(), text_id, number)
+    except (DocxImportError, AccordError, OSError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _show_reading(reading: Reading) -> None:
+    """Each paragraph as read, and each line not taken, with why."""
+    v = reading.version
+    console.print(f"[bold]{escape(v['title'])}[/bold]: {len(v['paragraphs'])} paragraph(s)")
+    for p in v["paragraphs"]:
+        words = Version.parse(v).paragraph(p["id"])
+        first = (words.plain if words else "")[:70]
+        console.print(f"  {escape(p['number'])} ({p['kind']}, id {p['id']}): {escape(first)}")
+    for at, line, why in reading.skipped:
+        console.print(f"  [yellow]line {at} not taken[/yellow] ({why}): {escape(line[:70])}")
+
+
 text_app = typer.Typer(help="Negotiating texts: table, amend, revise, read.", no_args_is_help=True)
 
 
 @text_app.command("table")
 def table(
     conf: str = CONF,
-    file: Path = typer.Argument(..., help="A JSON version, or a Word document (.docx)."),
-    text: str | None = typer.Option(None, "--text", help="The text's id (for .docx)."),
+    file: Path = typer.Argument(
+        ..., help="A JSON version, a Word document (.docx) or a typed text (.txt)."
+    ),
+    text: str | None = typer.Option(None, "--text", help="The text's id (.docx, .txt)."),
+    preview: bool = typer.Option(
+        False, "--preview", help="Show how the document is read; table nothing."
+    ),
     home: Path = HOME,
 ) -> None:
     """The chair tables a text: a JSON version (text, version 1, title, paragraphs), or
-    a Word document with numbered paragraphs and square brackets."""
+    a Word document or typed text with numbered paragraphs and square brackets (how it
+    was read is shown first)."""
     version = _read_version(file, text)
+    if preview:
+        return
     with open_node(home) as node:
         receipt = node.negotiate(conf, ev.TEXT, acts.table(version), now_ms())
         void = node.effect(conf, receipt)

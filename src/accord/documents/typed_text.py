@@ -1,25 +1,36 @@
 """A negotiating text typed as a secretariat types it, read into a version.
 
 The same reading serves a Word document (`documents.word`) and the chair's text box in the web
-interface. It recognises numbered paragraphs (`PP1.`, `1.`, `3.1.`, and `Article 7`,
-possibly inside an opening bracket), square brackets and bracketed alternatives
-(`[shall][should]` is one place with two alternatives; a lone `[text]` is text that may
-go), and turns them into a version whose brackets are structure. The first line is the
-title; front matter before the first numbered paragraph and short headings ("Operative
-part") are skipped; other lines continue the paragraph above.
+interface. It recognises the numbering schemes diplomats use, possibly inside an opening
+bracket: preambular `PP1`, `PP 1.`; operative `1.`, `1)`, `2a.`, `1 bis.`, `2 ter)`,
+`3.1.`; `Article 7`, `Article 7 bis`. Subparagraphs (`(a)`, `(iv)`) continue the paragraph
+above, as do other lines. Square brackets and bracketed alternatives (`[shall][should]` is
+one place with two alternatives; a lone `[text]` is text that may go) become structure.
+The first line is the title; front matter before the first numbered paragraph and short
+headings ("Operative part") are skipped. Every line is accounted for (`read_lines`): placed
+in a paragraph, or skipped with the reason, so that a preview shows what was not taken; a
+line that starts like a paragraph number the reader cannot read (`PP. text`) is refused.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from accord.core.errors import AccordError
 from accord.core.texts import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, NO_TEXT, Version
 from accord.documents.errors import DocumentError
 
-_NUMBERED = re.compile(r"^(\[?)(PP\d+|\d+(?:\.\d+)*)\.\s+(.*)$", re.DOTALL)
-_ARTICLE = re.compile(r"^(\[?)Article\s+(\d+[A-Za-z]?)\b[.:]?\s*(.*)$", re.DOTALL)
+_LATIN = r"(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)"
+# Preambular: "PP1", "PP 1." (the full stop or parenthesis optional).
+_PREAMBULAR = re.compile(r"^(\[?)PP\s?(\d+)[.)]?\s+(.*)$", re.DOTALL)
+# Operative: "1.", "1)", "2a.", "1 bis.", "2 ter)", "3.1." (a full stop or parenthesis after).
+_OPERATIVE = re.compile(rf"^(\[?)(\d+(?:\.\d+)*(?:[a-z]|\s{_LATIN})?)[.)]\s+(.*)$", re.DOTALL)
+_ARTICLE = re.compile(rf"^(\[?)Article\s+(\d+(?:[A-Za-z]|\s{_LATIN})?)\b[.:]?\s*(.*)$",
+                      re.DOTALL)  # fmt: skip
+# What looks like a paragraph number but is none of the above: "PP. text", "3.a text".
+_UNREADABLE = re.compile(r"^\[?(?:PP\b|PP\s*[^\d\s]|\d+[.)]?[A-Za-z]{1,2}[.)]\s)")
 
 
 class TypedTextError(DocumentError):
@@ -80,10 +91,40 @@ def _heading(line: str) -> bool:
     return len(text) < 80 and not text.endswith((".", ",", ";", ":", "]", ")"))
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A typed text read: the version, and what became of each non-empty line (its number
+    in the input, counting from 1, and the paragraph it went to or why it was skipped)."""
+
+    version: dict[str, Any]
+    lines: tuple[tuple[int, str, str], ...]  # line number, the line, what became of it
+
+    @property
+    def skipped(self) -> list[tuple[int, str, str]]:
+        return [x for x in self.lines if x[2].startswith("skipped")]
+
+
 def version_from_lines(lines: list[str], text_id: str, version: int = 1) -> dict[str, Any]:
     """A version (as JSON, ready to table) from the typed lines: the title, then the
     numbered paragraphs."""
-    lines = [line for line in lines if line.strip()]
+    return read_lines(lines, text_id, version).version
+
+
+def _number(line: str) -> tuple[str, str, str, str] | None:
+    """(kind, number, opening bracket, rest) of a numbered paragraph's first line."""
+    for kind, pattern in (("preambular", _PREAMBULAR), ("article", _ARTICLE),
+                          ("operative", _OPERATIVE)):  # fmt: skip
+        m = pattern.match(line)
+        if m is not None:
+            number = " ".join(m.group(2).split())
+            return kind, f"PP{number}" if kind == "preambular" else number, m.group(1), m.group(3)
+    return None
+
+
+def read_lines(lines: list[str], text_id: str, version: int = 1) -> Reading:
+    """The version from the typed lines, with what became of every line."""
+    numbered_lines = [(i, line) for i, line in enumerate(lines, 1) if line.strip()]
+    lines = [line for _, line in numbered_lines]
     if not lines:
         raise TypedTextError("there is no text")
     if len(lines) > 4 * MAX_PARAGRAPHS or any(len(x) > MAX_PARAGRAPH_CHARS for x in lines):
@@ -91,27 +132,39 @@ def version_from_lines(lines: list[str], text_id: str, version: int = 1) -> dict
             f"it is larger than a negotiating text may be ({MAX_PARAGRAPHS} paragraphs "
             f"of at most {MAX_PARAGRAPH_CHARS} characters)"
         )
-    title, body = lines[0].strip(), lines[1:]
+    title, body = lines[0].strip(), numbered_lines[1:]
     paragraphs: list[dict[str, Any]] = []
     texts: list[str] = []
-    for line in body:
-        numbered = _NUMBERED.match(line.strip())
-        article = _ARTICLE.match(line.strip())
-        if numbered or article:
-            m = numbered or article
-            assert m is not None
-            bracket, number, rest = m.group(1), m.group(2), m.group(3)
-            kind = (
-                "article" if article else "preambular" if number.startswith("PP") else "operative"
-            )
+    fates: list[tuple[int, str, str]] = [(numbered_lines[0][0], lines[0], "title")]
+    first_line: dict[str, int] = {}
+    for at, line in body:
+        found = _number(line.strip())
+        if found is not None:
+            kind, number, bracket, rest = found
+            if number in first_line:
+                raise TypedTextError(
+                    f"paragraph {number} is numbered twice (lines {first_line[number]} and {at})"
+                )
+            first_line[number] = at
             prefix = {"preambular": "", "operative": "op", "article": "art"}[kind]
             pid = re.sub(r"[^a-z0-9]+", "-", f"{prefix}{number}".lower()).strip("-")
             paragraphs.append({"id": pid, "kind": kind, "number": number})
             texts.append(bracket + rest)
+            fates.append((at, line, f"paragraph {number}"))
+        elif _UNREADABLE.match(line.strip()):
+            raise TypedTextError(
+                f"line {at} starts like a paragraph number this reader cannot read "
+                f"({line.strip()[:30]!r}): write PP1 for the preamble, 1. (or 1 bis., 2a.) for "
+                "an operative paragraph, Article 1 for an article"
+            )
         elif texts and not _heading(line):
             texts[-1] += "\n" + line
-        # Otherwise a heading ("Operative part") or front matter before the first
-        # numbered paragraph (a note on the draft's status): not part of the text.
+            fates.append((at, line, f"continues paragraph {paragraphs[-1]['number']}"))
+        else:
+            # A heading ("Operative part") or front matter before the first numbered
+            # paragraph (a note on the draft's status): not part of the text.
+            why = "a heading" if texts else "before the first numbered paragraph"
+            fates.append((at, line, f"skipped: {why}"))
     if not paragraphs:
         raise TypedTextError(
             "it has no numbered paragraphs (PP1. for the preamble, 1. for operative ones)"
@@ -123,7 +176,7 @@ def version_from_lines(lines: list[str], text_id: str, version: int = 1) -> dict
         Version.parse(value)  # what every member will check
     except AccordError as exc:
         raise TypedTextError(str(exc)) from exc
-    return value
+    return Reading(value, tuple(fates))
 
 
 def version_lines(version: Version) -> list[str]:

@@ -18,7 +18,7 @@ from docx.shared import Pt
 
 from accord.core.negotiation import Negotiation
 from accord.documents.errors import DocumentError
-from accord.documents.typed_text import TypedTextError, version_from_lines, version_lines
+from accord.documents.typed_text import Reading, TypedTextError, read_lines, version_lines
 
 __all__ = ["DocxImportError", "export_compiled", "export_docx", "import_docx", "version_lines"]
 
@@ -29,13 +29,18 @@ class DocxImportError(DocumentError):
 
 def import_docx(path: Path, text_id: str, version: int = 1) -> dict[str, Any]:
     """A version (as JSON, ready to table) from a Word document."""
+    return read_docx(path, text_id, version).version
+
+
+def read_docx(path: Path, text_id: str, version: int = 1) -> Reading:
+    """A Word document read as a typed text: the version and what became of each of its
+    paragraphs (numbered as Word shows them, from 1)."""
     try:
         document = Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a file it cannot read
         raise DocxImportError(f"{path} is not a Word document: {exc}") from exc
-    lines = [p.text for p in document.paragraphs if p.text.strip()]
     try:
-        return version_from_lines(lines, text_id, version)
+        return read_lines([p.text for p in document.paragraphs], text_id, version)
     except TypedTextError as exc:
         raise DocxImportError(f"{path}: {exc}") from exc
 
