@@ -103,3 +103,19 @@ def posted(what: str, receipt: dict[str, Any], void: str | None = None) -> None:
         err.print(f"[red]recorded, but without effect[/red] ({where}): {escape(void)}")
         raise typer.Exit(1)
     console.print(f"{what}: {where}")
+
+
+def refresh(node: Node, conf: str) -> None:
+    """Sync before showing what the record says; a relay that cannot be reached leaves the
+    node's verified copy to show, and says so (a read needs no relay)."""
+    from accord.node.client import RelayError  # noqa: PLC0415 - loads the node's stack
+
+    try:
+        node.sync(conf)
+    except RelayError as exc:
+        if exc.code != "unreachable":
+            raise
+        err.print(
+            f"[yellow]the relay cannot be reached[/yellow]: shown from this node's verified "
+            f"copy ({node.view(conf).length} entries). {escape(exc.message)}"
+        )

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from accord.cli.common import CONF, HOME, console, open_node, posted
+from accord.cli.common import CONF, HOME, console, open_node, posted, refresh
 from accord.documents.final_act import SEATING_WORDS
 from accord.infra.clock import now_ms
 
@@ -78,7 +78,7 @@ def seat(
 def show(conf: str = CONF, home: Path = HOME) -> None:
     """Every seat's claims and their status, and the reports on them."""
     with open_node(home) as node:
-        node.sync(conf)
+        refresh(node, conf)
         state = node.view(conf).state
         assert state is not None
         flags = [f for f in node.negotiation(conf).flags if f.seq in state.seating.applied_at()]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from accord.cli.common import CONF, HOME, console, open_node, posted, version_of
+from accord.cli.common import CONF, HOME, console, open_node, posted, refresh, version_of
 from accord.core import events as ev
 from accord.core.times import format_time
 from accord.infra.clock import now_ms
@@ -174,7 +174,7 @@ def close(
 def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
     """Every decision, its procedure, and the outcome recomputed from the record."""
     with open_node(home) as node:
-        node.sync(conf)
+        refresh(node, conf)
         negotiation = node.negotiation(conf)
     for d in negotiation.decisions.values():
         outcome = d.outcome(negotiation.last_time)

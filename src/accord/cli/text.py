@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, version_of
+from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, refresh, version_of
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.texts import Version, diff_versions
@@ -131,7 +131,7 @@ def show(
 ) -> None:
     """The compiled text: brackets, alternatives, attributions, ad ref marks."""
     with open_node(home) as node:
-        node.sync(conf)
+        refresh(node, conf)
         negotiation = node.negotiation(conf)
     console.print(escape(negotiation.render(text, version_of(negotiation, text, version).number)))
     for p in negotiation.proposals.values():
