@@ -64,6 +64,7 @@ def test_the_chair_and_delegations_act_under_rules_of_procedure_2(tmp_path: Path
                 page = post(d, "/c/talks/d/basis-1/object", {"reason": "A vote, please.",
                                                             "request_vote": "on"})  # fmt: skip
                 assert "vote by CAL" in page
+                assert "Request for a vote recorded; keep its receipt" in page
                 post(c, "/c/talks/d/basis-1/close", {"outcome": "not_adopted"})
                 # A decision on Borduria's proposal, by vote; Calvia answers present.
                 page = post(c, "/c/talks/decisions", {"decision": "del-op3", "text": "cica",

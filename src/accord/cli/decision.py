@@ -145,7 +145,10 @@ def object_(
 ) -> None:  # fmt: skip
     """Object (consensus), or break silence; keep the receipt: it proves the time."""
     content = acts.objection(decision, reason, amendment, request_vote)
-    _post(home, conf, ev.OBJECTION, content, "objection recorded")
+    done = "objection recorded"
+    if request_vote or amendment:
+        done = "request for a vote recorded" if request_vote else "silence broken by an amendment"
+    _post(home, conf, ev.OBJECTION, content, done)
 
 
 @decision_app.command("vote")

@@ -19,7 +19,7 @@ def final_act_pdf(report: FinalActReport, path: Path) -> None:
     d = c["decision"]
     lines = [
         f"Version {c['version']['number']}, text hash {c['version']['hash']}",
-        f"Conference {c['conference']['title']} ({c['conference']['id']}), genesis "
+        f"{c['conference']['title']} ({c['conference']['id']}), genesis "
         f"{c['conference']['genesis']}",
         f"Adopted by {d['procedure']}{' (' + d['rule'] + ')' if d['rule'] else ''}: decision "
         f"{d['id']} opened at entry #{d['seq']} ({d['opened']})",

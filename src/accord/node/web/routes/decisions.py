@@ -98,7 +98,9 @@ async def object_(request: Request, conf: str, decision: str) -> Response:
                 if in_time
                 else "AFTER the deadline: it has no effect",
             )
-        return receipted(node, receipt, "Objection recorded; keep its receipt", conf)
+        said = {"vote": "Request for a vote recorded", "amendment": "Silence broken by an "
+                "amendment"}.get(content["kind"], "Objection recorded")  # fmt: skip
+        return receipted(node, receipt, f"{said}; keep its receipt", conf)
 
     return await perform(request, f"/c/{conf}/decisions", act)
 
