@@ -235,6 +235,10 @@ def _json(body: bytes) -> dict[str, object]:
 def test_health_metrics_and_schema(running: tuple[RelayProcess, Writer]) -> None:
     r, _ = running
     assert httpx.get(r.url + "/health").json() == {"status": "ok"}
+    # A person who opens the relay's address in a browser reads what it is, not JSON.
+    index = httpx.get(r.url + "/")
+    assert index.status_code == 200 and index.text.startswith("Accord relay ")
+    assert "cannot read them" in index.text
     metrics = httpx.get(r.url + "/metrics").text
     accepted = next(
         line for line in metrics.splitlines() if line.startswith("accord_events_accepted_total")

@@ -33,6 +33,18 @@ from accord.relay.models import ERRORS, EVENT_BODY, Checkpoint, Receipt, RelayIn
 router = APIRouter()
 
 
+@router.get("/", response_class=PlainTextResponse, include_in_schema=False)
+async def index() -> str:
+    """What a person who opens the relay's address in a browser should read."""
+    return (
+        f"Accord relay {__version__}.\n\n"
+        "This address serves Accord nodes, not people: it orders and stores the encrypted, "
+        "signed acts of conferences and cannot read them. Open your delegation's own web "
+        "interface (accord web serve) or use the accord command line, giving this address "
+        "as --relay. Health: /health; the interface's description: /docs.\n"
+    )
+
+
 @router.get("/health", responses=ERRORS)
 async def health(request: Request) -> dict[str, str]:
     state = relay(request)
