@@ -120,6 +120,8 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
             with pytest.raises(RelayError) as refused:  # and the relay, sent regardless
                 junior.negotiate(conf, ev.VOTE, n.vote("vote-op2", "yes"), now(), checked=False)
             assert refused.value.code == "power_missing"
+            # A refused act was never an entry: the message says where it would have stood.
+            assert refused.value.message.startswith("not recorded (it would have been entry #")
             # He proposes to replace paragraph 3; Borduria supports; he withdraws it anyway.
             withdrawn = junior.negotiate(conf, ev.AMEND, n.amend(
                 "op3", "replace_paragraph", new="States shall review it yearly.", version=2),

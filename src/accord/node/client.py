@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,15 @@ class RelayError(AccordError):
         self.code = code
         self.message = message
         self.status = status
+
+
+_WOULD_BE = re.compile(r"^entry #(\d+): ")
+
+
+def _refusal(message: str) -> str:
+    """A refused event was never an entry: the relay's "entry #12: ..." names the place it
+    would have taken, which a later act then takes. Say so, rather than name that entry."""
+    return _WOULD_BE.sub(r"not recorded (it would have been entry #\1): ", message, count=1)
 
 
 class RelayClient:
@@ -73,7 +83,7 @@ class RelayClient:
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]
-                raise RelayError(error["code"], error["message"], response.status_code)
+                raise RelayError(error["code"], _refusal(error["message"]), response.status_code)
             except (ValueError, KeyError, TypeError):
                 raise RelayError(
                     "relay_error",
