@@ -90,3 +90,18 @@ def test_a_late_objection_to_a_silence_is_foreseen() -> None:
     assert said == "it would come after the deadline of silence: the silence has held"
     assert world.negotiation().trial(world.view.length, world.clock, parsed,
                                      n.objection("silence")) is None  # fmt: skip
+
+
+def test_a_texts_history_tells_decisions_statements_and_signatures() -> None:
+    """Issue 14: the history of a text omitted its adoption, statements and signatures."""
+    world, d = _world()
+    world.act(d["BOR"], ev.VOTE, n.vote("vote", "yes"))
+    world.act(world.chair, ev.CLOSE, n.close("vote", "adopted"))
+    world.act(d["BOR"], ev.STATEMENT, n.statement("reservation", "Borduria reserves."))
+    world.act(d["ARC"], ev.SIGNATURE, n.signature(V1, ad_referendum=True))
+    history = [what for _, what in world.negotiation().texts["cica"].history]
+    assert history[1:] == [
+        "decision vote (vote on cica version 1) closed: adopted",
+        "reservation by BOR on cica",
+        "signature of version 1 by Delegate ARC (ARC) ad referendum",
+    ]

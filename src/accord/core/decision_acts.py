@@ -308,6 +308,11 @@ def close_decision(
         n.proposals[str(decision.subject.proposal)].decided = decided
     if decision.subject.kind == "motion":  # adopted, it takes effect on the current version
         n.motions[str(decision.subject.proposal)].decided = decided
+    record = n.texts.get(decision.subject.text_id)
+    if record is not None:  # the text's history tells what was decided on it
+        outcome = actual.replace("_", " ")
+        record.history.append((seq, f"decision {decision.id} ({decision.procedure} on "
+                               f"{decision.subject.label()}) closed: {outcome}"))  # fmt: skip
     if actual != claimed:
         n.flags.append(
             Flag(seq, "the chair", f"declared decision {decision.id} {claimed.replace('_', ' ')}"
@@ -329,7 +334,7 @@ def make_statement(
     if state is None:
         raise Refused("statements are made by delegations")
     if kind == "alignment" or "aligns_with" in d:
-        n.statements.append(_alignment(n, seq, state, kind, text, d.get("aligns_with")))
+        _record_statement(n, _alignment(n, seq, state, kind, text, d.get("aligns_with")))
         return
     if kind == "facilitator_report" and not any(
         n.state.meetings.facilitator_at(item, seq) == state for item in _items(n)
@@ -352,7 +357,17 @@ def make_statement(
     # An observer's statement is its written contribution, labelled as such wherever shown.
     observer = n.state.states[state].role == "observer"
     group = _spoken_for(n, state, d.get("on_behalf_of"))
-    n.statements.append(dataclasses.replace(statement, observer=observer, on_behalf_of=group))
+    _record_statement(n, dataclasses.replace(statement, observer=observer, on_behalf_of=group))
+
+
+def _record_statement(n: Negotiation, statement: Statement) -> None:
+    """A statement, in the list and in the history of the text it is on."""
+    n.statements.append(statement)
+    record = n.texts.get(statement.text_id or "")
+    if record is not None:
+        by = statement.state + (" (observer)" if statement.observer else "")
+        record.history.append((statement.seq, f"{statement.kind.replace('_', ' ')} by {by} on "
+                               f"{statement.subject}"))  # fmt: skip
 
 
 def _items(n: Negotiation) -> set[str]:
@@ -500,6 +515,8 @@ def sign(
         seq, time, event.hash, state, n.actor(event)[0], act, d["hash"], d["ad_referendum"],
         unauthorised=unauthorised,
     ))  # fmt: skip
+    record.history.append((seq, f"{act} of version {number} by {n.actor(event)[0]}"
+                           + (" ad referendum" if d["ad_referendum"] else "")))  # fmt: skip
 
 
 def confirm(
