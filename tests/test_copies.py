@@ -495,3 +495,14 @@ def test_the_protocol_test_vector() -> None:
             f"[shall][should] work {toward} the goal.",
             f"Contributions{tag} rose by ten {per_cent} 2024, amongst others.",
         )
+
+
+def test_an_excerpt_that_gives_a_fixed_spelling_a_sites_context_still_agrees() -> None:
+    """Found by Hypothesis: the copy's first "whilst" is never varied (too near the start to
+    have two words before it), but an excerpt cut inside "per cent" gives it the context of
+    the second, varied, one. The excerpt must still agree with its own copy everywhere."""
+    paragraphs = ["per cent these whilst the these per cent these whilst the these the"]
+    copies = make_copies(paragraphs, ["AAA"], bytes(16))
+    excerpt = "\n".join(copies["AAA"])[1:52]
+    [standing] = trace(excerpt, copies).ranking
+    assert standing.matched == standing.compared == 1

@@ -4,20 +4,24 @@ naming the copy received; every rule with the test that breaks it."""
 from __future__ import annotations
 
 import copy
+import secrets
+import string
 from typing import Any
 
 import pytest
 
 from accord.core import events as ev
 from accord.core.author import Author
+from accord.core.encoding import b64u_decode, b64u_encode, canonical, hash_json, parse_json
+from accord.core.epochs import SEALED_KEY_BYTES
 from accord.core.errors import SchemaError
-from accord.core.restricted import Copy, DocumentBody, open_copy, seal_copies
-from accord.core.sealing import DeviceKey, TamperedError
+from accord.core.restricted import Copy, DocumentBody, ReceiptBody, open_copy, seal_copies
+from accord.core.sealing import DeviceKey, TamperedError, encrypt_content
 from tests.builders import World, device_label
 from tests.test_authority import assert_invalid
 
 MARKING = "working draft for informal consultations"
-TEXTS = {"ARC": ("Arcadia's copy.",), "BOR": ("Borduria's copy.",)}
+TEXTS: dict[str, tuple[str, ...]] = {"ARC": ("Arcadia's copy.",), "BOR": ("Borduria's copy.",)}
 
 
 def device(world: World, author: Author, name: str = "laptop") -> DeviceKey:
@@ -184,3 +188,164 @@ def test_a_document_body_has_one_copy_per_state_in_order() -> None:
         DocumentBody.parse(reversed_)
     with pytest.raises(SchemaError, match="1 to 64 copies"):
         DocumentBody.parse(content | {"copies": []})
+
+
+# -- a copy as the protocol spells it (12.6), and the circulator's faults it reveals ------
+
+
+def sealed_by_hand(world: World, by: Author, plain: dict[str, Any] | bytes, *,
+                   commit: str | None = None, state: str = "ARC",
+                   document: str = "nonpaper-1") -> dict[str, Any]:  # fmt: skip
+    """A document of one copy, `plain`, made as docs/protocol.md 12.6 spells it (not with
+    `seal_copies`): encrypted under a fresh 32-byte key with the additional data
+    {conf, document, state, commit}, the key sealed to each device with the info
+    "accord/v1/document-key" || 0x00 || canonical({conf, document, state, recipient})."""
+    view = world.view.state
+    assert view is not None
+    devices = {**view.devices_of(view.identities_of(state, world.clock + 1000)),
+               **view.devices_of(frozenset({by.key.public.text}))}  # fmt: skip
+    raw = plain if isinstance(plain, bytes) else canonical(plain)
+    commit = commit or hash_json(parse_json(raw))
+    key = secrets.token_bytes(32)
+    where = {"conf": world.conf, "document": document, "state": state}
+    keys = [{"device": d, "sealed": b64u_encode(p.seal(key, b"accord/v1/document-key\x00"
+                                                       + canonical(where | {"recipient": d})))}
+            for d, p in sorted(devices.items())]  # fmt: skip
+    content = encrypt_content(key, raw, canonical(where | {"commit": commit}))
+    return {"document": document,
+            "copies": [{"state": state, "commit": commit, "keys": keys, "content": content}]}  # fmt: skip
+
+
+def arcadias_copy(**changes: Any) -> dict[str, Any]:
+    good = Copy("nonpaper-1", "ARC", "T", MARKING, ("x",), b64u_encode(bytes(32))).to_json()
+    return good | changes
+
+
+def test_a_copy_sealed_as_the_protocol_says_opens_with_any_device_given_it() -> None:
+    world = World()
+    arc = world.join("ARC", "Delegate ARC")
+    bor = world.join("BOR", "Delegate BOR")
+    content = sealed_by_hand(world, world.chair, arcadias_copy())
+    circulate(world, world.chair, content)
+    # A node tries each of its devices: one that was not given the copy is passed over.
+    opened = open_copy(world.conf, parsed(content), "ARC", [device(world, bor), device(world, arc)])
+    assert opened.to_json() == arcadias_copy()
+
+
+def test_a_copy_made_by_the_node_has_a_salt_of_32_random_bytes() -> None:
+    world = World()
+    arc = world.join("ARC", "Delegate ARC")
+    world.join("BOR", "Delegate BOR")
+    mine = open_copy(world.conf, parsed(body(world, world.chair)), "ARC", [device(world, arc)])
+    assert len(b64u_decode(mine.salt)) == 32
+
+
+@pytest.mark.parametrize(
+    ("plain", "changes", "words"),
+    [
+        (arcadias_copy(), {"sealed": "!!!!"}, "a sealed copy key is not base64url"),
+        (arcadias_copy(marking="secret"), {}, "ARC's copy of nonpaper-1 is malformed"),
+        (b"not json", {"commit": hash_json(arcadias_copy())}, "is malformed"),
+        (arcadias_copy(), {"commit": hash_json(arcadias_copy(salt="other"))}, "not the copy"),
+        (arcadias_copy(state="BOR"), {}, "ARC's copy of nonpaper-1 is not the copy committed"),
+        (arcadias_copy(document="other"), {}, "ARC's copy of nonpaper-1 is not the copy"),
+    ],
+)
+def test_a_copy_that_does_not_open_as_committed_to_is_the_circulators_fault(
+    plain: dict[str, Any] | bytes, changes: dict[str, str], words: str
+) -> None:
+    world = World()
+    arc = world.join("ARC", "Delegate ARC")
+    content = sealed_by_hand(world, world.chair, plain, commit=changes.get("commit"))
+    if "sealed" in changes:
+        for k in content["copies"][0]["keys"]:
+            k["sealed"] = changes["sealed"]
+    with pytest.raises(TamperedError, match=words):
+        open_copy(world.conf, parsed(content), "ARC", [device(world, arc)])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("document", "Non Paper", "document id 'Non Paper' is not of the allowed form"),
+        ("paragraphs", ["x" * 20_001], "paragraph is longer than 20000 characters"),
+        ("salt", "s" * 65, "salt is longer than 64 characters"),
+    ],
+)
+def test_a_copy_keeps_to_its_limits(field: str, value: Any, words: str) -> None:
+    at_limit = {"paragraphs": ["x" * 20_000], "salt": "s" * 64}
+    Copy.parse(arcadias_copy(**at_limit))
+    with pytest.raises(SchemaError, match=words):
+        Copy.parse(arcadias_copy(**{field: value}))
+
+
+def test_a_receipt_names_a_document_by_its_id() -> None:
+    commit = hash_json(arcadias_copy())
+    assert ReceiptBody.parse({"document": "nonpaper-1", "commit": commit}).commit == commit
+    with pytest.raises(SchemaError, match="document id 'Non Paper' is not of the allowed form"):
+        ReceiptBody.parse({"document": "Non Paper", "commit": commit})
+
+
+def test_the_chair_signs_for_no_copy_whatever_the_codes_of_the_states() -> None:
+    world = World(states=("ARC", "XXXX"))  # a code the chair's missing state never matches
+    world.join("ARC", "Delegate ARC")
+    world.join("XXXX", "Delegate XXXX")
+    content = body(world, world.chair, {"ARC": ("a",), "XXXX": ("x",)})
+    circulate(world, world.chair, content)
+    commit = content["copies"][1]["commit"]
+    event = world.chair.event(world.view, ev.DOCUMENT_RECEIPT,
+                              {"document": "nonpaper-1", "commit": commit}, world.tick())  # fmt: skip
+    assert_invalid(world, event, "document_rule", "the chair is not on the distribution list")
+
+
+# -- a document body's limits ----------------------------------------------------------------
+
+
+def a_copy(state: str = "ARC", keys: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """A sealed copy as the relay sees it (the content need not open: the form is checked)."""
+    default = [{"device": hash_json({"device": 0}), "sealed": "A" * 8}]
+    return {"state": state, "commit": hash_json(arcadias_copy(state=state)),
+            "keys": default if keys is None else keys,
+            "content": "chacha20poly1305:" + "A" * 40}  # fmt: skip
+
+
+def devices(count: int) -> list[str]:
+    return sorted(hash_json({"device": i}) for i in range(count))
+
+
+def test_a_document_has_at_most_64_copies_and_an_id_of_the_allowed_form() -> None:
+    letters = string.ascii_uppercase
+    states = sorted(a + b for a in letters for b in letters)
+    DocumentBody.parse({"document": "np", "copies": [a_copy(s) for s in states[:64]]})
+    with pytest.raises(SchemaError, match="a restricted document has 1 to 64 copies"):
+        DocumentBody.parse({"document": "np", "copies": [a_copy(s) for s in states[:65]]})
+    with pytest.raises(SchemaError, match="document id 'Non Paper' is not of the allowed form"):
+        DocumentBody.parse({"document": "Non Paper", "copies": [a_copy()]})
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        ([], "a copy is sealed to 1 to 128 devices"),
+        ([{"device": d, "sealed": "A"} for d in devices(129)], "sealed to 1 to 128 devices"),
+        ([{"device": d, "sealed": "A"} for d in devices(2)[::-1]], "sorted by device"),
+        ([{"device": d, "sealed": "A"} for d in devices(1) * 2], "without repeats"),
+        ([{"device": devices(1)[0], "sealed": "A" * (2 * SEALED_KEY_BYTES + 1)}],
+         f"sealed copy key is longer than {2 * SEALED_KEY_BYTES} characters"),
+    ],
+)  # fmt: skip
+def test_a_copy_is_sealed_to_devices_in_order_within_limits(
+    keys: list[dict[str, str]], words: str
+) -> None:
+    at_limits = [{"device": d, "sealed": "A" * (2 * SEALED_KEY_BYTES)} for d in devices(128)]
+    DocumentBody.parse({"document": "np", "copies": [a_copy(keys=at_limits)]})
+    with pytest.raises(SchemaError, match=words):
+        DocumentBody.parse({"document": "np", "copies": [a_copy(keys=keys)]})
+
+
+def test_a_copy_names_its_state_by_code_and_carries_a_ciphertext() -> None:
+    DocumentBody.parse({"document": "np", "copies": [a_copy()]})
+    with pytest.raises(SchemaError, match="copy's state 'arc' is not of the allowed form"):
+        DocumentBody.parse({"document": "np", "copies": [a_copy("arc")]})
+    with pytest.raises(SchemaError, match="copy content 'plain' is not of the allowed form"):
+        DocumentBody.parse({"document": "np", "copies": [a_copy() | {"content": "plain"}]})

@@ -6,6 +6,7 @@ by a rival authority (the "Provisional Council"), whose delegate then joins.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 import pytest
@@ -13,10 +14,11 @@ import pytest
 from accord.core import events as ev
 from accord.core.author import Author
 from accord.core.credentials import revoke
-from accord.core.errors import SchemaError
+from accord.core.errors import EncodingError, SchemaError
 from accord.core.genesis import Genesis, Procedure, procedure_2
 from accord.core.keys import SigningKey
-from accord.core.seating import MAX_CLAIMS, Report
+from accord.core.proceedings import Subject
+from accord.core.seating import MAX_CLAIMS, Finding, Lodging, Report, SeatingAct
 from tests import negotiating as n
 from tests.builders import World, key
 from tests.test_authority import assert_invalid
@@ -165,7 +167,8 @@ def test_only_the_committee_reports_where_the_rules_name_one() -> None:
             "text": "Report."}  # fmt: skip
     for outsider in (d["CAL"], world.chair):
         event = outsider.event(world.view, ev.CREDENTIALS_REPORT, body, world.tick())
-        assert_invalid(world, event, "seating_rule", "only a member of the credentials committee")
+        assert_invalid(world, event, "seating_rule",
+                       "only a member of the credentials committee (ARC, BOR) reports on credentials")  # fmt: skip
     report(world, d["ARC"], [("ELB", COUNCIL, "accept")])
 
 
@@ -287,7 +290,8 @@ def test_an_approved_seating_is_not_flagged_and_the_decision_is_on_an_earlier_re
     rival(world)
     r = report(world, world.chair, [("ELB", COUNCIL, "accept")])
     decide(world, r)
-    assert reason(world.negotiation(), seat(world, r)) is None
+    seated = seat(world, r)  # before the negotiation is read, so that it holds the seating
+    assert reason(world.negotiation(), seated) is None
     unknown = {"kind": "credentials", "report": "sha256:" + "1" * 64}
     seq = act(world, world.chair, ev.DECISION, {"decision": "cred2", "subject": unknown,
               "procedure": "consensus", "rule": None, "deadline": None, "time_zone": None})  # fmt: skip
@@ -329,3 +333,132 @@ def test_the_committee_is_of_member_states_and_the_settings_are_written_only_whe
     bad = committee.to_json() | {"provisional_rights": "some"}
     with pytest.raises(SchemaError, match="provisional rights must be one of"):
         Procedure.parse(bad)
+
+
+# -- the decision on a report, as the fold records it ---------------------------------------
+
+
+def test_the_decision_is_on_the_report_and_the_seating_is_where_it_was_recorded() -> None:
+    world, _ = convene()
+    rival(world)
+    r = report(world, world.chair, [("ELB", COUNCIL, "accept")])
+    decide(world, r)
+    state = world.view.state
+    assert state is not None
+    lodged = state.seating.reports[r][0]
+    subject = world.negotiation().decisions["cred1"].subject
+    assert subject == Subject("", 0, r, None, "credentials", None, lodged)
+    assert subject.label() == f"the report on credentials of #{lodged}"
+    assert state.seating.applied_at() == frozenset()
+    seated = seat(world, r)
+    assert state.seating.applied_at() == frozenset({seated})
+
+
+def test_a_decision_names_a_report_by_its_hash() -> None:
+    world, _ = convene()
+    rival(world)
+    report(world, world.chair, [("ELB", COUNCIL, "accept")])
+    for named in (["sha256:"], 7):
+        seq = act(world, world.chair, ev.DECISION, {"decision": "cred1", "subject": {
+            "kind": "credentials", "report": named}, "procedure": "consensus", "rule": None,
+            "deadline": None, "time_zone": None})  # fmt: skip
+        refused(world, seq, "no such credentials report")
+
+
+def test_reports_and_seatings_exist_only_under_rules_of_procedure_2() -> None:
+    world = World(states=STATES)
+    world.join("ARC", "Delegate ARC")
+    body = {"findings": [{"seat": "ELB", "root": world.roots["ELB"].public.text,
+                          "finding": "accept"}], "text": "Report."}  # fmt: skip
+    event = world.chair.event(world.view, ev.CREDENTIALS_REPORT, body, world.tick())
+    assert_invalid(world, event, "seating_rule",
+                   "a credentials_report act exists under rules of procedure version 2 only")  # fmt: skip
+    seating = world.chair.event(world.view, ev.SEATING,
+                                {"report": "sha256:" + "0" * 64, "decision": "cred1"},
+                                world.tick())  # fmt: skip
+    assert_invalid(world, seating, "seating_rule",
+                   "a seating act exists under rules of procedure version 2 only")  # fmt: skip
+
+
+def test_statements_on_a_decision_on_credentials_name_no_paragraph() -> None:
+    world, d = convene()
+    rival(world)
+    r = report(world, world.chair, [("ELB", COUNCIL, "accept")])
+    decide(world, r)
+    said = n.statement("explanation_of_position", "Arcadia supports.", decision_id="cred1")
+    took_effect(world, act(world, d["ARC"], ev.STATEMENT, said))
+    on_paragraph = n.statement("reservation", "x", decision_id="cred1", paragraph="op1")
+    refused(world, act(world, d["ARC"], ev.STATEMENT, on_paragraph),
+            "a decision on credentials has no paragraphs")  # fmt: skip
+
+
+def test_a_seating_approved_by_a_silence_procedure_is_not_flagged() -> None:
+    world, _ = convene()
+    rival(world)
+    r = report(world, world.chair, [("ELB", COUNCIL, "accept")])
+    deadline = world.clock + 2 * 86_400_000
+    act(world, world.chair, ev.DECISION, {"decision": "cred1", "subject": {
+        "kind": "credentials", "report": r}, "procedure": "silence", "rule": None,
+        "deadline": deadline, "time_zone": "UTC"})  # fmt: skip
+    world.tick(3 * 86_400_000)
+    took_effect(world, act(world, world.chair, ev.CLOSE, n.close("cred1", "adopted")))
+    seated = seat(world, r)
+    assert reason(world.negotiation(), seated) is None
+
+
+# -- the acts' forms -------------------------------------------------------------------------
+
+
+def test_credentials_and_findings_name_a_seat_by_its_code_and_a_root_key() -> None:
+    root = COUNCIL.public.text
+    assert Lodging.parse({"seat": "ELB", "authority": "Council"}) == Lodging("ELB", "Council")
+    with pytest.raises(SchemaError, match="seat 'elb' is not of the allowed form"):
+        Lodging.parse({"seat": "elb", "authority": "Council"})
+    assert Finding.parse({"seat": "ELB", "root": root, "finding": "accept"}).root == root
+    with pytest.raises(SchemaError, match="seat 'elb' is not of the allowed form"):
+        Finding.parse({"seat": "elb", "root": root, "finding": "accept"})
+    with pytest.raises(EncodingError, match="root key of the claim must be 32 bytes"):
+        Finding.parse({"seat": "ELB", "root": "ed25519:abc", "finding": "accept"})
+
+
+def test_a_report_holds_up_to_256_findings_and_its_text() -> None:
+    letters = string.ascii_uppercase
+    seats = sorted(a + b for a in letters for b in letters)
+    root = COUNCIL.public.text
+
+    def body(count: int, text: str = "Report.") -> dict[str, Any]:
+        return {"findings": [{"seat": s, "root": root, "finding": "defer"}
+                             for s in seats[:count]], "text": text}  # fmt: skip
+
+    assert Report.parse(body(256)).text == "Report."
+    with pytest.raises(SchemaError, match="1 to 256 findings"):
+        Report.parse(body(257))
+    assert Report.parse(body(1, "x" * 20_000)).text == "x" * 20_000
+    with pytest.raises(SchemaError, match="report text is longer than 20000 characters"):
+        Report.parse(body(1, "x" * 20_001))
+
+
+def test_the_flag_on_a_seating_without_a_decision_names_the_chair() -> None:
+    world, _ = convene()
+    rival(world)
+    r = report(world, world.chair, [("ELB", COUNCIL, "accept")])
+    seq = seat(world, r, "no-such-decision")
+    [flag] = [f for f in world.negotiation().flags if f.seq == seq]
+    assert flag.who == "the chair (Chair)"
+
+
+def test_a_rejection_alone_unseats_the_claimant_and_leaves_the_seat_contested() -> None:
+    world, _ = convene()
+    rival(world)
+    r = report(world, world.chair, [("ELB", COUNCIL, "reject")])
+    decide(world, r)
+    seat(world, r)
+    assert (status(world, COUNCIL), status(world, world.roots["ELB"])) == ("rejected",
+                                                                           "provisional")  # fmt: skip
+
+
+def test_a_seating_names_its_report_and_decision_in_at_most_80_characters() -> None:
+    SeatingAct.parse({"report": "r" * 80, "decision": "d" * 80})
+    for field in ("report", "decision"):
+        with pytest.raises(SchemaError, match="is longer than 80 characters"):
+            SeatingAct.parse({"report": "r", "decision": "d"} | {field: "x" * 81})

@@ -118,13 +118,14 @@ def _bracketed(text: str) -> list[tuple[int, int]]:
     return [*spans, (opened[0], len(text))] if opened else spans
 
 
-def _scan(text: str) -> list[_Site]:
+def _scan(text: str, whole: bool = False) -> list[_Site]:
     """The variant sites of `text` that have CONTEXT whole words on each side, in order. A
-    word touching either end of `text` is dropped: the cut may have fallen inside it."""
+    word touching either end of `text` is dropped: the cut may have fallen inside it (unless
+    `text` is known to be `whole`: a copy, read to find every place a site may stand)."""
     blocked, words = _bracketed(text), []
     found: list[tuple[int, int, tuple[int, int], bool, int, int]] = []
     for m in _TOKENS.finditer(text):
-        if m.start() == 0 or m.end() == len(text):
+        if not whole and (m.start() == 0 or m.end() == len(text)):
             continue
         if m.lastgroup == "w":
             words.append(m.group().casefold())
@@ -145,6 +146,14 @@ def _scan(text: str) -> list[_Site]:
         if len(before) == len(after) == CONTEXT:
             sites.append(_Site(kind, form, span, (str(kind), *before, *after), upper))
     return sites
+
+
+def _places(text: str) -> dict[tuple[str, ...], set[int]]:
+    """Every spelling each site context has anywhere in a whole copy."""
+    out: dict[tuple[str, ...], set[int]] = {}
+    for site in _scan(text, whole=True):
+        out.setdefault(site.key, set()).add(site.form)
+    return out
 
 
 def _prepare(text: str) -> str:
@@ -338,12 +347,19 @@ def trace(leaked: str, copies: Mapping[str, Sequence[str]], *, min_margin: int =
     where: dict[tuple[str, ...], list[int]] = {}
     for i, key in enumerate(keys):
         where.setdefault(key, []).append(i)
+    # An excerpt can give a site context that a spelling of the copy has only where the copy
+    # never varies it (by its first words, say): those places, read in the whole copy, count
+    # as agreeing too, so that a faithful excerpt never counts against its own copy.
+    fixed = {r: _places(_prepare("\n".join(c))) for r, c in copies.items()}
     matched, compared = dict.fromkeys(copies, 0), 0
     for site in _scan(_prepare(leaked)):  # a site whose context repeats may be any of them
         places = where.get(site.key, [])
         compared += bool(places)
         for r, sites in readings.items():
-            matched[r] += any(sites[i].form == site.form for i in places)
+            matched[r] += bool(places) and (
+                any(sites[i].form == site.form for i in places)
+                or site.form in fixed[r].get(site.key, ())
+            )
     ranking = [Standing(r, matched[r], compared) for r in sorted(copies, key=lambda r: -matched[r])]
 
     macs, damaged = _read_tags(leaked)
