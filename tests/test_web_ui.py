@@ -151,7 +151,7 @@ def test_a_negotiation_from_draft_to_verified_final_act(talks: Talks) -> None:
     )
     cal.get_by_label("This is an amendment").check()
     cal.get_by_role("button", name="Break silence").click()
-    receipt = notice(cal, "Objection recorded")
+    receipt = notice(cal, "Silence broken by an amendment")
     assert "Receipt: entry #" in receipt and "in time, before the deadline" in receipt
     shot(cal, "06-silence-broken-receipt")
     for page in (talks.pages["ARC"], talks.pages["BOR"], cal):  # live on every node
