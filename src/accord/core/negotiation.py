@@ -9,7 +9,7 @@ kept in `flags` with the reason, and has no effect: a chair's "adopted" that the
 not support is shown as such, never as adopted.
 
 What it records is in `accord.core.proceedings`; the rules for each act are in
-`accord.core.text_acts` and `accord.core.decision_acts`.
+`accord.core.text_acts`, `accord.core.decision_acts` and `accord.core.statement_acts`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.core import decision_acts, text_acts
+from accord.core import decision_acts, statement_acts, text_acts
 from accord.core import events as ev
 from accord.core.epochs import NoKeyError
 from accord.core.errors import AccordError
@@ -225,11 +225,11 @@ _HANDLERS = {
     ev.OBJECTION: decision_acts.object_to,
     ev.VOTE: decision_acts.cast_vote,
     ev.CLOSE: decision_acts.close_decision,
-    ev.STATEMENT: decision_acts.make_statement,
+    ev.STATEMENT: statement_acts.make_statement,
     ev.SIGNATURE: decision_acts.sign,
     ev.CONFIRMATION: decision_acts.confirm,
     ev.MOTION: decision_acts.move,
-    ev.GROUP: decision_acts.form_group,
+    ev.GROUP: statement_acts.form_group,
 }
 
 
