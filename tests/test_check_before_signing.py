@@ -105,3 +105,25 @@ def test_a_texts_history_tells_decisions_statements_and_signatures() -> None:
         "reservation by BOR on cica",
         "signature of version 1 by Delegate ARC (ARC) ad referendum",
     ]
+
+
+def test_the_history_words_outcomes_signatures_and_observers_as_people_read_them() -> None:
+    world = World(states=("ARC", "BOR"), observers=("EU",), procedure=procedure_2(2,
+                  consensus_min_ms=0))  # fmt: skip
+    arc, bor = world.join("ARC", "Ana"), world.join("BOR", "Boris")
+    eu = world.join("EU", "Observer", ["negotiate"])
+    world.act(world.chair, ev.TEXT, n.table(V1))
+    world.act(world.chair, ev.DECISION, n.decision("no", V1, kind="adoption"))
+    world.act(bor, ev.OBJECTION, n.objection("no"))
+    world.act(world.chair, ev.CLOSE, n.close("no", "not_adopted"))
+    world.act(world.chair, ev.DECISION, n.decision("yes", V1, kind="adoption"))
+    world.act(world.chair, ev.CLOSE, n.close("yes", "adopted"))
+    world.act(eu, ev.STATEMENT, n.statement("interpretative", "The EU reads it so."))
+    world.act(arc, ev.SIGNATURE, n.signature(V1))
+    history = [what for _, what in world.negotiation().texts["cica"].history]
+    assert history[1:] == [
+        "decision no (consensus on cica version 1) closed: not adopted",
+        "decision yes (consensus on cica version 1) closed: adopted",
+        "interpretative by EU (observer) on cica",
+        "signature of version 1 by Ana (ARC)",
+    ]
