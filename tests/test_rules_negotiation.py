@@ -435,7 +435,7 @@ def test_a_silence_lasts_at_least_the_rules_period_to_the_millisecond() -> None:
         "s1", V1, "silence", deadline=world.clock + SECOND + DAY - 1, time_zone="UTC"
     )
     seq = act(world, world.chair, ev.DECISION, short)
-    refused(world, seq, "a silence lasts at least 86400 s")
+    refused(world, seq, "a silence lasts at least 1 day under")
     exact = n.decision("s2", V1, "silence", deadline=world.clock + SECOND + DAY, time_zone="UTC")
     negotiation = took_effect(world, act(world, world.chair, ev.DECISION, exact))
     assert negotiation.decisions["s2"].time_zone == "UTC"

@@ -56,7 +56,10 @@ def test_the_chair_and_delegations_act_under_rules_of_procedure_2(tmp_path: Path
         try:
             with unlocked(chair) as c, unlocked(cal) as d:
                 page = c.get("/c/talks/decisions").text
-                assert 'name="kind"' in page and "BOR&#39;s proposal on cica op3" in page
+                assert (
+                    'name="kind"' in page
+                    and "cica: BOR&#39;s proposal on paragraph 3 (delete paragraph)" in page
+                )
                 page = post(c, "/c/talks/decisions", {"decision": "basis-1", "text": "cica",
                             "procedure": "consensus", "kind": "basis"})  # fmt: skip
                 assert "cica version 1 as the basis for negotiation" in page

@@ -33,7 +33,7 @@ from accord.core.proceedings import (
 )
 from accord.core.seating import SEATED
 from accord.core.texts import PARAGRAPH_ID, TEXT_ID, Version, paragraph_label
-from accord.core.times import format_time
+from accord.core.times import format_period, format_time
 
 OBJECTION_KINDS = frozenset({"objection", "amendment"})
 # Under procedure 2 a delegation may also request a vote, which a consensus cannot survive.
@@ -79,7 +79,7 @@ def open_decision(
         minimum = n.state.genesis.rules.silence_period_ms
         if deadline - time < minimum:
             raise Refused(
-                f"a silence lasts at least {minimum // 1000} s under the rules of procedure"
+                f"a silence lasts at least {format_period(minimum)} under the rules of procedure"
             )
     elif d["deadline"] is not None or d["time_zone"] is not None:
         raise Refused(f"a {procedure} decision has no deadline")
@@ -293,7 +293,7 @@ def close_decision(
     minimum = decision.settings.consensus_min_ms
     if decision.procedure == "consensus" and time - decision.opened_at < minimum:
         raise Refused(
-            f"a consensus stays open at least {minimum // 60_000} min under the rules of "
+            f"a consensus stays open at least {format_period(minimum)} under the rules of "
             "procedure, so that every delegation can object: until "
             f"{format_time(decision.opened_at + minimum)}"
         )

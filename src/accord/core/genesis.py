@@ -7,6 +7,7 @@ the log is judged against it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,9 @@ class Procedure:
     # What a provisionally seated delegation may do: everything the others may (UNGA rule
     # 29), or everything but vote and sign.
     provisional_rights: str = "full"
+    # The time zone of the conference's seat (an IANA name, e.g. Europe/Vienna): the
+    # pages show every time in it beside UTC. Display only: the record keeps UTC.
+    time_zone: str = "UTC"
 
     @classmethod
     def parse(cls, value: Any) -> Procedure:
@@ -74,6 +78,7 @@ class Procedure:
             provisional_rights=schema.choice(
                 d.get("provisional_rights", "full"), "provisional rights", PROVISIONAL_RIGHTS
             ),
+            time_zone=schema.text(d.get("time_zone", "UTC"), "time zone", 64, TIME_ZONE),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -92,12 +97,16 @@ class Procedure:
             out["credentials_committee"] = list(self.credentials_committee)
         if self.provisional_rights != "full":
             out["provisional_rights"] = self.provisional_rights
+        if self.time_zone != "UTC":
+            out["time_zone"] = self.time_zone
         return out
 
 
 PROCEDURE_FLAGS = ("clean_text", "package", "sponsor_explains", "initialling_is_signature")
 PROCEDURE_FIELDS = ("version", "majority", "quorum", "consensus_min_ms", *PROCEDURE_FLAGS)
-PROCEDURE_OPTIONAL = ("credentials_committee", "provisional_rights")
+PROCEDURE_OPTIONAL = ("credentials_committee", "provisional_rights", "time_zone")
+# The form of an IANA time zone name; whether the zone exists is the node's to check.
+TIME_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}")
 MAJORITY_BASES = frozenset({"present_and_voting", "present", "all_members"})
 PROVISIONAL_RIGHTS = frozenset({"full", "no_vote"})
 
@@ -123,6 +132,7 @@ def procedure_2(
     initialling_is_signature: bool = False,
     credentials_committee: tuple[str, ...] = (),
     provisional_rights: str = "full",
+    time_zone: str = "UTC",
 ) -> Procedure:
     """Version 2 with the UN General Assembly's defaults: majorities of the members present
     and voting (rule 86), a quorum of a majority of the members for any decision (rule
@@ -132,7 +142,7 @@ def procedure_2(
     return Procedure(
         2, majority, members // 2 + 1 if quorum is None else quorum, consensus_min_ms,
         clean_text, package, sponsor_explains, initialling_is_signature,
-        tuple(sorted(credentials_committee)), provisional_rights,
+        tuple(sorted(credentials_committee)), provisional_rights, time_zone,
     )  # fmt: skip
 
 

@@ -17,9 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from accord.core.errors import AccordError
+from accord.core.times import format_period
+from accord.node import local_time
 from accord.node.session import Node
 from accord.node.web import views
-from accord.node.web.forms import FormError, reason
+from accord.node.web.forms import FormError, KeptForm, reason
 from accord.node.web.guard import cookie_name, plain
 from accord.node.web.service import LockedError, WebNode
 
@@ -43,6 +45,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["short"] = views.short
+    env.globals["period"] = format_period
+    env.globals["at"] = local_time.at
     env.globals["ops"] = OPS
     env.globals["statement_kinds"] = STATEMENT_KINDS
     return env
@@ -79,10 +83,15 @@ class Pages:
         )  # fmt: skip
         ctx.setdefault("title", "Accord")
         ctx.setdefault("conf", None)
+        notices = [] if keep else self.service.take_notices()
+        refused = {
+            n.form: KeptForm(n.values, n.text, n.field) for n in notices if n.form and not n.ok
+        }
         html = self.env.get_template(template).render(
             request=request,
             path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
-            notices=[] if keep else self.service.take_notices(),
+            notices=notices,
+            form_state=lambda action: refused.get(action, KeptForm()),
             changes=self.service.changes,
             csrf=self.csrf(),
             **ctx,

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from accord.core.errors import AccordError
 from accord.infra.clock import now_ms
 from accord.node.session import Node
-from accord.node.web.forms import reason
+from accord.node.web.forms import FormError, kept_values, reason
 from accord.node.web.pages import pages
 from accord.node.web.service import LockedError, Notice
 
@@ -26,13 +26,17 @@ async def perform(request: Request, back: str, act: Callable[[Node, FormData], N
     """Read the form, do `act` with it on the node, and go back to `back` with the notice
     it returns, or with the reason it was refused; a locked node sends to the unlock page."""
     p = pages(request)
+    form: FormData | None = None
     try:
-        form = await p.read_form(request)
-        notice = await run_in_threadpool(p.service.act, lambda node: act(node, form))
+        form = read = await p.read_form(request)
+        notice = await run_in_threadpool(p.service.act, lambda node: act(node, read))
     except LockedError:
         return RedirectResponse("/unlock", status_code=303)
     except (AccordError, ValueError) as exc:
-        notice = Notice(False, reason(exc))
+        # The form comes back as it was sent, with the reason beside the field at fault.
+        values = kept_values(form) if form is not None else {}
+        at = exc.field if isinstance(exc, FormError) else None
+        notice = Notice(False, reason(exc), None, request.url.path, values, at)
     p.service.notify(notice)
     return RedirectResponse(back, status_code=303)
 

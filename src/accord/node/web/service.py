@@ -13,8 +13,9 @@ import hmac
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +42,10 @@ class Notice:
     ok: bool
     text: str
     receipt: dict[str, Any] | None = None
+    # A refused form: its action, what it held, and the field at fault (if one is).
+    form: str | None = None
+    values: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    field: str | None = None
 
     @property
     def receipt_line(self) -> str | None:

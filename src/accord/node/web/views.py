@@ -21,8 +21,10 @@ from accord.core.texts import (
     Place,
     Proposal,
     diff_versions,
+    paragraph_label,
 )
 from accord.core.times import format_time
+from accord.node.local_time import at
 from accord.node.replica import Alert
 from accord.node.session import Node
 
@@ -270,6 +272,20 @@ def paragraphs(negotiation: Negotiation, text_id: str, version: int) -> list[Par
     return out
 
 
+def proposal_name(n: Negotiation, p: Proposal) -> str:
+    """ "BOR's proposal on paragraph 2 (insert words)": the paragraph as numbered in the
+    version the proposal was made on."""
+    a = p.amendment
+    record = n.texts.get(a.text_id)
+    where = a.paragraph
+    if record is not None and 1 <= a.version <= len(record.versions):
+        paragraph = record.versions[a.version - 1].paragraph(a.paragraph)
+        if paragraph is not None:
+            where = paragraph_label(paragraph)
+    place = f"after {where}" if a.op == "add_after" else f"on {where}"
+    return f"{p.state}'s proposal {place} ({a.op.replace('_', ' ')})"
+
+
 @dataclass(frozen=True)
 class ProposalView:
     id: str
@@ -285,6 +301,7 @@ class ProposalView:
     opposers: str
     status: str  # open, withdrawn, incorporated, merged, dropped
     mine: bool
+    name: str = ""  # as diplomats name it: "BOR's proposal on paragraph 2 (insert words)"
 
 
 def proposals(negotiation: Negotiation, text_id: str, my_state: str | None) -> list[ProposalView]:
@@ -309,6 +326,7 @@ def proposals(negotiation: Negotiation, text_id: str, my_state: str | None) -> l
                 ", ".join(sorted(p.opposers)),
                 _status(p),
                 p.state == my_state,
+                proposal_name(negotiation, p),
             )
         )
     return out
@@ -373,7 +391,7 @@ def _decision(d: Decision, now: int) -> DecisionView:
         text_id=d.subject.text_id,
         version=d.subject.version,
         deadline_ms=d.deadline,
-        deadline=format_time(d.deadline) if d.deadline is not None else None,
+        deadline=at(d.deadline, d.time_zone or "UTC") if d.deadline is not None else None,
         time_zone=d.time_zone,
         outcome=d.outcome(now),
         closed=d.closed_seq is not None,

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from accord.infra.clock import now_ms
 from accord.node.session import Node
-from accord.node.web import views
+from accord.node.web import status, views
 from accord.node.web.forms import FormError, field
 from accord.node.web.pages import pages
 from accord.node.web.posting import perform, receipted
@@ -51,25 +51,20 @@ async def home(request: Request) -> Response:
     )
 
 
+def overview(node: Node, conf: str, ctx: dict[str, Any]) -> None:
+    """What the conference's overview shows: each text's status, the decisions, and what
+    waits for this delegate."""
+    n = node.negotiation(conf)
+    ctx["texts"] = [status.text_status(n, tid, ctx["me"]) for tid in n.texts]
+    ctx["decisions"] = views.decisions(n)
+    ctx["waiting"] = status.waiting(n, ctx["me"], conf)
+
+
 @router.get("/c/{conf}", response_class=HTMLResponse)
 async def conference(request: Request, conf: str) -> Response:
-    def fill(node: Node, ctx: dict[str, Any]) -> None:
-        n = node.negotiation(conf)
-        ctx["texts"] = [
-            {
-                "id": tid,
-                "title": r.current.title,
-                "version": r.current.number,
-                "adopted": any(n.adopted(v.hash) for v in r.versions),
-                "open": sum(
-                    1 for p in n.proposals.values() if p.amendment.text_id == tid and p.open
-                ),
-            }
-            for tid, r in n.texts.items()
-        ]
-        ctx["decisions"] = views.decisions(n)
-
-    return await pages(request).conference_page(request, conf, "conference.html.j2", fill)
+    return await pages(request).conference_page(
+        request, conf, "conference.html.j2", lambda node, ctx: overview(node, conf, ctx)
+    )
 
 
 @router.get("/c/{conf}/ch/{channel}", response_class=HTMLResponse)

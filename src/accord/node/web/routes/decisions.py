@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from accord.core import events as ev
-from accord.core.proceedings import MAJORITIES
+from accord.core.proceedings import DECISION_ID, MAJORITIES
 from accord.infra.clock import now_ms
 from accord.node import acts
 from accord.node.session import Node
@@ -38,9 +38,12 @@ async def decisions_page(request: Request, conf: str) -> Response:
         # behalf of a group; the open proposals and motions a decision may be on.
         ctx["procedure_2"] = ctx["rules"].procedure.version > 1
         ctx["open_proposals"] = [
-            (p.id, f"{p.state}'s proposal on {p.amendment.text_id} {p.amendment.paragraph}")
+            (p.id, f"{p.amendment.text_id}: {views.proposal_name(n, p)}")
             for p in n.proposals.values()
             if p.open
+        ]
+        ctx["paragraph_choices"] = [
+            (tid, p.number, p.id) for tid, r in n.texts.items() for p in r.current.paragraphs
         ]
         ctx["open_motions"] = [(m.id, m.label()) for m in n.motions.values() if m.decided is None]
         ctx["groups"] = [g for g in n.groups.values() if g.spokesperson == ctx["me"].state]
@@ -54,18 +57,32 @@ async def open_decision(request: Request, conf: str) -> Response:
         n = node.negotiation(conf)
         version = acts.version_of(n, field(form, "text"), int_or_none(str(form.get("version"))))
         procedure = field(form, "procedure")
-        deadline, zone = optional(form, "deadline"), optional(form, "time_zone") or "UTC"
-        when = acts.deadline_ms(deadline, zone) if deadline and procedure == "silence" else None
-        if procedure == "silence" and when is None:
-            raise FormError("a silence procedure needs a deadline")
+        seat = n.state.genesis.rules.procedure.time_zone
+        deadline, zone = optional(form, "deadline"), optional(form, "time_zone") or seat
+        when = None
+        if procedure == "silence":
+            if deadline is None:
+                raise FormError("A silence procedure needs a deadline.", "deadline")
+            try:
+                when = acts.deadline_ms(deadline, zone)
+            except acts.ActError as exc:
+                at = "time_zone" if "zone" in str(exc) else "deadline"
+                raise FormError(f"{exc}: give an IANA name such as Europe/Vienna", at) from exc
         kind = on = None
         if n.state.genesis.rules.procedure.version > 1:
             kind = optional(form, "kind") or "adoption"
             on = optional(form, "on") if kind in ("proposal", "motion") else None
             if kind in ("proposal", "motion") and on is None:
                 raise FormError(f"choose the {kind} the decision is on")
+        decision = field(form, "decision")
+        if not DECISION_ID.fullmatch(decision):
+            raise FormError(
+                "A decision's id is 1 to 64 lower-case letters, digits, “.”, “_” or “-”, "
+                "starting with a letter or digit (e.g. silence-1).",
+                "decision",
+            )
         return acts.decision(
-            field(form, "decision"),
+            decision,
             version,
             optional(form, "paragraph"),
             procedure,

@@ -4,6 +4,8 @@ amend, stance, paragraph status, sign."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,39 +13,113 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from accord.core import events as ev
+from accord.core.encoding import hash_json
+from accord.core.errors import AccordError
 from accord.core.negotiation import Negotiation
-from accord.documents.typed_text import version_lines
+from accord.core.texts import Version
+from accord.documents.typed_text import Reading, version_lines
 from accord.infra.clock import now_ms
 from accord.node import acts
 from accord.node.session import Node
-from accord.node.web import views
+from accord.node.web import status, views
 from accord.node.web.forms import (
     FormError,
-    docx_version,
+    KeptForm,
+    docx_reading,
     field,
     int_or_none,
+    kept_values,
     optional,
+    typed_reading,
     typed_version,
 )
 from accord.node.web.pages import pages
 from accord.node.web.posting import negotiate, perform, receipted
+from accord.node.web.routes.conferences import overview
 from accord.node.web.service import Notice
 
 router = APIRouter()
+# What each kind of amendment needs, in the words of the form's labels.
+NEEDS_OLD = {
+    "replace_words": "are to be replaced",
+    "insert_words": "the new words follow",
+    "delete_words": "are to be deleted",
+}
+NEEDS_NEW = {
+    "replace_words": "the new words",
+    "insert_words": "the words to insert",
+    "replace_paragraph": "the paragraph's new text",
+    "add_after": "the new paragraph's text",
+}
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A text as it would be tabled: every line and what became of it, and the form to
+    table it, filled in (a Word document's text typed out, as the file cannot be kept)."""
+
+    title: str
+    paragraphs: list[dict[str, Any]]
+    lines: tuple[tuple[int, str, str], ...]
+    skipped: int
+    digest: str  # of the version read: tabling after the preview tables exactly that
+    form: KeptForm
+
+
+def _reading(form: FormData) -> tuple[Reading, dict[str, tuple[str, ...]]]:
+    """The text the form gives, read; and the form's values, the text typed out."""
+    text_id = field(form, "text_id")
+    values = kept_values(form)
+    upload = form.get("docx")
+    if isinstance(upload, UploadFile) and upload.filename:
+        reading = docx_reading(upload, text_id)
+        typed = [reading.version["title"], *version_lines(Version.parse(reading.version))]
+        values["typed"] = ("\n".join(typed),)
+    else:
+        reading = typed_reading(field(form, "typed"), text_id, 1)
+    return reading, values
+
+
+def _digest(version: dict[str, Any]) -> str:
+    return hash_json(version)
 
 
 @router.post("/c/{conf}/texts")
 async def table_text(request: Request, conf: str) -> Response:
-    def content(node: Node, form: FormData) -> dict[str, Any]:
-        text_id = field(form, "text_id")
-        upload = form.get("docx")
-        if isinstance(upload, UploadFile) and upload.filename:
-            version = docx_version(upload, text_id)
-        else:
-            version = typed_version(field(form, "typed"), text_id, 1)
-        return acts.table(version)
+    """Table a text; or first show how it reads ("Preview the reading"), which is also
+    shown instead of tabling when some lines would not be part of the text and the chair
+    has not seen that reading yet."""
+    p = pages(request)
+    try:
+        form = await p.read_form(request)
+        reading, values = _reading(form)
+    except (AccordError, ValueError) as exc:
+        return await negotiate(request, conf, ev.TEXT, _refuse(exc), f"/c/{conf}", "")
+    seen = form.get("previewed") == _digest(reading.version)
+    if form.get("intent") == "preview" or (reading.skipped and not seen):
+        preview = Preview(
+            reading.version["title"], reading.version["paragraphs"], reading.lines,
+            len(reading.skipped), _digest(reading.version), KeptForm(values),
+        )  # fmt: skip
 
-    return await negotiate(request, conf, ev.TEXT, content, f"/c/{conf}", "Text tabled")
+        def fill(node: Node, ctx: dict[str, Any]) -> None:
+            overview(node, conf, ctx)
+            ctx["preview"] = preview
+
+        return await p.conference_page(request, conf, "conference.html.j2", fill)
+    return await negotiate(
+        request, conf, ev.TEXT, lambda node, form: acts.table(reading.version), f"/c/{conf}",
+        "Text tabled",
+    )  # fmt: skip
+
+
+def _refuse(exc: Exception) -> Callable[[Node, FormData], dict[str, Any]]:
+    """A form's content that cannot be made: `negotiate` gives the form back with why."""
+
+    def content(node: Node, form: FormData) -> dict[str, Any]:
+        raise exc
+
+    return content
 
 
 @router.get("/c/{conf}/t/{text}", response_class=HTMLResponse)
@@ -77,6 +153,7 @@ async def text_page(request: Request, conf: str, text: str) -> Response:
             ],
             statements=[s for s in n.statements if s.text_id == text],
             history=record.history,
+            strip=status.text_status(n, text, ctx["me"]),
             flags=n.flags,
             signed={(s.version_hash, s.act) for s in n.signatures if s.state == my_state},
         )
@@ -114,16 +191,23 @@ async def amend(request: Request, conf: str, text: str) -> Response:
         current = acts.version_of(node.negotiation(conf), text)
         paragraph, op = field(form, "paragraph"), field(form, "op")
         old, new = optional(form, "old"), optional(form, "new")
+        p = current.paragraph(paragraph)
+        if p is None:
+            raise FormError(f"version {current.number} has no paragraph {paragraph!r}", "paragraph")
+        if op in NEEDS_OLD and old is None:
+            raise FormError(f"Give the words of paragraph {p.number} that {NEEDS_OLD[op]}.", "old")
+        if op in NEEDS_NEW and new is None:
+            raise FormError(f"Give {NEEDS_NEW[op]}.", "new")
         new_id = new_number = None
         if op == "add_after":
-            p = current.paragraph(paragraph)
-            if p is None:
-                raise FormError(f"there is no paragraph {paragraph!r}")
             new_id, new_number = f"new-{secrets.token_hex(3)}", f"{p.number} bis"
-        return acts.amendment(
-            current, paragraph, op, old, new, 1, new_id, new_number,
-            optional(form, "rationale"),
-        )  # fmt: skip
+        try:
+            return acts.amendment(
+                current, paragraph, op, old, new, 1, new_id, new_number,
+                optional(form, "rationale"),
+            )  # fmt: skip
+        except acts.ActError as exc:
+            raise FormError(str(exc), "old" if op in NEEDS_OLD else None) from exc
 
     return await negotiate(request, conf, ev.AMEND, content, f"/c/{conf}/t/{text}", "Proposal made")
 
@@ -141,7 +225,7 @@ async def stance(request: Request, conf: str, text: str) -> Response:
 
 
 @router.post("/c/{conf}/t/{text}/status")
-async def status(request: Request, conf: str, text: str) -> Response:
+async def mark_paragraph(request: Request, conf: str, text: str) -> Response:
     def act(node: Node, form: FormData) -> Notice:
         current = acts.version_of(node.negotiation(conf), text)
         content = acts.paragraph_status(
