@@ -117,5 +117,6 @@ def refresh(node: Node, conf: str) -> None:
             raise
         err.print(
             f"[yellow]the relay cannot be reached[/yellow]: shown from this node's verified "
-            f"copy ({node.view(conf).length} entries). {escape(exc.message)}"
+            f"copy ({node.view(conf).length} entries, {node.synced_note(conf)}). "
+            f"{escape(exc.message)}"
         )

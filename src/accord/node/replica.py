@@ -90,6 +90,15 @@ outcomes = Table(
     Column("outcome", String(16), nullable=False),
 )
 
+# When each conference was last synced in full with its relay (the checkpoint checked):
+# what a reader offline is told of the copy it reads.
+syncs = Table(
+    "syncs",
+    metadata,
+    Column("conf", String(64), primary_key=True),
+    Column("at", BigInteger, nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -276,6 +285,18 @@ class Replica:
                 )
             )
             c.execute(insert(read_marks).values(conf=conf, channel=channel, seq=seq))
+
+    # -- syncs ---------------------------------------------------------------------
+    def synced(self, conf: str) -> int | None:
+        """When `conf` was last synced in full with its relay (ms), if ever."""
+        with self.engine.connect() as c:
+            row = c.execute(select(syncs.c.at).where(syncs.c.conf == conf)).first()
+        return None if row is None else int(row.at)
+
+    def mark_synced(self, conf: str, at: int) -> None:
+        with self.engine.begin() as c:
+            c.execute(syncs.delete().where(syncs.c.conf == conf))
+            c.execute(insert(syncs).values(conf=conf, at=at))
 
     # -- alerts --------------------------------------------------------------------
     def alert(self, conf: str, seq: int | None, code: str, message: str) -> Alert:

@@ -14,7 +14,9 @@ from accord.core.errors import AccordError, Violation
 from accord.core.log import Checkpoint
 from accord.core.record import checkpoint_line, entry_line, header_line
 from accord.core.sealing import DevicePublicKey
+from accord.core.times import format_period, format_time
 from accord.core.verify import LogVerifier, check_genesis
+from accord.infra.clock import now_ms
 from accord.node.alerts import WATCHED, Known, key_alerts
 from accord.node.base import NodeBase, NodeError
 from accord.node.client import RelayClient, RelayError
@@ -64,6 +66,7 @@ class Syncing(NodeBase):
                 self.replica.append(conf, start, pending)
                 start, pending = start + len(pending), []
                 self._check_checkpoint(client, conf, view)
+                self.replica.mark_synced(conf, now_ms())
             except Violation as v:
                 self.replica.append(conf, start, pending)
                 self._views.pop(conf, None)  # reload what the replica holds next time
@@ -78,6 +81,14 @@ class Syncing(NodeBase):
                 else:
                     raise
         return SyncResult(conf, before, self.replica.length(conf), alert)
+
+    def synced_note(self, conf: str) -> str:
+        """When this node last synced `conf` in full with its relay, in words: what a
+        reader of the verified copy is told when the relay cannot be reached."""
+        at = self.replica.synced(conf)
+        if at is None:
+            return "never synced in full with the relay"
+        return f"last synced {format_time(at)}, {format_period(max(now_ms() - at, 0))} ago"
 
     def _check_checkpoint(self, client: RelayClient, conf: str, view: LogVerifier) -> None:
         assert view.state is not None

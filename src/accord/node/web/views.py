@@ -93,7 +93,7 @@ def badge(node: Node, conf: str, unreachable: str | None = None) -> Badge:
         return Badge(False, True, length - 1, text, alerts)
     text = f"Record verified up to entry #{length - 1}"
     if unreachable is not None:
-        text += " (relay unreachable: showing what was verified)"
+        text += f" (relay unreachable: showing this node's verified copy, {node.synced_note(conf)})"
     return Badge(True, True, length - 1, text, alerts)
 
 
