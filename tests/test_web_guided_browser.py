@@ -1,0 +1,88 @@
+"""The guided negotiation in Debian's Chromium (issue 14): a text previewed before it is
+tabled, every line placed or reported; a refused amendment that keeps what was typed,
+with the reason beside the field; what waits for each delegation on the overview; the
+status strip of a text. Three delegations on their own nodes through a real relay (the
+fixtures of tests/test_web_ui.py)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_web_ui import Talks, notice, talks
+from tests.web_nodes import shot
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+__all__ = ["talks"]  # the fixture, used by name
+
+DRAFT = """Arrangement on Points of Contact
+Draft of 3 December, for discussion
+PP1. Recalling the voluntary norms of responsible State behaviour,
+1. Each State shall name a point of contact for ICT incidents.
+1 bis. A point of contact shall answer within 72 hours.
+2. A State shall acknowledge a request for assistance."""
+
+
+def test_tabling_with_a_preview_and_forms_that_keep_the_work(talks: Talks) -> None:
+    chair = talks.conference("ARC")
+    chair.get_by_label("Text id").fill("poc")
+    chair.get_by_label("The text as typed").fill(DRAFT)
+    chair.get_by_role("button", name="Preview the reading").click()
+    preview = chair.locator("#preview")
+    expect(preview).to_contain_text("As it will be tabled: “Arrangement on Points of Contact”, 4")
+    expect(preview).to_contain_text("line 2 → skipped: before the first numbered paragraph")
+    expect(preview).to_contain_text("line 5 → paragraph 1 bis")
+    expect(preview).to_contain_text("1 line will not be part of the text")
+    # The form is filled in as typed, and nothing was tabled.
+    expect(chair.get_by_label("Text id")).to_have_value("poc")
+    expect(chair.get_by_label("The text as typed")).to_have_value(DRAFT)
+    expect(chair.get_by_text("No text has been tabled yet.")).to_be_visible()
+    shot(chair, "11-tabling-preview")
+    chair.get_by_role("button", name="Table the text").click()
+    notice(chair, "Text tabled")
+    strip = chair.locator("#status-poc")
+    expect(strip).to_contain_text("version 1")
+    expect(strip).to_contain_text("4 of 4 paragraphs not agreed")
+    expect(strip).to_contain_text("0 open proposals")
+
+    # Borduria names words that are not in the paragraph: refused before anything is
+    # signed, the reason beside the field, and everything typed still there.
+    bor = talks.text("BOR")
+    bor.get_by_label("Paragraph", exact=True).select_option("op2")
+    bor.get_by_label("Amendment", exact=True).select_option("replace_words")
+    bor.get_by_label("Words in the paragraph").fill("a plea for help")
+    bor.get_by_label("New words").fill("a request for help")
+    bor.get_by_label("Rationale").fill("Plainer words.")
+    bor.get_by_role("button", name="Propose").click()
+    error = bor.locator("#amend-old-error")
+    expect(error).to_contain_text("the words 'a plea for help' are not in paragraph 2")
+    expect(bor.get_by_label("Words in the paragraph")).to_have_attribute("aria-invalid", "true")
+    expect(bor.get_by_label("Paragraph", exact=True)).to_have_value("op2")
+    expect(bor.get_by_label("Amendment", exact=True)).to_have_value("replace_words")
+    expect(bor.get_by_label("New words")).to_have_value("a request for help")
+    expect(bor.get_by_label("Rationale")).to_have_value("Plainer words.")
+    shot(bor, "12-refused-amendment-kept")
+    # Corrected, it is made.
+    bor.get_by_label("Words in the paragraph").fill("a request for assistance")
+    bor.get_by_role("button", name="Propose").click()
+    notice(bor, "Proposal made")
+    expect(bor.locator("#proposals")).to_contain_text(
+        "BOR's proposal on paragraph 2 (replace words)"
+    )
+
+    # Calvia's overview: what waits for it; the chair's: its own tasks.
+    cal = talks.conference("CAL")
+    expect(cal.locator("#waiting")).to_contain_text(
+        "Support or oppose 1 proposal on “Arrangement on Points of Contact”: BOR's proposal on "
+        "paragraph 2 (replace words)"
+    )
+    shot(cal, "13-what-waits")
+    chair = talks.conference("ARC")
+    expect(chair.locator("#waiting")).to_contain_text(
+        "1 open proposal on “Arrangement on Points of Contact”: issue a revised version"
+    )
+    cal.locator("#waiting a").first.click()
+    cal.get_by_role("button", name="Support proposal").first.click()
+    notice(cal, "Stance recorded")
+    cal = talks.conference("CAL")
+    expect(cal.locator("#waiting")).to_contain_text("Nothing waits for you now.")
