@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from accord.core.negotiation import Negotiation
 from accord.core.proceedings import Decision, Outcome
 from accord.node.local_time import at
-from accord.node.web.views import Me, proposal_name
+from accord.node.web.views import Me, proposal_name, subject_label
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def waiting(n: Negotiation, me: Me, conf: str) -> list[Task]:
     if me.state is not None:
         for d in n.decisions.values():
             if d.closed_seq is None and d.outcome(n.last_time) == Outcome.OPEN:
-                task = _answer_due(d, me, conf, zone)
+                task = _answer_due(n, d, me, conf, zone)
                 if task is not None:
                     tasks.append(task)
         if "negotiate" in me.powers:
@@ -139,8 +139,8 @@ def _chair_tasks(n: Negotiation, conf: str) -> list[Task]:
             ))  # fmt: skip
         elif d.procedure != "silence":
             tasks.append(Task(
-                f"Close decision {d.id} ({d.procedure} on {d.subject.label()}) when the room "
-                "is ready",
+                f"Close decision {d.id} ({d.procedure} on {subject_label(n, d.subject)}) "
+                "when the room is ready",
                 f"/c/{conf}/decisions#d-{d.id}",
             ))  # fmt: skip
     for tid, record in n.texts.items():
@@ -167,9 +167,9 @@ def _chair_tasks(n: Negotiation, conf: str) -> list[Task]:
     return tasks
 
 
-def _answer_due(d: Decision, me: Me, conf: str, zone: str) -> Task | None:
+def _answer_due(n: Negotiation, d: Decision, me: Me, conf: str, zone: str) -> Task | None:
     href = f"/c/{conf}/decisions#d-{d.id}"
-    on = d.subject.label()
+    on = subject_label(n, d.subject)
     if d.procedure == "silence":
         if any(o.state == me.state for o in d.objections):
             return None

@@ -13,7 +13,7 @@ from accord.core import events as ev
 from accord.core.credentials import FullPowers
 from accord.core.keys import fingerprint
 from accord.core.negotiation import Negotiation
-from accord.core.proceedings import Decision
+from accord.core.proceedings import Decision, Subject
 from accord.core.texts import (
     Bracket,
     CompiledParagraph,
@@ -376,18 +376,37 @@ class DecisionView:
     quorum: str | None = None  # procedure 2: why nothing was adopted, if the quorum failed
 
 
+def subject_label(n: Negotiation, subject: Subject) -> str:
+    """What a decision is on, as the pages name it: paragraphs by their printed number,
+    a proposal by paragraph and proponent, a motion by its mover (not by ids or hashes)."""
+    if subject.kind == "credentials":
+        return subject.label()
+    where = ""
+    record = n.texts.get(subject.text_id)
+    if subject.paragraph is not None and record is not None:
+        paragraph = record.versions[subject.version - 1].paragraph(subject.paragraph)
+        where = f", {paragraph_label(paragraph)}" if paragraph is not None else where
+    on = f"{subject.text_id} version {subject.version}{where}"
+    if subject.kind == "proposal" and subject.proposal in n.proposals:
+        return f"{proposal_name(n, n.proposals[subject.proposal])} on {on}"
+    if subject.kind == "motion" and subject.proposal in n.motions:
+        return f"{n.motions[subject.proposal].label()}, version {subject.version}"
+    return on + (" as the basis for negotiation" if subject.kind == "basis" else "")
+
+
 def decisions(negotiation: Negotiation) -> list[DecisionView]:
-    return [_decision(d, negotiation.last_time) for d in negotiation.decisions.values()]
+    return [_decision(negotiation, d) for d in negotiation.decisions.values()]
 
 
-def _decision(d: Decision, now: int) -> DecisionView:
+def _decision(n: Negotiation, d: Decision) -> DecisionView:
+    now = n.last_time
     tally = d.tally()
     return DecisionView(
         id=d.id,
         seq=d.seq,
         procedure=d.procedure,
         rule=d.rule,
-        subject=d.subject.label(),
+        subject=subject_label(n, d.subject),
         text_id=d.subject.text_id,
         version=d.subject.version,
         deadline_ms=d.deadline,
