@@ -73,7 +73,9 @@ def test_the_chair_and_delegations_act_under_rules_of_procedure_2(tmp_path: Path
                 page = post(c, "/c/talks/decisions", {"decision": "del-op3", "text": "cica",
                             "procedure": "vote", "rule": "two_thirds_majority",
                             "kind": "proposal", "on": proposal})  # fmt: skip
-                assert "BOR&#39;s proposal on paragraph 3 (delete paragraph) on cica version 1" in page
+                assert (
+                    "BOR&#39;s proposal on paragraph 3 (delete paragraph) on cica version 1" in page
+                )
                 assert 'value="present"' in d.get("/c/talks/decisions").text
                 page = post(d, "/c/talks/d/del-op3/vote", {"vote": "present"})
                 assert "<td>CAL</td><td>present, not voting</td>" in page

@@ -175,10 +175,11 @@ class MessageView:
 
 
 def messages(node: Node, conf: str, channel: str) -> list[MessageView]:
+    zone = _zone(node, conf)
     return [
         MessageView(
             r.message.seq,
-            format_time(r.message.time),
+            at(r.message.time, zone),
             r.message.author,
             r.text,
             r.problem,
@@ -187,6 +188,38 @@ def messages(node: Node, conf: str, channel: str) -> list[MessageView]:
         for r in node.messages(conf)
         if r.message.channel == channel
     ]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Messages one author posted one after another: a turn in the conversation; `new`
+    once the first message the delegate had not seen is in it (from its index)."""
+
+    author: str
+    messages: tuple[MessageView, ...]
+    first_new: int | None  # index of the first unseen message in this turn
+
+
+def conversation(items: list[MessageView], seen: int) -> list[Turn]:
+    """The channel's messages as turns: consecutive messages of one author together, the
+    first message after `seen` (the delegate's read mark) marked, once."""
+    turns: list[Turn] = []
+    marked = False
+    for m in items:
+        new = not marked and m.seq > seen
+        marked = marked or new
+        if turns and turns[-1].author == m.author:
+            last = turns[-1]
+            first_new = len(last.messages) if new else last.first_new
+            turns[-1] = Turn(last.author, (*last.messages, m), first_new)
+        else:
+            turns.append(Turn(m.author, (m,), 0 if new else None))
+    return turns
+
+
+def _zone(node: Node, conf: str) -> str:
+    state = node.view(conf).state
+    return state.genesis.rules.procedure.time_zone if state is not None else "UTC"
 
 
 # -- the negotiating text --------------------------------------------------------------
