@@ -462,3 +462,16 @@ def test_a_seating_names_its_report_and_decision_in_at_most_80_characters() -> N
     for field in ("report", "decision"):
         with pytest.raises(SchemaError, match="is longer than 80 characters"):
             SeatingAct.parse({"report": "r", "decision": "d"} | {field: "x" * 81})
+
+
+def test_the_conference_time_zone_is_written_only_when_set_and_of_the_form_of_a_zone_name() -> None:
+    plain = procedure_2(3)
+    assert plain.time_zone == "UTC" and "time_zone" not in plain.to_json()
+    vienna = procedure_2(3, time_zone="Europe/Vienna")
+    assert vienna.to_json()["time_zone"] == "Europe/Vienna"
+    assert Procedure.parse(vienna.to_json()) == vienna
+    for name in ("America/Argentina/Buenos_Aires", "Etc/GMT+5", "UTC"):
+        assert Procedure.parse(plain.to_json() | {"time_zone": name}).time_zone == name
+    for bad in ("", "Europe/", "/Vienna", "Europe Vienna", "a/b/c/d", "../etc/passwd", 5):
+        with pytest.raises(SchemaError, match="time zone"):
+            Procedure.parse(plain.to_json() | {"time_zone": bad})
