@@ -96,7 +96,10 @@ def test_a_text_is_previewed_and_a_refused_form_keeps_the_work(cast: Cast, tmp_p
             # A text id not of the allowed form: the form is stated.
             page = send(c, "/c/talks/texts", {"text_id": "Bad Id", "typed": DRAFT,
                         "intent": "table"}, overview)  # fmt: skip
-            assert "Bad Id" in page and DRAFT.splitlines()[3] in page  # the text is kept
+            assert (
+                "text id 'Bad Id' is not of the allowed form (1 to 64 lower-case letters," in page
+            )
+            assert DRAFT.splitlines()[3] in page  # the text is kept
             # The preview: every line placed or reported, nothing signed.
             page = send(c, "/c/talks/texts", {"text_id": "poc", "typed": DRAFT,
                         "intent": "preview"}, overview)  # fmt: skip

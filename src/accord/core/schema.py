@@ -17,6 +17,13 @@ CONFERENCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 STATE_CODE = re.compile(r"^[A-Z]{2,8}$")
 CHANNEL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_NAME = 200
+# The allowed forms of identifiers, in words (what a refusal tells the person who typed one).
+_IDENTIFIER = "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+FORMS = {
+    r"^[a-z0-9][a-z0-9._-]{0,63}$": f"1 to 64 {_IDENTIFIER}",
+    r"^[a-z0-9][a-z0-9._-]{0,31}$": f"1 to 32 {_IDENTIFIER}",
+    r"^[A-Z]{2,8}$": "2 to 8 capital letters",
+}
 MAX_REASON = 2000
 
 
@@ -42,7 +49,10 @@ def text(
     if len(value) > max_len:
         raise SchemaError(f"{what} is longer than {max_len} characters")
     if pattern is not None and not pattern.fullmatch(value):
-        raise SchemaError(f"{what} {value!r} is not of the allowed form")
+        form = FORMS.get(pattern.pattern)
+        raise SchemaError(
+            f"{what} {value!r} is not of the allowed form" + (f" ({form})" if form else "")
+        )
     if pattern is None and not value.strip():
         raise SchemaError(f"{what} is empty")
     return value
