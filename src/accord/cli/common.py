@@ -38,6 +38,17 @@ HOME = typer.Option(
 )
 
 
+def quiet_option(what: str) -> Any:
+    """`--quiet`/`-q`: print only `what`, alone on its line, for a script to capture
+    (`KEY=$(accord identity create --quiet)`, as in docs/tour.sh)."""
+    return typer.Option(False, "--quiet", "-q", help=f"Print only {what} (for scripts).")
+
+
+def print_value(value: str) -> None:
+    """A value a script captures: plain, on one line, never styled or wrapped."""
+    typer.echo(value)
+
+
 def passphrase(confirm: bool = False) -> str:
     value = os.environ.get("ACCORD_PASSPHRASE")
     if value is None:

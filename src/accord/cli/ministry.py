@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from accord.cli.common import HOME, console, open_node, write_json
+from accord.cli.common import HOME, console, open_node, print_value, quiet_option, write_json
 from accord.core.credentials import FullPowers, Revocation, confirm
 from accord.core.keys import PublicKey, fingerprint
 from accord.infra.clock import now_ms
@@ -22,10 +22,14 @@ powers_app = typer.Typer(
 def root_create(
     state: str = typer.Argument(..., help="ISO 3166 alpha-3 or organisation code"),
     home: Path = HOME,
+    quiet: bool = quiet_option("the root key"),
 ) -> None:
     """Create the root key of a state; publish its fingerprint out of band."""
     with open_node(home) as node:
         key = node.create_root(state)
+    if quiet:
+        print_value(key.text)
+        return
     console.print(f"root key of {state}: {key.text}")
     console.print(f"fingerprint: {fingerprint(key)}")
 
@@ -47,6 +51,7 @@ def powers_issue(
     ),
     out: Path = typer.Option(..., "--out", help="Where to write the signed full powers."),
     home: Path = HOME,
+    quiet: bool = quiet_option("the full powers' id"),
 ) -> None:
     """Sign full powers for a delegate with the state's root key."""
     with open_node(home) as node:
@@ -54,6 +59,9 @@ def powers_issue(
             state, delegate, PublicKey.parse(key), power, conference, now_ms(), days, office
         )
     write_json(out, credential)
+    if quiet:
+        print_value(FullPowers.parse(credential).id)
+        return
     console.print(f"full powers {FullPowers.parse(credential).id} written to {out}")
 
 
@@ -64,11 +72,15 @@ def powers_revoke(
     reason: str = typer.Option(..., "--reason"),
     out: Path = typer.Option(..., "--out"),
     home: Path = HOME,
+    quiet: bool = quiet_option("the revocation's id"),
 ) -> None:
     """Sign a revocation, effective now; publish it with `accord publish-revocation`."""
     with open_node(home) as node:
         revocation = node.revoke_powers(state, credential, reason, now_ms())
     write_json(out, revocation)
+    if quiet:
+        print_value(Revocation.parse(revocation).id)
+        return
     console.print(f"revocation {Revocation.parse(revocation).id} written to {out}")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 from rich.progress import Progress, TaskID
-from rich.table import Table
+from rich.table import Column, Table
 
 from accord.cli.common import (
     HOME,
@@ -20,13 +20,15 @@ from accord.cli.common import (
     err,
     open_node,
     passphrase,
+    print_value,
+    quiet_option,
     read_json,
 )
 from accord.cli.display import message_line
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.genesis import PROCEDURE_1, procedure_2
-from accord.core.keys import fingerprint
+from accord.core.keys import PublicKey, fingerprint
 from accord.core.sealing import DevicePublicKey
 from accord.core.times import format_time
 from accord.infra.clock import now_ms
@@ -49,19 +51,25 @@ def init(home: Path = HOME) -> None:
 
 
 @identity_app.command("create")
-def identity_create(home: Path = HOME) -> None:
+def identity_create(home: Path = HOME, quiet: bool = quiet_option("the public key")) -> None:
     """Create this node's signing key (a delegate's, or a host's)."""
     with open_node(home) as node:
         key = node.create_identity()
-    console.print(f"identity: {key.text}")
-    console.print(f"fingerprint: {fingerprint(key)}")
+    _print_key(key, quiet)
 
 
 @identity_app.command("show")
-def identity_show(home: Path = HOME) -> None:
+def identity_show(home: Path = HOME, quiet: bool = quiet_option("the public key")) -> None:
     """Print this node's public key and fingerprint."""
     with open_node(home) as node:
         key = node.identity.public
+    _print_key(key, quiet)
+
+
+def _print_key(key: PublicKey, quiet: bool) -> None:
+    if quiet:
+        print_value(key.text)
+        return
     console.print(f"identity: {key.text}")
     console.print(f"fingerprint: {fingerprint(key)}")
 
@@ -111,6 +119,7 @@ def conference_create(
         "full", "--provisional-rights", help="2: full (GA rule 29), or no_vote: a "
         "provisionally seated delegation neither votes nor signs"),
     home: Path = HOME,
+    quiet: bool = quiet_option("the genesis hash"),
 ) -> None:  # fmt: skip
     """Sign the genesis as host (and chair) and open the conference on a relay."""
     states = []
@@ -135,6 +144,9 @@ def conference_create(
             relay, conf, title, states, now_ms(), host_name=chair, decision_rule=rule,
             procedure=rules, place=place,
         )  # fmt: skip
+    if quiet:
+        print_value(genesis)
+        return
     console.print(f"conference {conf} opened on {relay}")
     console.print(f"genesis hash (send it to every delegation): [cyan]{genesis}[/cyan]")
 
@@ -269,11 +281,15 @@ def safety_number_cmd(
     state: str = typer.Option(..., "--state"),
     delegate: str = typer.Option(..., "--delegate"),
     home: Path = HOME,
+    quiet: bool = quiet_option("the safety number"),
 ) -> None:
     """The safety number to compare with another delegate, by telephone or in person."""
     with open_node(home) as node:
         fp, number = node.safety_number(conf, state, delegate)
         verified = node.is_verified(fp)
+    if quiet:
+        print_value(number)
+        return
     console.print(f"safety number with {escape(fp.label())}:\n  [bold]{number}[/bold]")
     console.print(
         "[green]verified[/green]"
@@ -375,7 +391,11 @@ def sync(
 def status(home: Path = HOME) -> None:
     """Conferences followed, their verified length, and alerts."""
     with open_node(home) as node:
-        table = Table("conference", "relay", "entries", "delegates", "messages", "alerts")
+        # Ids and addresses are folded, never cut short, on a narrow terminal or a pipe.
+        table = Table(
+            Column("conference", overflow="fold"), Column("relay", overflow="fold"),
+            "entries", "delegates", "messages", "alerts",
+        )  # fmt: skip
         for m in node.replica.memberships():
             view = node.view(m.conf)
             state = view.state
