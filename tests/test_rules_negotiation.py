@@ -749,11 +749,19 @@ def test_a_proposal_is_found_by_a_prefix_of_its_id() -> None:
     negotiation = world.negotiation()
     assert negotiation.proposal(p[:20]).id == p
     assert negotiation.proposal(p.removeprefix("sha256:")[:10]).id == p
-    with pytest.raises(Exception, match="no proposal starts with 'zz'"):
-        negotiation.proposal("zz")
-    act(world, d["BOR"], ev.AMEND, n.amend("op2", "delete_paragraph"))
-    with pytest.raises(Exception, match="more than one proposal starts with 'sha256:'"):
-        world.negotiation().proposal("sha256:")
+    assert negotiation.proposal(p.removeprefix("sha256:")[:6]).id == p
+    with pytest.raises(Exception, match="no proposal starts with 'zzzzzz'"):
+        negotiation.proposal("zzzzzz")
+    # Too short to name one: even the only proposal is not taken for it.
+    for short in ("", "sha256:", p.removeprefix("sha256:")[:5]):
+        with pytest.raises(Exception, match="give a proposal's id, at least its first 6"):
+            negotiation.proposal(short)
+    # Two ids that share the characters given: neither is taken for it.
+    twin = "sha256:" + p.removeprefix("sha256:")[:8] + "x" * 35
+    negotiation.proposals[twin] = negotiation.proposals[p]
+    with pytest.raises(Exception, match="more than one proposal starts with"):
+        negotiation.proposal(p[:15])
+    assert negotiation.proposal(p[:20]).id == p
 
 
 def test_the_latest_receipt_time_is_the_fold_s_now() -> None:

@@ -47,12 +47,22 @@ def circulate(
     with open_node(home) as node:
         done = node.circulate(conf, document, title, marking, paragraphs, to, now_ms())
     posted(f"{document} circulated to {', '.join(sorted(set(to)))}", done.receipt)
-    limit = 2**done.capacity
-    console.print(
-        f"{done.capacity} wording variant(s) tell the copies apart if retyped"
-        + (f" (at most {limit} recipients)" if limit < len(set(to)) else "")
-        + "; digital copies also carry invisible marks"
+    console.print(_traceability(done.capacity, len(set(to))))
+
+
+def _traceability(sites: int, recipients: int) -> str:
+    """What the wording variants of a circulated text can tell apart, in words."""
+    if sites == 0:
+        return (
+            "this text has no wording variant: a retyped copy cannot be traced; digital "
+            "copies carry invisible marks"
+        )
+    told = (
+        f"{sites} wording variant{'s tell' if sites != 1 else ' tells'} the copies apart if retyped"
     )
+    if 2**sites - 1 < recipients:
+        told += f", among at most {2**sites - 1} of the {recipients} recipients"
+    return told + "; digital copies also carry invisible marks"
 
 
 @document_app.command("list")

@@ -41,6 +41,9 @@ from accord.core.state import ConferenceState
 from accord.core.texts import CompiledParagraph, Proposal, compile_paragraph
 
 
+MIN_PREFIX = 6  # characters of a proposal's id that name it (ids are shown shortened)
+
+
 @dataclass
 class Negotiation:
     state: ConferenceState
@@ -106,6 +109,11 @@ class Negotiation:
     def proposal(self, prefix: str) -> Proposal:
         """The proposal whose id starts with `prefix` (ids are shown shortened)."""
         full = prefix if prefix.startswith("sha256:") else "sha256:" + prefix
+        if len(full) < len("sha256:") + MIN_PREFIX:
+            raise AccordError(
+                f"give a proposal's id, at least its first {MIN_PREFIX} characters as shown "
+                f"(not {prefix!r})"
+            )
         found = [p for pid, p in self.proposals.items() if pid.startswith(full)]
         if len(found) != 1:
             raise AccordError(
