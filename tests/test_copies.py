@@ -509,7 +509,7 @@ def test_an_excerpt_that_gives_a_fixed_spelling_a_sites_context_still_agrees() -
 
 
 def test_the_circulator_is_told_in_words_what_retyped_copies_can_be_told_apart() -> None:
-    from accord.cli.documents import _traceability  # noqa: PLC0415
+    from accord.cli.documents import _traceability
 
     assert _traceability(0, 3).startswith("this text has no wording variant: a retyped copy")
     assert _traceability(1, 1).startswith("1 wording variant tells the copies apart")

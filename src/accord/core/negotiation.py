@@ -40,7 +40,6 @@ from accord.core.sealing import TamperedError
 from accord.core.state import ConferenceState
 from accord.core.texts import CompiledParagraph, Proposal, compile_paragraph
 
-
 MIN_PREFIX = 6  # characters of a proposal's id that name it (ids are shown shortened)
 
 
