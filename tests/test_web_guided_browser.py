@@ -62,6 +62,17 @@ def test_tabling_with_a_preview_and_forms_that_keep_the_work(talks: Talks) -> No
     expect(bor.get_by_label("New words")).to_have_value("a request for help")
     expect(bor.get_by_label("Rationale")).to_have_value("Plainer words.")
     shot(bor, "12-refused-amendment-kept")
+    # The record changes meanwhile (Calvia posts): the page refreshes live, and what
+    # Borduria typed is still there.
+    before = bor.locator("#badge").inner_text()
+    cal = talks.pages["CAL"]
+    cal.goto(f"{talks.nodes['CAL'].url}/c/{talks.cast.conf}/ch/plenary")
+    cal.get_by_label("Message to plenary").fill("Calvia is reading the draft.")
+    cal.get_by_role("button", name="Send").click()
+    notice(cal, "Message posted")
+    expect(bor.locator("#badge")).not_to_have_text(before)
+    expect(bor.get_by_label("New words")).to_have_value("a request for help")
+    expect(bor.get_by_label("Rationale")).to_have_value("Plainer words.")
     # Corrected, it is made.
     bor.get_by_label("Words in the paragraph").fill("a request for assistance")
     bor.get_by_role("button", name="Propose").click()

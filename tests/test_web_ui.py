@@ -21,7 +21,14 @@ from accord.core.credentials import FullPowers
 from accord.demo.web import PASSPHRASE, DemoCast, convene_demo
 from accord.node.session import Node
 from tests.relay_process import RelayProcess
-from tests.web_nodes import WebNodeProcess, chromium, open_delegation, shot, web_nodes
+from tests.web_nodes import (
+    WebNodeProcess,
+    assert_clean,
+    chromium,
+    open_delegation,
+    shot,
+    web_nodes,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -63,13 +70,17 @@ class Talks:
 
 @pytest.fixture
 def talks(tmp_path: Path) -> Iterator[Talks]:
+    """The relay, three delegations' nodes and a browser page each; at the end, no page
+    may have logged a console error, an uncaught exception or a CSP violation."""
     relay = RelayProcess(
         f"sqlite:///{tmp_path / 'relay.sqlite'}", tmp_path / "sequencer.key", tmp_path / "relay.log"
     ).start()
     try:
         cast = convene_demo(relay.url, tmp_path / "nodes", conf="talks")
         with web_nodes(cast.homes, tmp_path) as nodes, chromium() as browser:
-            yield Talks(tmp_path, relay, cast, nodes, browser)
+            talks = Talks(tmp_path, relay, cast, nodes, browser)
+            yield talks
+            assert_clean(talks.pages.values())
     finally:
         relay.stop()
 

@@ -65,6 +65,7 @@ class Pages:
     def __init__(self, service: WebNode) -> None:
         self.service = service
         self.env = environment()
+        self._refused: dict[str, KeptForm] = {}  # the forms refused, as the page shows them
 
     def csrf(self) -> str:
         return self.service.form_token or ""
@@ -84,9 +85,13 @@ class Pages:
         ctx.setdefault("title", "Accord")
         ctx.setdefault("conf", None)
         notices = [] if keep else self.service.take_notices()
-        refused = {
-            n.form: KeptForm(n.values, n.text, n.field) for n in notices if n.form and not n.ok
-        }
+        if not keep:
+            # A refused form is given back on the page shown next, and on each live
+            # refresh of that page (it would otherwise empty what the delegate typed).
+            self._refused = {
+                n.form: KeptForm(n.values, n.text, n.field) for n in notices if n.form and not n.ok
+            }
+        refused = self._refused
         html = self.env.get_template(template).render(
             request=request,
             path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),

@@ -1,5 +1,6 @@
-// Accord's only script of its own: live countdowns to silence deadlines. Pages work
-// without it; the deadline is also printed, and the receipt, not this clock, decides.
+// Accord's only script of its own: live countdowns to silence deadlines; live refreshes
+// held while a form is being filled, and keeping the keyboard focus. Pages work without
+// it; the deadline is also printed, and the receipt, not this clock, decides.
 (function () {
   "use strict";
   function left(ms) {
@@ -55,6 +56,33 @@
       window.htmx.trigger(trigger, "sse:changed");
     }
   }, 1000);
+  // A live refresh replaces the elements of the live part: the one that had the keyboard
+  // focus is gone. Its counterpart in the new part (same kind, address, name and words,
+  // the same among equals) takes the focus back, so that Tab goes on from where it was.
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  function signature(el) {
+    return [el.tagName, el.getAttribute("href"), el.getAttribute("name"), el.textContent.trim()].join("|");
+  }
+  function alike(region, sig) {
+    return Array.prototype.filter.call(region.querySelectorAll(FOCUSABLE), function (el) {
+      return signature(el) === sig;
+    });
+  }
+  var refocus = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var region = document.getElementById("live"), active = document.activeElement;
+    refocus = null;
+    if (!region || e.detail.target !== region || !active || !region.contains(active)) return;
+    var sig = signature(active);
+    refocus = {sig: sig, index: alike(region, sig).indexOf(active)};
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var region = document.getElementById("live"), wanted = refocus;
+    refocus = null;
+    if (!wanted || !region || region.contains(document.activeElement)) return;
+    var same = alike(region, wanted.sig), el = same[wanted.index] || same[0];
+    if (el) el.focus({preventScroll: true});
+  });
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
   setInterval(tick, 1000);
