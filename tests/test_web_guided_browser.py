@@ -97,3 +97,38 @@ def test_tabling_with_a_preview_and_forms_that_keep_the_work(talks: Talks) -> No
     notice(cal, "Stance recorded")
     cal = talks.conference("CAL")
     expect(cal.locator("#waiting")).to_contain_text("Nothing waits for you now.")
+
+
+def test_the_messages_read_as_a_conversation_with_what_is_new_marked(talks: Talks) -> None:
+    url = f"/c/{talks.cast.conf}/ch/plenary"
+    cal = talks.pages["CAL"]
+    cal.goto(talks.nodes["CAL"].url + url)  # Calvia has read the (empty) channel,
+    talks.conference("CAL")  # and is on its overview while the others speak
+    for code, words in (("BOR", "Borduria asks for the floor."), ("BOR", "On paragraph 2:"),
+                        ("ARC", "The floor is Borduria's.")):  # fmt: skip
+        page = talks.pages[code]
+        page.goto(talks.nodes[code].url + url)
+        page.get_by_label("Message to plenary").fill(words)
+        page.get_by_role("button", name="Send").click()
+        notice(page, "Message posted")
+    cal.goto(talks.nodes["CAL"].url + url)
+    turns = cal.locator(".turn")
+    expect(turns).to_have_count(2)
+    expect(turns.nth(0).locator(".turn-author")).to_have_text("Boris Vlk (BOR)")
+    expect(turns.nth(0).locator(".said")).to_have_text(
+        ["Borduria asks for the floor.", "On paragraph 2:"]
+    )
+    expect(turns.nth(1)).to_contain_text("The floor is Borduria's.")
+    # Everything arrived since Calvia last read: marked once, at the first new message.
+    expect(cal.locator(".new-mark")).to_have_count(1)
+    expect(turns.nth(0).locator("li").first).to_contain_text("New since you last read")
+    expect(cal.locator(".turn-messages li.new")).to_have_count(3)
+    expect(turns.nth(0).locator(".when").first).to_contain_text("UTC · entry #")
+    shot(cal, "14-conversation")
+    # Read now: on the next visit nothing is marked new; Borduria's own turn is its own.
+    cal.goto(talks.nodes["CAL"].url + url)
+    expect(cal.locator(".new-mark")).to_have_count(0)
+    expect(cal.locator(".turn-messages li.new")).to_have_count(0)
+    bor = talks.pages["BOR"]
+    bor.goto(talks.nodes["BOR"].url + url)
+    expect(bor.locator(".turn.mine")).to_have_count(1)

@@ -74,7 +74,7 @@ async def channel(request: Request, conf: str, channel: str) -> Response:
             raise FormError(f"your delegation does not read a channel {channel!r} here")
         ctx["channel"] = channel
         ctx["messages"] = views.messages(node, conf, channel)
-        seen = node.replica.read_marks(conf).get(channel, -1)
+        ctx["seen"] = seen = node.replica.read_marks(conf).get(channel, -1)
         ctx["turns"] = views.conversation(ctx["messages"], seen)
         if ctx["messages"]:
             node.replica.mark_read(conf, channel, ctx["messages"][-1].seq)
