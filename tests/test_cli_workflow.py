@@ -50,12 +50,15 @@ def test_the_tour(tmp_path: Path) -> None:
             for code in ("ARC", "BOR")
         }
         run("identity", "create", home=homes["host"])
-        out = run(
+        create = (
             "conference", "create", "--relay", r.url, "--conf", "tour", "--title", "Tour",
             "--state", f"ARC:Republic of Arcadia:{roots['ARC']}",
             "--state", f"BOR:Kingdom of Borduria:{roots['BOR']}", "--chair-name", "Ambassador Moreau",
-            home=homes["host"],
         )  # fmt: skip
+        refused = run(*create, "--time-zone", "Vienna", home=homes["host"], ok=False)
+        said = " ".join(refused.replace("│", " ").split())
+        assert "unknown time zone 'Vienna': give an IANA name such as Europe/Vienna" in said
+        out = run(*create, "--time-zone", "Europe/Vienna", home=homes["host"])
         genesis = grab(r"genesis hash .*: (sha256:\S+)", out)
         creds = {}
         for code, name, who in (("ARC", "Ana Reyes", "ana"), ("BOR", "Boris Vlk", "boris")):

@@ -118,10 +118,19 @@ def conference_create(
     provisional_rights: str = typer.Option(
         "full", "--provisional-rights", help="2: full (GA rule 29), or no_vote: a "
         "provisionally seated delegation neither votes nor signs"),
+    time_zone: str = typer.Option(
+        "UTC", "--time-zone", help="2: the time zone of the conference's seat, e.g. "
+        "Europe/Vienna: pages show times in it beside UTC"),
     home: Path = HOME,
     quiet: bool = quiet_option("the genesis hash"),
 ) -> None:  # fmt: skip
     """Sign the genesis as host (and chair) and open the conference on a relay."""
+    from accord.node.local_time import UnknownZone, zone  # noqa: PLC0415
+
+    try:
+        zone(time_zone)
+    except UnknownZone as exc:
+        raise typer.BadParameter(str(exc), param_hint="--time-zone") from exc
     states = []
     for spec, role in [*((s, "member") for s in state), *((o, "observer") for o in observer)]:
         parts = spec.split(":", 2)
@@ -138,6 +147,7 @@ def conference_create(
         clean_text=clean_text, package=package, sponsor_explains=sponsor_explains,
         initialling_is_signature=initialling_is_signature,
         credentials_committee=tuple(committee), provisional_rights=provisional_rights,
+        time_zone=time_zone,
     )  # fmt: skip
     with open_node(home) as node:
         genesis = node.create_conference(
