@@ -132,3 +132,36 @@ def test_the_messages_read_as_a_conversation_with_what_is_new_marked(talks: Talk
     bor = talks.pages["BOR"]
     bor.goto(talks.nodes["BOR"].url + url)
     expect(bor.locator(".turn.mine")).to_have_count(1)
+
+
+def test_a_deadline_is_shown_in_the_conference_zone_utc_and_the_delegate_s_own(
+    talks: Talks,
+) -> None:
+    chair = talks.conference("ARC")
+    chair.get_by_label("Text id").fill("poc")
+    chair.get_by_label("The text as typed").fill(
+        DRAFT.replace("Draft of 3 December, for discussion\n", "")
+    )
+    chair.get_by_role("button", name="Table the text").click()
+    notice(chair, "Text tabled")
+    chair = talks.decisions("ARC")
+    chair.get_by_label("Decision id").fill("silence-1")
+    chair.get_by_label("Procedure", exact=True).select_option("silence")
+    chair.get_by_label("Silence deadline").fill("2030-06-01T12:00:00")
+    chair.get_by_label("Time zone of the deadline").fill("Europe/Vienna")
+    chair.get_by_role("button", name="Open the decision").click()
+    notice(chair, "Decision opened")
+    # Borduria's delegate reads it in Tokyo: the deadline as set (Vienna, summer time),
+    # in UTC, and in the delegate's own zone.
+    bor = talks.pages["BOR"]
+    bor.context.new_cdp_session(bor).send("Emulation.setTimezoneOverride",
+                                          {"timezoneId": "Asia/Tokyo"})  # fmt: skip
+    bor = talks.decisions("BOR")
+    expect(bor.locator("#d-silence-1 strong[data-time]")).to_have_text(
+        "2030-06-01 12:00 Europe/Vienna (10:00 UTC) (your time: 2030-06-01 19:00 Asia/Tokyo)"
+    )
+    # The overview's status strip gives the same moment in the conference's zone (UTC here).
+    overview = talks.conference("BOR")
+    expect(overview.locator("#status-poc")).to_contain_text(
+        "until 2030-06-01 10:00 UTC (your time: 2030-06-01 19:00 Asia/Tokyo)"
+    )

@@ -12,6 +12,26 @@
     parts.push(m + " min", r + " s");
     return parts.join(" ");
   }
+  // A time shown in the conference's zone and UTC is also given in the delegate's own
+  // zone (the browser's), where that differs from both.
+  var own = (Intl.DateTimeFormat().resolvedOptions().timeZone) || "UTC";
+  function localTimes() {
+    document.querySelectorAll("[data-time]").forEach(function (el) {
+      var zone = el.getAttribute("data-zone") || "UTC";
+      if (own === zone || own === "UTC" || el.querySelector(".own-time")) return;
+      var when = new Date(Number(el.getAttribute("data-time")));
+      var shown = new Intl.DateTimeFormat("en-CA", {
+        timeZone: own, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).format(when).replace(",", "");
+      var span = document.createElement("span");
+      span.className = "own-time";
+      span.textContent = " (your time: " + shown + " " + own + ")";
+      el.appendChild(span);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", localTimes);
+  document.addEventListener("htmx:afterSettle", localTimes);
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
