@@ -37,7 +37,7 @@ def test_tabling_with_a_preview_and_forms_that_keep_the_work(talks: Talks) -> No
     expect(chair.get_by_label("Text id")).to_have_value("poc")
     expect(chair.get_by_label("The text as typed")).to_have_value(DRAFT)
     expect(chair.get_by_text("No text has been tabled yet.")).to_be_visible()
-    shot(chair, "11-tabling-preview")
+    shot(chair, "12-tabling-preview")
     chair.get_by_role("button", name="Table the text").click()
     notice(chair, "Text tabled")
     strip = chair.locator("#status-poc")
@@ -61,7 +61,7 @@ def test_tabling_with_a_preview_and_forms_that_keep_the_work(talks: Talks) -> No
     expect(bor.get_by_label("Amendment", exact=True)).to_have_value("replace_words")
     expect(bor.get_by_label("New words")).to_have_value("a request for help")
     expect(bor.get_by_label("Rationale")).to_have_value("Plainer words.")
-    shot(bor, "12-refused-amendment-kept")
+    shot(bor, "13-refused-amendment-kept")
     # The record changes meanwhile (Calvia posts): the page refreshes live, and what
     # Borduria typed is still there.
     before = bor.locator("#badge").inner_text()
@@ -87,7 +87,7 @@ def test_tabling_with_a_preview_and_forms_that_keep_the_work(talks: Talks) -> No
         "Support or oppose 1 proposal on “Arrangement on Points of Contact”: BOR's proposal on "
         "paragraph 2 (replace words)"
     )
-    shot(cal, "13-what-waits")
+    shot(cal, "14-what-waits")
     chair = talks.conference("ARC")
     expect(chair.locator("#waiting")).to_contain_text(
         "1 open proposal on “Arrangement on Points of Contact”: issue a revised version"
@@ -124,7 +124,7 @@ def test_the_messages_read_as_a_conversation_with_what_is_new_marked(talks: Talk
     expect(turns.nth(0).locator("li").first).to_contain_text("New since you last read")
     expect(cal.locator(".turn-messages li.new")).to_have_count(3)
     expect(turns.nth(0).locator(".when").first).to_contain_text("UTC · entry #")
-    shot(cal, "14-conversation")
+    shot(cal, "15-conversation")
     # Read now: on the next visit nothing is marked new; Borduria's own turn is its own.
     cal.goto(talks.nodes["CAL"].url + url)
     expect(cal.locator(".new-mark")).to_have_count(0)
