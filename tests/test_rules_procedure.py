@@ -491,13 +491,16 @@ def _carry(world: World, d: dict[str, Author], motion: str, answers: str = "yyyy
 def test_closure_of_debate_adopted_ends_amendments_until_the_next_version() -> None:
     world, d = convene()
     motion = _motion(world, d["ARC"], "closure_of_debate")
-    took_effect(world, act(world, d["BOR"], ev.AMEND, n.amend("op1", "delete_paragraph")))
+    made = act(world, d["BOR"], ev.AMEND, n.amend("op1", "delete_paragraph"))
+    took_effect(world, made)
     _carry(world, d, motion)
     assert world.negotiation().motions[motion].decided == "adopted"
     refused(world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph")),
             "the debate on cica is closed (ARC's motion for closure of debate on cica, "
             "adopted): no further amendment to this version")  # fmt: skip
-    act(world, world.chair, ev.TEXT, n.table(n.version(2)))
+    act(
+        world, world.chair, ev.TEXT, n.table(n.version(2), [(world.event_at(made).hash, "dropped")])
+    )
     took_effect(
         world, act(world, d["CAL"], ev.AMEND, n.amend("op2", "delete_paragraph", version=2))
     )
@@ -514,7 +517,7 @@ def test_adjournment_of_debate_adopted_holds_decisions_until_the_next_version() 
     refused(
         world, act(world, world.chair, ev.DECISION, on_proposal), "the debate on cica is adjourned"
     )
-    act(world, world.chair, ev.TEXT, n.table(n.version(2)))
+    act(world, world.chair, ev.TEXT, n.table(n.version(2), [(pid, "dropped")]))
     took_effect(
         world, act(world, world.chair, ev.DECISION, n.decision("e", n.version(2), kind="adoption"))
     )

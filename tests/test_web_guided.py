@@ -162,3 +162,46 @@ def test_the_overview_says_what_waits_for_each_role(cast: Cast, tmp_path: Path) 
     finally:
         chair.stop()
         cal.stop()
+
+
+def test_the_chair_revises_by_deciding_each_proposal(cast: Cast, tmp_path: Path) -> None:
+    cast.host.negotiate("talks", ev.TEXT, n.table(n.version()), now())
+    bor = cast.delegates["BOR"]
+    bor.negotiate("talks", ev.AMEND, n.amend("op2", "replace_words", old="notify",
+                                             new="inform"), now())  # fmt: skip
+    cal = cast.delegates["CAL"]
+    cal.negotiate("talks", ev.AMEND, n.amend("op1", "replace_words", old="designate",
+                                             new="name"), now())  # fmt: skip
+    chair = web(cast, tmp_path, "chair")
+    try:
+        with unlocked(chair) as c:
+            page = html.unescape(c.get("/c/talks/t/cica").text)
+            named = re.findall(r'for="choice-([^"]+)">([A-Z]{3})', page)
+            choice = {state: f"choice-{short}" for short, state in named}
+            # Under rules of procedure 2, each proposal is carried unless the chair decides.
+            assert 'value="carry" selected' in page
+            form = {choice["BOR"]: "accept", choice["CAL"]: "carry", "intent": "preview"}
+            shown = send(c, "/c/talks/t/cica/revise", form, "/c/talks/t/cica")
+            said = words(shown)
+            assert "incorporated: BOR's proposal on paragraph 2" in said
+            assert "carried to version 2, still open: CAL's proposal on paragraph 1" in said
+            typed = re.search(
+                r'<textarea id="revise-typed" name="typed"[^>]*>(.*?)</textarea>', shown, re.S
+            ).group(1)  # type: ignore[union-attr]
+            basis = re.search(r'name="basis" value="([^"]*)"', shown).group(1)  # type: ignore[union-attr]
+            assert "A State shall inform affected States" in typed
+            # The chair's edit that undoes the proposal it lists incorporated: refused
+            # before anything is signed, and the edited text comes back.
+            undone = typed.replace("shall inform", "shall notify")
+            page = send(c, "/c/talks/t/cica/revise", {**form, "intent": "issue", "typed": undone,
+                        "basis": basis}, "/c/talks/t/cica")  # fmt: skip
+            assert "Not done:" in page and "BOR's proposal on paragraph 2" in page
+            assert "shall notify affected States" in page and "version 2</a>" not in page
+            # Issued as computed: version 2, Calvia's proposal still open against it.
+            page = send(c, "/c/talks/t/cica/revise", {**form, "intent": "issue", "typed": typed,
+                        "basis": basis}, "/c/talks/t/cica")  # fmt: skip
+            assert "Revised text issued" in page
+            assert "CAL's proposal on paragraph 1 (replace words)" in words(page)
+            assert "carry it to version 3, still open" in page
+    finally:
+        chair.stop()

@@ -20,6 +20,8 @@ from accord.infra.clock import now_ms
 from accord.node import acts
 
 if TYPE_CHECKING:
+    from accord.core.negotiation import Negotiation
+    from accord.core.texts import Version
     from accord.node.session import Node
 
 
@@ -56,7 +58,9 @@ def open_decision(
     decision: str = typer.Option(..., "--id"),
     text: str | None = typer.Option(None, "--text", help="The text's id (not for credentials)."),
     version: int | None = typer.Option(None, "--version", help="Default: the current one."),
-    paragraph: str | None = typer.Option(None, "--paragraph"),
+    paragraph: str | None = typer.Option(
+        None, "--paragraph", help="As `text show` prints it (2, PP1, Article 5 bis) or its id."
+    ),
     procedure: str = typer.Option("consensus", "--procedure", help="consensus, silence, vote"),
     rule: str | None = typer.Option(
         None, "--rule", help="vote: simple_majority or two_thirds_majority"
@@ -123,14 +127,23 @@ def move(
     text: str = typer.Option(..., "--text", help="The text's id."),
     reason: str = typer.Option(..., "--reason"),
     part: list[str] = typer.Option(
-        [], "--part", help="division: a paragraph id decided separately (repeat)."
+        [],
+        "--part",
+        help="division: a paragraph decided separately, as `text show` prints "
+        "it or its id (repeat).",
     ),
     home: Path = HOME,
 ) -> None:
     """Move a procedural motion on a text's current version (rules of procedure 2); the
     chair puts it to the body (`decision open --kind motion`)."""
-    _post(home, conf, ev.MOTION, acts.motion(motion, text, reason, part),
-          f"motion for {motion.replace('_', ' ')} moved")  # fmt: skip
+
+    def content(node: Node) -> dict[str, Any]:
+        node.sync(conf)
+        current = version_of(node.negotiation(conf), text, None)
+        parts = [acts.paragraph_id(current, p) for p in part]
+        return acts.motion(motion, text, reason, parts)
+
+    _post(home, conf, ev.MOTION, content, f"motion for {motion.replace('_', ' ')} moved")
 
 
 @decision_app.command("object")
@@ -226,7 +239,9 @@ def statement(
     words: str = typer.Argument(..., help="The statement."),
     decision: str | None = typer.Option(None, "--decision"),
     text: str | None = typer.Option(None, "--text"),
-    paragraph: str | None = typer.Option(None, "--paragraph"),
+    paragraph: str | None = typer.Option(
+        None, "--paragraph", help="As `text show` prints it (2, PP1, Article 5 bis) or its id."
+    ),
     on_behalf_of: str | None = typer.Option(
         None, "--on-behalf-of", help="As spokesperson, on behalf of this group (its id)."
     ),
@@ -236,5 +251,26 @@ def statement(
     home: Path = HOME,
 ) -> None:  # fmt: skip
     """A statement attributed to your state, on a decision or a paragraph."""
-    content = acts.statement(kind, words, decision, text, paragraph, on_behalf_of, aligns_with)
+
+    def content(node: Node) -> dict[str, Any]:
+        where = paragraph
+        if paragraph is not None:
+            node.sync(conf)
+            where = acts.paragraph_id(_stated_on(node.negotiation(conf), decision, text),
+                                      paragraph)  # fmt: skip
+        return acts.statement(kind, words, decision, text, where, on_behalf_of, aligns_with)
+
     _post(home, conf, ev.STATEMENT, content, "statement recorded")
+
+
+def _stated_on(negotiation: Negotiation, decision: str | None, text: str | None) -> Version:
+    """The version a statement's paragraph is in: the one decided on, or the text's
+    current one."""
+    if decision is not None:
+        d = negotiation.decisions.get(decision)
+        if d is None or not d.subject.text_id:
+            raise typer.BadParameter(f"no decision {decision!r} on a text to name a paragraph of")
+        return version_of(negotiation, d.subject.text_id, d.subject.version)
+    if text is None:
+        raise typer.BadParameter("a paragraph is of a text: --text, or --decision")
+    return version_of(negotiation, text, None)

@@ -18,6 +18,7 @@ from rich.markup import escape
 from accord.cli.common import CONF, HOME, TEXT, console, open_node, posted, refresh, version_of
 from accord.core import events as ev
 from accord.core.errors import AccordError
+from accord.core.revision import describe
 from accord.core.texts import Version, diff_versions
 from accord.documents.typed_text import Reading, read_lines
 from accord.infra.clock import now_ms
@@ -66,6 +67,7 @@ def _show_reading(reading: Reading) -> None:
         console.print(f"  [yellow]line {at} not taken[/yellow] ({why}): {escape(line[:70])}")
 
 
+PARAGRAPH_HELP = "The paragraph, as `text show` prints it (2, PP1, 1 bis, Article 5 bis) or its id."
 text_app = typer.Typer(help="Negotiating texts: table, amend, revise, read.", no_args_is_help=True)
 
 
@@ -96,13 +98,114 @@ def table(
 @text_app.command("revise")
 def revise(
     conf: str = CONF,
-    file: Path = typer.Argument(..., help="The revised version, as JSON."),
-    incorporate: list[str] = typer.Option([], "--incorporate", help="A proposal id."),
-    merge: list[str] = typer.Option([], "--merge", help="A proposal id."),
-    drop: list[str] = typer.Option([], "--drop", help="A proposal id."),
+    file: Path | None = typer.Argument(
+        None, help="The old way: the whole revised version as JSON (with --incorporate, "
+        "--merge, --drop)."
+    ),
+    text: str | None = typer.Option(None, "--text", help="The text's id."),
+    accept: list[str] = typer.Option(
+        [], "--accept", help="A proposal (its id or a prefix) applied as proposed: incorporated."
+    ),
+    merge: list[str] = typer.Option(
+        [], "--merge", help="A proposal merged in your own words (--wording, or --typed)."
+    ),
+    reject: list[str] = typer.Option([], "--reject", help="A proposal dropped."),
+    carry: list[str] = typer.Option(
+        [], "--carry", help="A proposal kept open against the next version (rules of "
+        "procedure 2)."
+    ),
+    wording: list[str] = typer.Option(
+        [], "--wording", help="PARAGRAPH=WORDS: your wording for a paragraph, named as "
+        "`text show` prints it (2, PP1, Article 5 bis)."
+    ),
+    typed: Path | None = typer.Option(
+        None, "--typed", help="The computed text as you edited it (from --out): issued with "
+        "the same choices, each checked against it."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write the computed text as typed text, to edit; nothing is issued."
+    ),
+    preview: bool = typer.Option(
+        False, "--preview", help="Show the next version and each proposal's fate; sign nothing."
+    ),
+    incorporate: list[str] = typer.Option([], "--incorporate", help="The old way: a proposal "
+                                          "the JSON version incorporates."),
+    drop: list[str] = typer.Option([], "--drop", help="The old way: a proposal dropped."),
     home: Path = HOME,
-) -> None:
-    """The chair issues a revised version, saying what became of each proposal."""
+) -> None:  # fmt: skip
+    """The chair issues the next version by deciding each open proposal of the current
+    one: --accept (applied as proposed), --merge (in your own words), --reject, or --carry
+    (it stays open). The next version and what becomes of each proposal are shown first;
+    --out writes it as typed text to edit, --typed issues the edited text."""
+    if file is not None:
+        if accept or reject or carry or wording or typed or out or preview:
+            raise typer.BadParameter(
+                "a JSON version is the old way (--incorporate, --merge, --drop); to revise by "
+                "deciding the proposals, give --text and no file"
+            )
+        _revise_retyped(conf, file, incorporate, merge, drop, home)
+        return
+    if incorporate or drop:
+        raise typer.BadParameter("--incorporate and --drop go with a JSON version; "
+                                 "here: --accept and --reject")  # fmt: skip
+    if text is None:
+        raise typer.BadParameter("name the text revised: --text")
+    choices = _choices({"accept": accept, "merge": merge, "reject": reject, "carry": carry})
+    words = _wording(wording)
+    edited = None
+    if typed is not None:
+        try:
+            edited = typed.read_text("utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(f"{typed}: {exc}") from exc
+    with open_node(home) as node:
+        node.sync(conf)
+        negotiation = node.negotiation(conf)
+        draft = preview or out is not None
+        made = acts.proposed_revision(negotiation, text, choices, edited, words, draft)
+        console.print(escape(made.summary))
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(acts.typed(Version.parse(made.version)), "utf-8")
+            console.print(
+                f"written to {escape(str(out))}: edit it, keeping the paragraph numbers, then "
+                f"issue it with --typed {escape(str(out))} and the same choices"
+            )
+        if draft:
+            return
+        content = acts.revision(made.version, made.outcomes)
+        receipt = node.negotiate(conf, ev.TEXT, content, now_ms())
+        void = node.effect(conf, receipt)
+    posted(f"{text} version {made.version['version']} issued", receipt, void)
+
+
+def _choices(given: dict[str, list[str]]) -> dict[str, str]:
+    """Proposal (id or prefix) -> the chair's choice; one proposal, one choice."""
+    choices: dict[str, str] = {}
+    for choice, prefixes in given.items():
+        for prefix in prefixes:
+            if choices.setdefault(prefix, choice) != choice:
+                raise typer.BadParameter(f"proposal {prefix} is given two choices "
+                                         f"({choices[prefix]}, {choice})")  # fmt: skip
+    return choices
+
+
+def _wording(items: list[str]) -> dict[str, str]:
+    """`--wording PARAGRAPH=WORDS`, by paragraph as given."""
+    words: dict[str, str] = {}
+    for item in items:
+        where, sep, said = item.partition("=")
+        if not sep or not where.strip() or not said.strip():
+            raise typer.BadParameter(f"--wording {item!r}: write PARAGRAPH=WORDS, e.g. 2=...")
+        words[where.strip()] = said.strip()
+    return words
+
+
+def _revise_retyped(
+    conf: str, file: Path, incorporate: list[str], merge: list[str], drop: list[str],
+    home: Path,
+) -> None:  # fmt: skip
+    """The old way: a whole version retyped as JSON, with what became of each proposal."""
     version = _read_version(file)  # JSON: a revision names its version number
     with open_node(home) as node:
         node.sync(conf)
@@ -133,12 +236,20 @@ def show(
     with open_node(home) as node:
         refresh(node, conf)
         negotiation = node.negotiation(conf)
-    console.print(escape(negotiation.render(text, version_of(negotiation, text, version).number)))
+    shown = version_of(negotiation, text, version)
+    console.print(escape(negotiation.render(text, shown.number)))
+    console.print(
+        "  (name a paragraph by its number as printed, or by its id: "
+        + escape(", ".join(f"{acts.printed(p)} = {p.id}" for p in shown.paragraphs))
+        + ")"
+    )
+    versions = negotiation.texts[text].versions
     for p in negotiation.proposals.values():
         if p.amendment.text_id == text and p.open:
+            made_on = versions[p.amendment.version - 1]
             console.print(
-                f"  proposal {p.id.removeprefix('sha256:')[:12]} by {p.state}: "
-                f"{p.amendment.op} in {p.amendment.paragraph}"
+                f"  proposal {p.id.removeprefix('sha256:')[:12]} on version {made_on.number}: "
+                + escape(describe(p, made_on))
             )
     for f in negotiation.flags:
         console.print(f"  [yellow]no effect[/yellow] #{f.seq} {escape(f.who)}: {escape(f.reason)}")
@@ -172,7 +283,7 @@ def export_text(
 def amend(
     conf: str = CONF,
     text: str = TEXT,
-    paragraph: str = typer.Option(..., "--paragraph", help="The paragraph's id."),
+    paragraph: str = typer.Option(..., "--paragraph", help=PARAGRAPH_HELP),
     op: str = typer.Option(
         ...,
         "--op",
@@ -242,7 +353,7 @@ def _status(conf: str, text: str, paragraph: str, what: str, reason: str | None,
 @text_app.command("agree")
 def agree(
     conf: str = CONF, text: str = TEXT,
-    paragraph: str = typer.Option(..., "--paragraph"), home: Path = HOME,
+    paragraph: str = typer.Option(..., "--paragraph", help=PARAGRAPH_HELP), home: Path = HOME,
 ) -> None:  # fmt: skip
     """The chair marks a paragraph agreed ad referendum."""
     _status(conf, text, paragraph, "agreed_ad_ref", None, home)
@@ -251,7 +362,7 @@ def agree(
 @text_app.command("reopen")
 def reopen(
     conf: str = CONF, text: str = TEXT,
-    paragraph: str = typer.Option(..., "--paragraph"),
+    paragraph: str = typer.Option(..., "--paragraph", help=PARAGRAPH_HELP),
     reason: str = typer.Option(..., "--reason"), home: Path = HOME,
     as_chair: bool = typer.Option(
         True, "--as-chair/--as-state",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accord.core import events as ev
-from accord.core import schema
+from accord.core import revision, schema
 from accord.core.errors import SchemaError
 from accord.core.proceedings import STANCES, Refused, Reopening, TextRecord
 from accord.core.texts import TEXT_ID, Amendment, Proposal, Version, paragraph_label
@@ -47,8 +47,7 @@ def table_text(
     else:
         previous = record.current
         decided = _outcomes(n, version.text_id, outcomes)
-        for proposal, outcome in decided:
-            proposal.outcome = outcome
+        _decide(decided, _checked(n, record, version, decided))
         # A paragraph keeps its agreed ad ref mark, or its reopening, only if its text
         # did not change.
         for marks in (record.status, record.reopened):
@@ -66,12 +65,15 @@ def table_text(
 
 def _outcomes(n: Negotiation, text_id: str, outcomes: list[Any]) -> list[tuple[Proposal, str]]:
     """What a revision decides of the open proposals on its text. A proposal adopted by a
-    decision (procedure 2) is incorporated, and in the first revision after it."""
+    decision (procedure 2) is incorporated, and in the first revision after it; under
+    procedure 2 a proposal may also be carried to the next version."""
+    second = n.state.genesis.rules.procedure.version >= 2
+    allowed = revision.OUTCOMES_2 if second else revision.OUTCOMES
     decided: list[tuple[Proposal, str]] = []
     for item in outcomes:
         o = schema.obj(item, "proposal outcome", ("proposal", "outcome"))
         proposal = n.proposals.get(o["proposal"])
-        outcome = schema.choice(o["outcome"], "outcome", {"incorporated", "merged", "dropped"})
+        outcome = schema.choice(o["outcome"], "outcome", allowed)
         if proposal is None or proposal.amendment.text_id != text_id:
             raise Refused(f"no proposal {o['proposal']} on this text")
         owed = proposal.decided == "adopted" and proposal.outcome is None
@@ -93,6 +95,37 @@ def _outcomes(n: Negotiation, text_id: str, outcomes: list[Any]) -> list[tuple[P
             "next version, and listed as such"
         )
     return decided
+
+
+def _decide(decided: list[tuple[Proposal, str]], carried: dict[str, Amendment]) -> None:
+    for proposal, outcome in decided:
+        if outcome == "carried":  # open still, against the new version
+            proposal.amendment = carried[proposal.id]
+        else:
+            proposal.outcome = outcome
+
+
+def _checked(
+    n: Negotiation, record: TextRecord, version: Version, decided: list[tuple[Proposal, str]]
+) -> dict[str, Amendment]:
+    """Rules of procedure 2 (12.4.1): each proposal listed incorporated has its effect in
+    the new version; each carried still finds its words there (it is re-anchored: the
+    amendments returned, by proposal); every open proposal on the version revised is
+    decided or carried. Under procedure 1 a revision's outcomes are the chair's word."""
+    if n.state.genesis.rules.procedure.version < 2:
+        return {}
+    carried: dict[str, Amendment] = {}
+    incorporated = [p for p, outcome in decided if outcome == "incorporated"]
+    for proposal, outcome in decided:
+        before = record.versions[proposal.amendment.version - 1]
+        if outcome == "incorporated":
+            revision.check_incorporated(before, version, proposal, incorporated)
+        elif outcome == "carried":
+            carried[proposal.id] = revision.carry(before, version, proposal)
+    still_open = [p for p in n.proposals.values()
+                  if p.open and p.amendment.text_id == version.text_id]  # fmt: skip
+    revision.left_open(record.current, still_open, [p for p, _ in decided])
+    return carried
 
 
 def amend(

@@ -4,7 +4,7 @@ amend, stance, paragraph status, sign."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from accord.documents.typed_text import Reading, version_lines
 from accord.infra.clock import now_ms
 from accord.node import acts
 from accord.node.session import Node
-from accord.node.web import status, views
+from accord.node.web import revising, status, views
 from accord.node.web.forms import (
     FormError,
     KeptForm,
@@ -31,7 +31,6 @@ from accord.node.web.forms import (
     kept_values,
     optional,
     typed_reading,
-    typed_version,
 )
 from accord.node.web.pages import pages
 from accord.node.web.posting import negotiate, perform, receipted
@@ -122,67 +121,93 @@ def _refuse(exc: Exception) -> Callable[[Node, FormData], dict[str, Any]]:
     return content
 
 
+def text_context(
+    node: Node, conf: str, text: str, q: Mapping[str, str], ctx: dict[str, Any]
+) -> None:
+    """What a text's page shows (`q`: the version asked for, `v`, and the versions to
+    compare, `from` and `to`)."""
+    n = node.negotiation(conf)
+    record = n.texts.get(text)
+    if record is None:
+        raise FormError(f"no text {text!r} in this conference")
+    number = int_or_none(q.get("v")) or record.current.number
+    version = acts.version_of(n, text, number)
+    my_state = ctx["me"].state
+    props = views.proposals(n, text, my_state)
+    ctx.update(
+        text=text,
+        record=record,
+        version=version,
+        current=record.current,
+        paragraphs=views.paragraphs(n, text, number),
+        proposals=[p for p in props if p.version == number or p.status == "open"],
+        to_decide=revising.to_decide(n, text),
+        carrying=n.state.genesis.rules.procedure.version > 1,
+        diff=None,
+        adopted=_adopted(n, text),
+        signatures=[
+            s for s in n.signatures if any(s.version_hash == v.hash for v in record.versions)
+        ],
+        statements=[s for s in n.statements if s.text_id == text],
+        history=record.history,
+        strip=status.text_status(n, text, ctx["me"]),
+        flags=n.flags,
+        signed={(s.version_hash, s.act) for s in n.signatures if s.state == my_state},
+    )
+    a, b = int_or_none(q.get("from")), int_or_none(q.get("to"))
+    if a and b:
+        acts.version_of(n, text, a)
+        acts.version_of(n, text, b)
+        ctx["diff"] = {"from": a, "to": b, "changes": views.diff(n, text, a, b)}
+
+
 @router.get("/c/{conf}/t/{text}", response_class=HTMLResponse)
 async def text_page(request: Request, conf: str, text: str) -> Response:
     q = request.query_params
-
-    def fill(node: Node, ctx: dict[str, Any]) -> None:
-        n = node.negotiation(conf)
-        record = n.texts.get(text)
-        if record is None:
-            raise FormError(f"no text {text!r} in this conference")
-        number = int_or_none(q.get("v")) or record.current.number
-        version = acts.version_of(n, text, number)
-        my_state = ctx["me"].state
-        props = views.proposals(n, text, my_state)
-        ctx.update(
-            text=text,
-            record=record,
-            version=version,
-            current=record.current,
-            paragraphs=views.paragraphs(n, text, number),
-            proposals=[p for p in props if p.version == number or p.status == "open"],
-            open_current=[
-                p for p in props if p.status == "open" and p.version == record.current.number
-            ],
-            typed="\n".join([record.current.title, *version_lines(record.current)]),
-            diff=None,
-            adopted=_adopted(n, text),
-            signatures=[
-                s for s in n.signatures if any(s.version_hash == v.hash for v in record.versions)
-            ],
-            statements=[s for s in n.statements if s.text_id == text],
-            history=record.history,
-            strip=status.text_status(n, text, ctx["me"]),
-            flags=n.flags,
-            signed={(s.version_hash, s.act) for s in n.signatures if s.state == my_state},
-        )
-        a, b = int_or_none(q.get("from")), int_or_none(q.get("to"))
-        if a and b:
-            acts.version_of(n, text, a)
-            acts.version_of(n, text, b)
-            ctx["diff"] = {"from": a, "to": b, "changes": views.diff(n, text, a, b)}
-
-    return await pages(request).conference_page(request, conf, "text.html.j2", fill)
+    return await pages(request).conference_page(
+        request, conf, "text.html.j2", lambda node, ctx: text_context(node, conf, text, q, ctx)
+    )
 
 
 @router.post("/c/{conf}/t/{text}/revise")
 async def revise(request: Request, conf: str, text: str) -> Response:
-    def content(node: Node, form: FormData) -> dict[str, Any]:
-        n = node.negotiation(conf)
-        current = acts.version_of(n, text)
-        version = typed_version(field(form, "typed"), text, current.number + 1)
-        outcomes = {
-            str(key).removeprefix("outcome-"): str(value)
-            for key, value in form.multi_items()
-            if str(key).startswith("outcome-") and value
-        }
-        full = [(n.proposal(p).id, o) for p, o in outcomes.items()]
-        return acts.revision(version, full)
+    """The chair's next version, computed from a choice on each open proposal: previewed
+    (with the text to edit) first, then issued as shown or as edited."""
+    p = pages(request)
+    back = f"/c/{conf}/t/{text}"
+    try:
+        form = await p.read_form(request)
+    except AccordError as exc:
+        return await negotiate(request, conf, ev.TEXT, _refuse(exc), back, "")
+    chosen = revising.choices(form)
+    basis = revising.computed_for(chosen)
+    # An edited text stands while the choices it was computed from stand.
+    typed = optional(form, "typed") if form.get("basis") == basis else None
+    if form.get("intent") == "preview":
 
-    return await negotiate(
-        request, conf, ev.TEXT, content, f"/c/{conf}/t/{text}", "Revised text issued"
-    )
+        def fill(node: Node, ctx: dict[str, Any]) -> None:
+            text_context(node, conf, text, {}, ctx)
+            n = node.negotiation(conf)
+            try:
+                made = acts.proposed_revision(n, text, chosen, typed, draft=True)
+                shown = acts.typed(Version.parse(made.version))
+                ctx["revision"] = revising.RevisionPreview(made.summary, shown, None, basis)
+            except AccordError as exc:
+                ctx["revision"] = revising.RevisionPreview(None, typed or "", str(exc), basis)
+            ctx["revision_form"] = KeptForm(kept_values(form))
+
+        return await p.conference_page(request, conf, "text.html.j2", fill)
+
+    def content(node: Node, form: FormData) -> dict[str, Any]:
+        if optional(form, "typed") is not None and typed is None:
+            raise FormError(
+                "A choice changed after the preview: preview the next version again, then "
+                "issue it."
+            )
+        made = acts.proposed_revision(node.negotiation(conf), text, chosen, typed)
+        return acts.revision(made.version, made.outcomes)
+
+    return await negotiate(request, conf, ev.TEXT, content, back, "Revised text issued")
 
 
 @router.post("/c/{conf}/t/{text}/amend")
