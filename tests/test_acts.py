@@ -43,3 +43,15 @@ def test_a_revision_gives_each_proposal_one_outcome() -> None:
         acts.revision({"text": "poc"}, [("sha256:a", "dropped"), ("sha256:a", "incorporated")])
     with pytest.raises(acts.ActError, match="not an outcome"):
         acts.revision({"text": "poc"}, [("sha256:a", "kept")])
+
+
+def test_a_deadline_is_a_date_in_a_zone_or_a_period_from_now() -> None:
+    now = 1_796_385_600_000  # 2026-12-04 12:00 UTC
+    assert acts.deadline_ms("2026-12-04 13:00", "Europe/Vienna") == now
+    assert acts.deadline_ms("+96h", "UTC", now) == now + 96 * 3_600_000
+    assert acts.deadline_ms("+ 4 days", "Europe/Vienna", now) == now + 4 * 86_400_000
+    assert acts.deadline_ms("+90min", "UTC", now) == now + 90 * 60_000
+    with pytest.raises(acts.ActError, match=r"or a period from now: \+96h, \+4d"):
+        acts.deadline_ms("+96h", "UTC")  # a period needs the time it counts from
+    with pytest.raises(acts.ActError, match="unknown time zone 'Vienna'"):
+        acts.deadline_ms("+1d", "Vienna", now)

@@ -154,7 +154,7 @@ def test_a_negotiation_over_a_relay(tmp_path: Path) -> None:
         decisions = accord(home, "decision", "show", "--conf", conf)
         assert "silence-2: silence on cica version 2: adopted" in decisions
         assert "late objection by BOR" in decisions
-        assert "adopt-op3: consensus on cica version 2, paragraph op3: not_adopted" in decisions
+        assert "adopt-op3: consensus on cica version 2, paragraph op3: not adopted" in decisions
         assert "the claim is invalid" in decisions
         diff = accord(home, "text", "diff", "--conf", conf, "--text", n.TEXT_ID, "--from", "1",
                       "--to", "2")  # fmt: skip

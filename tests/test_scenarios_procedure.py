@@ -153,7 +153,7 @@ def test_a_vote_after_consensus_fails(tmp_path: Path) -> None:
             assert len(report.signatures) == 4
             shown = accord(tmp_path / "delegate-DUN", "verify", str(act))
             assert "VALID FINAL ACT" in shown and "version 2" in shown
-            assert "roll-call: {'yes': 2, 'no': 0, 'abstain': 1}; ARC: yes" in shown
+            assert "roll-call: 2 yes, 0 no, 1 abstaining; ARC: yes" in shown
             assert "statement (explanation of position, after the decision) by DUN" in shown
             html = tmp_path / "final-act.html"
             accord(tmp_path / "delegate-DUN", "final-act", "--conf", conf, "--text", n.TEXT_ID,

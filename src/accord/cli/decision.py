@@ -18,6 +18,7 @@ from accord.core import events as ev
 from accord.core.times import format_time
 from accord.infra.clock import now_ms
 from accord.node import acts
+from accord.node.local_time import at
 
 if TYPE_CHECKING:
     from accord.core.negotiation import Negotiation
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 def _deadline(text: str, zone: str) -> int:
     try:
-        return acts.deadline_ms(text, zone)
+        return acts.deadline_ms(text, zone, now_ms())
     except acts.ActError as exc:
         raise typer.BadParameter(str(exc)) from exc
 
@@ -65,7 +66,9 @@ def open_decision(
     rule: str | None = typer.Option(
         None, "--rule", help="vote: simple_majority or two_thirds_majority"
     ),
-    deadline: str | None = typer.Option(None, "--deadline", help="silence: 2026-12-04 12:00"),
+    deadline: str | None = typer.Option(
+        None, "--deadline", help="silence: 2026-12-04 12:00, or from now: +96h, +4d"
+    ),
     time_zone: str = typer.Option("UTC", "--time-zone", help="silence: e.g. Europe/Vienna"),
     kind: str = typer.Option(
         "adoption", "--kind",
@@ -193,12 +196,13 @@ def show_decisions(conf: str = CONF, home: Path = HOME) -> None:
         refresh(node, conf)
         negotiation = node.negotiation(conf)
     for d in negotiation.decisions.values():
-        outcome = d.outcome(negotiation.last_time)
+        outcome = d.outcome(negotiation.last_time).replace("_", " ")
         line = f"{d.id}: {d.procedure} on {escape(d.subject.label())}: [bold]{outcome}[/bold]"
         if d.deadline is not None:
-            line += f", deadline {format_time(d.deadline)} ({escape(d.time_zone or '')})"
+            line += f", deadline {escape(at(d.deadline, d.time_zone or 'UTC'))}"
         if d.procedure == "vote":
-            line += f", {d.tally()}"
+            t = d.tally()
+            line += f", {t['yes']} yes, {t['no']} no, {t['abstain']} abstaining"
             if d.settings.version > 1:
                 roll = ", ".join(f"{state} {answer}" for state, answer in d.roll_call())
                 quorum = "" if d.quorum_met else f"; no quorum ({d.settings.quorum} needed)"

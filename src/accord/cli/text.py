@@ -381,6 +381,7 @@ def diff(
 ) -> None:  # fmt: skip
     """What changed between two versions, paragraph by paragraph."""
     with open_node(home) as node:
+        refresh(node, conf)
         negotiation = node.negotiation(conf)
     before, after = version_of(negotiation, text, a), version_of(negotiation, text, b)
     for change in diff_versions(before, after):

@@ -77,7 +77,8 @@ def _print_decision(console: Console, d: dict[str, Any]) -> None:
     )
     if d["procedure"] == "vote":
         cast = ", ".join(f"{code}: {vote}" for code, vote in d["roll_call"] or d["votes"])
-        console.print(f"  {'roll-call' if d['roll_call'] else 'votes'}: {d['tally']}; {cast}")
+        said = "roll-call" if d["roll_call"] else "votes"
+        console.print(f"  {said}: {_tally(d['tally'])}; {cast}")
     for seq, time, who, kind in d["late"]:
         console.print(f"  late {kind} by {who} (entry #{seq}, {time}): no effect")
 
@@ -89,3 +90,8 @@ def _statement_line(s: dict[str, Any]) -> str:
         f"statement ({s['kind']}{when}) by {s['state']}{seated} on {escape(s['subject'])}: "
         + escape(s["text"])
     )
+
+
+def _tally(tally: dict[str, int]) -> str:
+    """A vote's count in words: "2 yes, 0 no, 1 abstaining"."""
+    return f"{tally['yes']} yes, {tally['no']} no, {tally['abstain']} abstaining"

@@ -6,6 +6,7 @@ from either is the same act. Nothing here signs or posts: `Node.negotiate` does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -222,16 +223,27 @@ def _summary(current: Version, made: rev.Revision, versions: list[Version]) -> s
     return "\n".join(lines)
 
 
-def deadline_ms(text: str, zone: str) -> int:
-    """`2026-12-04 12:00` in the named time zone, as protocol milliseconds."""
+RELATIVE = re.compile(r"\+\s*(\d{1,6})\s*(d|days?|h|hours?|min|minutes?)")
+UNIT_MS = {"d": 86_400_000, "h": 3_600_000, "m": 60_000}
+
+
+def deadline_ms(text: str, zone: str, now: int | None = None) -> int:
+    """`2026-12-04 12:00` in the named time zone, as protocol milliseconds; or, given
+    `now`, a period from now: `+96h`, `+4d`, `+90min`."""
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ActError(f"unknown time zone {zone!r}") from exc
+    relative = RELATIVE.fullmatch(text.strip())
+    if relative is not None and now is not None:
+        return now + int(relative.group(1)) * UNIT_MS[relative.group(2)[0]]
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise ActError(f"not a date and time: {text!r} (write 2026-12-04 12:00)") from exc
+        raise ActError(
+            f"not a date and time: {text!r} (write 2026-12-04 12:00, or a period from now: "
+            "+96h, +4d)"
+        ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return int(moment.timestamp() * 1000)

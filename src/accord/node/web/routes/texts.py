@@ -201,8 +201,7 @@ async def revise(request: Request, conf: str, text: str) -> Response:
     def content(node: Node, form: FormData) -> dict[str, Any]:
         if optional(form, "typed") is not None and typed is None:
             raise FormError(
-                "A choice changed after the preview: preview the next version again, then "
-                "issue it."
+                "A choice changed after the preview: preview the next version again, then issue it."
             )
         made = acts.proposed_revision(node.negotiation(conf), text, chosen, typed)
         return acts.revision(made.version, made.outcomes)
