@@ -230,7 +230,7 @@ def test_the_node_names_proposals_by_prefix_once_each() -> None:
     acts.proposed_revision(negotiation, n.TEXT_ID, {bor: "accept", _short(bor): "accept",
                                                     cal: "reject", arc: "reject"})  # fmt: skip
     with pytest.raises(AccordError, match="no proposal starts with"):
-        acts.proposed_revision(negotiation, n.TEXT_ID, {"zzzz": "accept"})
+        acts.proposed_revision(negotiation, n.TEXT_ID, {"zzzzzz": "accept"})
     act(world, d["ARC"], ev.STANCE, n.stance(arc, "withdraw"))
     with pytest.raises(acts.ActError, match=r"ARC's proposal on paragraph 3 \(replace 'two "
                        r"years' with 'year'\) is no longer open \(withdrawn\)"):  # fmt: skip

@@ -201,7 +201,40 @@ def test_the_chair_revises_by_deciding_each_proposal(cast: Cast, tmp_path: Path)
             page = send(c, "/c/talks/t/cica/revise", {**form, "intent": "issue", "typed": typed,
                         "basis": basis}, "/c/talks/t/cica")  # fmt: skip
             assert "Revised text issued" in page
+            # Comparing versions: the selectors show the versions compared, whichever.
+            compared = c.get("/c/talks/t/cica?from=2&to=1").text
+            assert "Changes from version 2 to version 1" in compared
+            assert re.search(r'id="from".*?<option value="2" selected>', compared, re.S)
+            assert re.search(r'id="to" name="to"><option value="1" selected>', compared)
             assert "CAL's proposal on paragraph 1 (replace words)" in words(page)
             assert "carry it to version 3, still open" in page
+    finally:
+        chair.stop()
+
+
+def test_a_word_draft_is_previewed_and_typed_out_for_tabling(cast: Cast, tmp_path: Path) -> None:
+    draft = Path(__file__).parent / "data" / "cica-draft.docx"
+    chair = web(cast, tmp_path, "chair")
+    try:
+        with unlocked(chair) as c:
+            answer = c.post(
+                "/c/talks/texts",
+                data={"csrf": token(c, "/c/talks"), "text_id": "cica", "typed": "",
+                      "intent": "preview"},
+                files={"docx": ("cica-draft.docx", draft.read_bytes(), "application/octet-stream")},
+            )  # fmt: skip
+            page = html.unescape(answer.text)
+            said = words(page)
+            assert "As it will be tabled:" in said and "No text has been tabled yet" in said
+            assert re.search(r"line \d+ → paragraph 1:", said)
+            # The document's text, typed out in the form: tabling it tables what was read.
+            typed = re.search(
+                r'<textarea id="typed" name="typed"[^>]*>(.*?)</textarea>', page, re.S
+            ).group(1)  # type: ignore[union-attr]
+            digest = re.search(r'name="previewed" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            assert typed.count("\n") >= 2 and "1. " in typed
+            page = send(c, "/c/talks/texts", {"text_id": "cica", "typed": typed,
+                        "intent": "table", "previewed": digest}, "/c/talks")  # fmt: skip
+            assert "Text tabled" in page and "version 1" in words(page)
     finally:
         chair.stop()

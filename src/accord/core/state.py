@@ -23,7 +23,7 @@ from accord.core.meetings import Appointment, Attendance, MeetingAct, Meetings
 from accord.core.restricted import DocumentBody, DocumentRecord, ReceiptBody
 from accord.core.sealing import DevicePublicKey
 from accord.core.seating import SEATED, Lodging, Report, Seating, SeatingAct
-from accord.core.times import format_time
+from accord.core.times import format_period, format_time
 
 MAX_TIME = 2**63
 
@@ -242,7 +242,7 @@ class ConferenceState:
         if time - current.time > rules.epoch_max_age_ms:
             return (
                 f"epoch {current.number} of {channel!r}, keyed at {format_time(current.time)}, "
-                f"is older than the rules allow ({rules.epoch_max_age_ms // 1000} s)"
+                f"is older than the rules allow ({format_period(rules.epoch_max_age_ms)})"
             )
         if current.acts >= rules.epoch_max_messages:
             return (

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from accord.core.events import MAX_EVENT_BYTES
+from accord.core.times import format_period
 from accord.infra.clock import monotonic
 
 
@@ -31,8 +32,8 @@ class ReplayGuard:
         """None if the request is fresh; else the reason it is not."""
         if abs(now - request_time) > self.window_ms:
             return (
-                f"the request is dated {abs(now - request_time) // 1000} s from the relay's "
-                f"clock; the window is {self.window_ms // 1000} s: check your clock"
+                f"the request is dated {format_period(abs(now - request_time))} from the "
+                f"relay's clock; the window is {format_period(self.window_ms)}: check your clock"
             )
         while self._seen and next(iter(self._seen.values())) < now - self.window_ms:
             self._seen.popitem(last=False)
