@@ -148,3 +148,13 @@ def test_forms_are_matched_whole() -> None:
         schema.version({"v": True}, "event")
     with pytest.raises(EncodingError):
         check_hash("sha256:" + "A" * 43 + "\n", "hash")
+
+
+def test_an_integer_of_thousands_of_digits_is_refused_before_it_is_converted() -> None:
+    assert parse_json(str(2**53 - 1)) == 2**53 - 1
+    assert parse_json(str(-(2**53 - 1))) == -(2**53 - 1)
+    for digits in (17, 4301, 50_000):
+        with pytest.raises(EncodingError, match=f"an integer of {digits} digits is outside"):
+            parse_json("[" + "9" * digits + "]")
+    with pytest.raises(EncodingError, match="integer 9007199254740992 is outside"):
+        parse_json(str(2**53))  # 16 digits, one too many

@@ -135,8 +135,10 @@ def test_oversized_body(running: tuple[RelayProcess, Writer]) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"", b"not json", b"[1,2]", b'{"v":1}', b'{"a":1.5}', b'{"a":1,"a":2}']
-)
+    "body",
+    [b"", b"not json", b"[1,2]", b'{"v":1}', b'{"a":1.5}', b'{"a":1,"a":2}',
+     b'{"a":' + b"9" * 5000 + b"}"],  # an integer Python would refuse to convert
+)  # fmt: skip
 def test_malformed_event(running: tuple[RelayProcess, Writer], body: bytes) -> None:
     r, w = running
     _refused(_post(r.url, "/v1/conferences/load/events", body, w.key), 400, "malformed")
@@ -251,3 +253,21 @@ def test_health_metrics_and_schema(running: tuple[RelayProcess, Writer]) -> None
     assert {"/v1/conferences/{conf}/events", "/v1/conferences/{conf}/entries", "/health"} <= set(
         paths
     )
+
+
+@pytest.mark.parametrize("stamp", ["\u00b2", "\u00b9\u00b3", "\u0663\u0660"])
+def test_a_time_of_digits_that_are_not_ascii_is_refused(
+    running: tuple[RelayProcess, Writer], stamp: str
+) -> None:
+    """Superscript or Arabic-Indic digits pass `str.isdigit` but not `int`: refused as
+    an unsigned request, never an internal error."""
+    r, w = running
+    headers = sign_request(w.key, "GET", ENTRIES, "", b"", int(time.time() * 1000),
+                           secrets.token_urlsafe(18))  # fmt: skip
+    raw = stamp.encode("latin-1") if stamp.isascii() or max(stamp) <= "\xff" else stamp.encode()
+    sent = {
+        k.encode(): raw if k.lower() == "accord-time" else v.encode() for k, v in headers.items()
+    }
+    assert any(k.lower() == b"accord-time" for k in sent)
+    answer = httpx.get(r.url + ENTRIES, headers=sent, timeout=30)
+    _refused(answer, 401, "bad_request_signature")

@@ -98,3 +98,15 @@ def test_a_subscriber_that_leaves_frees_its_slot_at_once(tmp_path: Path) -> None
         time.sleep(1.5)  # the relay's wait for new entries wakes each second
         with _subscribe(r.url, key, 0) as ninth:
             assert json.loads(ninth.recv(timeout=10))["receipt"]["seq"] == 0
+
+
+@pytest.mark.parametrize("start", [2**53, 10**24])
+def test_a_start_beyond_any_position_is_closed_with_the_reason(tmp_path: Path, start: int) -> None:
+    with relay(f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path) as r:
+        with (
+            _subscribe(r.url, SigningKey.generate(), start) as ws,
+            pytest.raises(ConnectionClosed) as closed,
+        ):
+            ws.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+        assert "start must be a position from 0 to 2^53-1" in closed.value.rcvd.reason

@@ -107,6 +107,10 @@ def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
 
 
 def _safe_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > len(str(MAX_SAFE_INTEGER)):  # refused before Python converts it (a JSON
+        # number of thousands of digits takes long to convert, or exceeds its limit)
+        raise EncodingError(f"an integer of {digits} digits is outside ±(2^53-1)")
     value = int(text)
     if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         raise EncodingError(f"integer {text} is outside ±(2^53-1)")

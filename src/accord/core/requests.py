@@ -84,7 +84,9 @@ def check_request(
         key = PublicKey.parse(headers[HEADER_KEY], "Accord-Key")
     except EncodingError as exc:
         raise RequestAuthError(Code.BAD_REQUEST_SIGNATURE, str(exc)) from exc
-    if not headers[HEADER_TIME].isdigit() or len(headers[HEADER_TIME]) > 15:
+    stamp = headers[HEADER_TIME]
+    # ASCII digits only: `isdigit` alone admits "²" or "¹³", which `int` then refuses.
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 15:
         raise RequestAuthError(
             Code.BAD_REQUEST_SIGNATURE, "Accord-Time must be milliseconds since 1970"
         )

@@ -66,7 +66,9 @@ def fresh(state: RelayState, req: SignedRequest) -> None:
 async def read_body(state: RelayState, request: Request) -> bytes:
     limit = state.limits.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and (
+        not (declared.isascii() and declared.isdigit()) or int(declared) > limit
+    ):
         raise refuse(state, Code.EVENT_TOO_LARGE, f"the body is larger than {limit} bytes")
     # Read as a stream with a cap: a chunked body declares no length up front.
     chunks, size = [], 0

@@ -7,6 +7,7 @@ import asyncio
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from accord.core.encoding import MAX_SAFE_INTEGER
 from accord.core.requests import RequestAuthError, check_request
 from accord.relay import store
 from accord.relay.errors import (
@@ -35,6 +36,9 @@ async def stream(websocket: WebSocket, conf: str, start: int = 0) -> None:
         return
     who = req.key.text
     await websocket.accept()
+    if not 0 <= start <= MAX_SAFE_INTEGER:
+        await websocket.close(code=4400, reason="start must be a position from 0 to 2^53-1")
+        return
     if state.subscribers[who] >= state.limits.max_subscribers_per_key:
         await websocket.close(code=4429, reason="too many subscriptions for this key")
         return
