@@ -87,6 +87,12 @@ def test_verify_exit_code_2_for_what_is_not_a_record(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     assert accord("verify", str(empty)).returncode == 2
     assert accord("verify").returncode == 2  # wrong usage
+    # A record line holding an integer of thousands of digits: said, not a traceback.
+    huge = tmp_path / "huge.jsonl"
+    huge.write_text('{"a":' + "9" * 5000 + "}\n")
+    result = accord("verify", str(huge))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "an integer of 5000 digits is outside" in result.stderr
 
 
 def test_fingerprint_and_safety_number() -> None:
