@@ -24,7 +24,7 @@ from accord.cli.common import (
     quiet_option,
     read_json,
 )
-from accord.cli.display import message_line
+from accord.cli.display import message_line, untrusted
 from accord.core import events as ev
 from accord.core.errors import AccordError
 from accord.core.genesis import PROCEDURE_1, procedure_2
@@ -280,7 +280,7 @@ def device_list(conf: str = typer.Option(..., "--conf"), home: Path = HOME) -> N
             if key in held:
                 status += " (this node)"
             console.print(
-                f"{escape(owners.get(owner, owner))}: '{escape(name)}' {device_id}, "
+                f"{escape(owners.get(owner, owner))}: '{untrusted(name)}' {device_id}, "
                 f"announced #{seq} at {format_time(time_ms)}: {status}",
                 soft_wrap=True,
             )
@@ -381,11 +381,13 @@ def sync(
                 stopped = (result.alert.seq, result.alert.code) if result.alert else None
                 for a in node.replica.alerts(c):
                     if (a.seq, a.code) not in known and (a.seq, a.code) != stopped:
-                        console.print(f"[red]ALERT[/red] {c}: ({a.code}) {escape(a.message)}")
+                        console.print(f"[red]ALERT[/red] {c}: ({a.code}) {untrusted(a.message)}")
                 if result.alert is not None:
                     failed = True
                     alert = result.alert
-                    console.print(f"[red]ALERT[/red] {c}: ({alert.code}) {escape(alert.message)}")
+                    console.print(
+                        f"[red]ALERT[/red] {c}: ({alert.code}) {untrusted(alert.message)}"
+                    )
                 else:
                     console.print(f"{c}: {result.new} new entries verified, {result.after} in all")
                     # Members left, were revoked or changed devices: replace the
@@ -421,7 +423,7 @@ def status(home: Path = HOME) -> None:
             where = f" at #{alert.seq}" if alert.seq is not None else ""
             console.print(
                 f"[red]ALERT[/red] {alert.conf}{where} ({alert.code}), "
-                f"{format_time(alert.at)}: {escape(alert.message)}"
+                f"{format_time(alert.at)}: {untrusted(alert.message)}"
             )
 
 
