@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as field_
 from pathlib import Path
-from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
@@ -82,9 +81,6 @@ class KeptForm:
         found = self.values.get(name)
         return option in found if found is not None else default
 
-    def checked(self, name: str) -> bool:
-        return "on" in self.values.get(name, ())
-
     def error_of(self, name: str) -> str | None:
         return self.error if self.field == name else None
 
@@ -124,10 +120,6 @@ def typed_reading(typed: str, text_id: str, number: int) -> Reading:
         raise FormError(f"the text cannot be tabled: {exc}", "typed") from exc
 
 
-def typed_version(typed: str, text_id: str, number: int) -> dict[str, Any]:
-    return typed_reading(typed, text_id, number).version
-
-
 def docx_reading(upload: UploadFile, text_id: str) -> Reading:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "draft.docx"
@@ -137,7 +129,3 @@ def docx_reading(upload: UploadFile, text_id: str) -> Reading:
         except (DocxImportError, AccordError) as exc:
             named = str(exc).replace(str(path), upload.filename or "the document")
             raise FormError(named, "docx") from exc
-
-
-def docx_version(upload: UploadFile, text_id: str) -> dict[str, Any]:
-    return docx_reading(upload, text_id).version

@@ -85,7 +85,7 @@ class Pages:
         ctx.setdefault("title", "Accord")
         ctx.setdefault("conf", None)
         notices = [] if keep else self.service.take_notices()
-        if not keep:
+        if not keep or not self.service.unlocked:  # a locked node keeps no typed text
             # A refused form is given back on the page shown next, and on each live
             # refresh of that page (it would otherwise empty what the delegate typed).
             self._refused = {

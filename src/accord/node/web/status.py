@@ -96,10 +96,10 @@ class Task:
     deadline_ms: int | None = None
 
 
-def waiting(n: Negotiation, me: Me, conf: str) -> list[Task]:
+def waiting(n: Negotiation, me: Me, conf: str, texts: list[TextStatus]) -> list[Task]:
     """What waits for this delegate, by role: the chair's tasks first, then the
     delegation's (answers due on open decisions, proposals of others without its
-    stance, adopted texts it has not signed)."""
+    stance, adopted texts it has not signed: `texts`, each text's status)."""
     tasks: list[Task] = []
     zone = n.state.genesis.rules.procedure.time_zone
     if me.is_chair:
@@ -112,13 +112,12 @@ def waiting(n: Negotiation, me: Me, conf: str) -> list[Task]:
                     tasks.append(task)
         if "negotiate" in me.powers:
             tasks += _stances_due(n, me, conf)
-        for tid in n.texts:
-            status = text_status(n, tid, me)
+        for status in texts:
             if status.mine_to_sign:
                 tasks.append(Task(
                     f"Sign version {status.adopted} of “{status.title}” for {me.state} "
                     f"(adopted; {status.signatures} member states have signed)",
-                    f"/c/{conf}/t/{tid}#sign",
+                    f"/c/{conf}/t/{status.id}#sign",
                 ))  # fmt: skip
     return tasks
 

@@ -57,7 +57,7 @@ def overview(node: Node, conf: str, ctx: dict[str, Any]) -> None:
     n = node.negotiation(conf)
     ctx["texts"] = [status.text_status(n, tid, ctx["me"]) for tid in n.texts]
     ctx["decisions"] = views.decisions(n)
-    ctx["waiting"] = status.waiting(n, ctx["me"], conf)
+    ctx["waiting"] = status.waiting(n, ctx["me"], conf, ctx["texts"])
 
 
 @router.get("/c/{conf}", response_class=HTMLResponse)
