@@ -475,3 +475,17 @@ def test_the_conference_time_zone_is_written_only_when_set_and_of_the_form_of_a_
     for bad in ("", "Europe/", "/Vienna", "Europe Vienna", "a/b/c/d", "../etc/passwd", 5):
         with pytest.raises(SchemaError, match="time zone"):
             Procedure.parse(plain.to_json() | {"time_zone": bad})
+
+
+def test_the_defaults_of_rules_of_procedure_2_and_what_its_genesis_writes() -> None:
+    plain = procedure_2(4)
+    assert (plain.quorum, plain.initialling_is_signature) == (3, False)
+    assert procedure_2(4, quorum=1).quorum == 1
+    # Settings added after version 2 was released are written only when set.
+    written = plain.to_json()
+    assert not {"credentials_committee", "provisional_rights", "time_zone"} & set(written)
+    assert procedure_2(4, provisional_rights="no_vote").to_json()["provisional_rights"] == "no_vote"
+    # A zone name of at most 64 characters.
+    assert Procedure.parse(written | {"time_zone": "A" * 64}).time_zone == "A" * 64
+    with pytest.raises(SchemaError, match="time zone is longer than 64 characters"):
+        Procedure.parse(written | {"time_zone": "A" * 65})
